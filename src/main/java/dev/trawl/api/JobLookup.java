@@ -1,0 +1,65 @@
+package dev.trawl.api;
+
+import dev.trawl.job.Job;
+import dev.trawl.job.JobCancellation;
+import dev.trawl.job.JobIds;
+import dev.trawl.job.JobQueries;
+import dev.trawl.job.JobState;
+import dev.trawl.job.JobStore;
+import dev.trawl.job.PageRecord;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** Finds, reads and cancels jobs for both the v1 and the original API, with their errors. */
+@ApplicationScoped
+public class JobLookup {
+
+    private final JobQueries queries;
+    private final JobStore store;
+    private final JobCancellation cancellation;
+
+    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation) {
+        this.queries = queries;
+        this.store = store;
+        this.cancellation = cancellation;
+    }
+
+    public record JobPages(Job job, List<PageRecord> pages) {
+    }
+
+    public static UUID parseId(String id) {
+        return JobIds.parse(id).orElseThrow(() -> ProblemException.jobNotFound(id));
+    }
+
+    public Uni<Job> find(String id) {
+        UUID uuid = parseId(id);
+        return queries.find(uuid).map(job -> job.orElseThrow(() -> ProblemException.jobNotFound(id)));
+    }
+
+    /** The stored pages of a succeeded job; a 409 naming the status for any other. */
+    public Uni<JobPages> result(String id, int offset, int limit) {
+        return find(id).chain(job -> {
+            if (job.jobState() != JobState.SUCCEEDED) {
+                return Uni.createFrom().failure(new ProblemException(Problem.of(409, "result-not-ready",
+                                "Result not available", "The job is " + job.state + "; a result exists once it has succeeded")
+                        .withJob(id, job.state)));
+            }
+            return queries.pages(job.id, offset, limit).map(pages -> new JobPages(job, pages));
+        });
+    }
+
+    /** The state after the cancel: cancelled, or running for a job its worker will stop at its next step. */
+    public Uni<JobState> cancel(String id) {
+        UUID uuid = parseId(id);
+        return cancellation.cancel(uuid).chain(state -> state.isPresent()
+                ? Uni.createFrom().item(state.get())
+                : store.state(uuid).map(current -> {
+                    JobState finished = current.orElseThrow(() -> ProblemException.jobNotFound(id));
+                    throw new ProblemException(Problem.of(409, "job-finished", "Job already finished",
+                            "The job is " + finished.wireName() + " and can no longer be cancelled")
+                            .withJob(id, finished.wireName()));
+                }));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.trawl.api;
+
+import dev.trawl.job.JobSubmitter;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.net.URI;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+@Path("/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+
+    private final JobSubmitter submitter;
+    private final JobLookup lookup;
+    private final JobEventStream eventStream;
+
+    public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream) {
+        this.submitter = submitter;
+        this.lookup = lookup;
+        this.eventStream = eventStream;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
+        return submitter.submit(body.toSpec()).map(job -> {
+            var links = JobViews.Links.of(job.id());
+            return Response.accepted(new JobViews.Accepted(job.id().toString(), job.state().wireName(),
+                            job.createdAt(), links))
+                    .location(URI.create(links.self()))
+                    .build();
+        });
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<JobViews.Status> status(@RestPath String id) {
+        return lookup.find(id).map(JobViews.Status::of);
+    }
+
+    @GET
+    @Path("{id}/result")
+    public Uni<JobViews.Result> result(@RestPath String id,
+            @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
+            @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
+            @Max(value = 1000, message = "must be at most 1000") int limit) {
+        return lookup.result(id, offset, limit).map(r -> new JobViews.Result(r.job().id.toString(), r.job().state,
+                offset, limit, r.job().pageCount, r.pages().stream().map(JobViews.PageView::of).toList()));
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> events(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        return eventStream.open(id, lastEventId, sse);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> cancel(@RestPath String id) {
+        return lookup.cancel(id).map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(),
+                "cancelRequested", true)).build());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.trawl.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.trawl.job.Job;
+import dev.trawl.job.PageRecord;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Response bodies of the job API. */
+public final class JobViews {
+
+    private JobViews() {
+    }
+
+    public record Links(String self, String events, String result) {
+        static Links of(UUID id) {
+            String self = "/v1/jobs/" + id;
+            return new Links(self, self + "/events", self + "/result");
+        }
+    }
+
+    public record Accepted(String id, String status, OffsetDateTime createdAt, Links links) {
+    }
+
+    public record Status(String id, String status, String priority, int attempt, OffsetDateTime createdAt,
+            OffsetDateTime startedAt, OffsetDateTime finishedAt, int pages, Map<String, Object> error, Links links) {
+
+        static Status of(Job job) {
+            return new Status(job.id.toString(), job.state, job.priority, job.attempt, job.createdAt, job.startedAt,
+                    job.finishedAt, job.pageCount, job.error, Links.of(job.id));
+        }
+    }
+
+    public record PageView(String url, String finalUrl, int statusCode, String contentType, String title,
+            String description, String text, List<String> links) {
+
+        static PageView of(PageRecord page) {
+            return new PageView(page.url, page.finalUrl, page.statusCode, page.contentType, page.title,
+                    page.description, page.text, page.links == null ? List.of() : List.of(page.links));
+        }
+    }
+
+    public record Result(String id, String status, int offset, int limit, int total, List<PageView> pages) {
+    }
+
+    /** {@code POST /scrape/async} of the original scraper API. */
+    public record LegacyAccepted(@JsonProperty("job_id") String jobId, String status,
+            @JsonProperty("stream_url") String streamUrl, @JsonProperty("status_url") String statusUrl,
+            @JsonProperty("result_url") String resultUrl) {
+
+        static LegacyAccepted of(UUID id, String status) {
+            String base = "/jobs/" + id;
+            return new LegacyAccepted(id.toString(), status, base + "/stream", base + "/status", base + "/result");
+        }
+    }
+
+    /** {@code GET /jobs/{id}/status} of the original scraper API. */
+    public record LegacyStatus(@JsonProperty("job_id") String jobId, String status, int attempt,
+            @JsonProperty("created_at") OffsetDateTime createdAt, @JsonProperty("started_at") OffsetDateTime startedAt,
+            @JsonProperty("finished_at") OffsetDateTime finishedAt, Map<String, Object> error) {
+
+        static LegacyStatus of(Job job) {
+            return new LegacyStatus(job.id.toString(), job.state, job.attempt, job.createdAt, job.startedAt,
+                    job.finishedAt, job.error);
+        }
+    }
+
+    /** {@code GET /jobs/{id}/result} and {@code POST /scrape} of the original scraper API. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LegacyResult(@JsonProperty("job_id") String jobId, String status, List<PageView> pages,
+            Map<String, Object> error) {
+    }
+}

@@ -1,0 +1,99 @@
+package dev.trawl.api;
+
+import dev.trawl.events.JobEventFeed;
+import dev.trawl.job.JobSubmitter;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.net.URI;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** The paths of the original scraper API, kept working on top of the job queue. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class LegacyScrapeResource {
+
+    private static final int LEGACY_PAGE_LIMIT = 1000;
+
+    private final JobSubmitter submitter;
+    private final JobLookup lookup;
+    private final JobEventStream eventStream;
+    private final JobEventFeed feed;
+    private final ApiConfig config;
+
+    public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
+            JobEventFeed feed, ApiConfig config) {
+        this.submitter = submitter;
+        this.lookup = lookup;
+        this.eventStream = eventStream;
+        this.feed = feed;
+        this.config = config;
+    }
+
+    @POST
+    @Path("scrape/async")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
+        return submitter.submit(body.toSpec()).map(job -> Response
+                .accepted(JobViews.LegacyAccepted.of(job.id(), job.state().wireName()))
+                .location(URI.create("/jobs/" + job.id() + "/status"))
+                .build());
+    }
+
+    /** Submits and waits for the job to end, up to {@code trawl.api.sync-timeout}; 504 after that. */
+    @POST
+    @Path("scrape")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
+        return submitter.submit(body.toSpec())
+                .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
+                        .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
+                        .chain(() -> legacyResult(job.id().toString())));
+    }
+
+    @GET
+    @Path("jobs/{id}/status")
+    public Uni<JobViews.LegacyStatus> status(@RestPath String id) {
+        return lookup.find(id).map(JobViews.LegacyStatus::of);
+    }
+
+    @GET
+    @Path("jobs/{id}/result")
+    public Uni<JobViews.LegacyResult> result(@RestPath String id) {
+        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state,
+                r.pages().stream().map(JobViews.PageView::of).toList(), null));
+    }
+
+    @GET
+    @Path("jobs/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        return eventStream.open(id, lastEventId, sse);
+    }
+
+    private Uni<JobViews.LegacyResult> legacyResult(String id) {
+        return lookup.find(id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
+                ? result(id)
+                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state, java.util.List.of(), job.error)));
+    }
+
+    private static ProblemException timedOut(UUID id) {
+        return new ProblemException(Problem.of(504, "scrape-timeout", "Scrape still running",
+                        "The job did not finish in time; it goes on, follow it at /jobs/" + id + "/status")
+                .withJob(id.toString(), "running"));
+    }
+}

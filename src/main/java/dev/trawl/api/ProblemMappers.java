@@ -1,0 +1,114 @@
+package dev.trawl.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.trawl.job.QueueUnavailableException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every error into an RFC 9457 {@code application/problem+json} response. Client mistakes
+ * become 4xx naming the field at fault; anything else is a 5xx that reveals nothing internal.
+ */
+public class ProblemMappers {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    public static Response toResponse(Problem problem) {
+        return Response.status(problem.status()).type(PROBLEM_JSON).entity(problem).build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return toResponse(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(err -> err.field() + ": " + err.detail()).collect(Collectors.joining("; "));
+        Problem problem = Problem.of(400, "invalid-request", "Invalid request", detail).withErrors(errors);
+        return toResponse(errors.isEmpty() ? problem : problem.withField(errors.get(0).field()));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        if (e instanceof JsonParseException) {
+            return toResponse(Problem.of(400, "malformed-json", "Malformed JSON",
+                    "The body is not valid JSON: " + e.getOriginalMessage()).withField("body"));
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return toResponse(Problem.of(400, "invalid-request", "Invalid request",
+                    "Unknown field '" + unknown.getPropertyName() + "'").withField(unknown.getPropertyName()));
+        }
+        String field = e instanceof JsonMappingException mapping ? pathOf(mapping) : "body";
+        return toResponse(Problem.of(400, "invalid-request", "Invalid request",
+                "The value of '" + field + "' has the wrong type or form").withField(field));
+    }
+
+    @ServerExceptionMapper
+    public Response queueUnavailable(QueueUnavailableException e) {
+        return Response.fromResponse(toResponse(Problem.of(503, "queue-unavailable", "Queue unavailable",
+                        "The job could not be queued and was not accepted; try again shortly")
+                        .withJob(e.jobId().toString(), "failed")))
+                .header("Retry-After", "5")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        String detail = status == 413 ? "The request body is larger than the server accepts"
+                : String.valueOf(e.getMessage());
+        Problem problem = Problem.of(status, slug(title), title, detail);
+        return toResponse(status == 413 ? problem.withField("body") : problem);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("Unexpected error while serving a request", e);
+        return toResponse(Problem.of(500, "internal-error", "Internal error",
+                "The server failed to process the request; it has been logged"));
+    }
+
+    private static String slug(String title) {
+        return title.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        String last = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == jakarta.validation.ElementKind.PROPERTY
+                    || node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                last = node.getName();
+            }
+        }
+        return last == null ? "body" : last;
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "body" : path;
+    }
+}

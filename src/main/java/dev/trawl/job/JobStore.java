@@ -1,0 +1,145 @@
+package dev.trawl.job;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Every write to a job, each one conditional UPDATE (or INSERT) on the reactive PostgreSQL
+ * client: the {@code WHERE} names the states a transition may start from and the lease owner, so
+ * a racing or stale writer changes nothing and is told so by an empty result.
+ */
+@ApplicationScoped
+public class JobStore {
+
+    private static final String INSERT = """
+            INSERT INTO jobs (id, state, priority, request, job_key)
+            VALUES ($1, 'queued', $2, $3, $4)
+            RETURNING created_at""";
+
+    private static final String CLAIM = """
+            UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $2,
+                   lease_expires_at = now() + make_interval(secs => $3),
+                   started_at = coalesce(started_at, now()), updated_at = now()
+             WHERE id = $1 AND NOT cancel_requested
+               AND (state = 'queued' OR (state = 'running' AND lease_expires_at < now()))
+            RETURNING request, attempt""";
+
+    private static final String SUCCEED = """
+            WITH done AS (
+                UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
+                       page_count = page_count + CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+                       finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+                 WHERE id = $1 AND state = 'running' AND lease_owner = $2
+                RETURNING id, state
+            ), page AS (
+                INSERT INTO pages (job_id, url, final_url, status_code, content_type, title, description, text, links)
+                SELECT id, $3, $4, $5, $6, $7, $8, $9, $10 FROM done WHERE state = 'succeeded'
+                ON CONFLICT (job_id, url) DO NOTHING
+            )
+            SELECT state FROM done""";
+
+    private static final String FAIL = """
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
+                   error = $3, finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2
+            RETURNING state""";
+
+    private static final String FAIL_UNQUEUED = """
+            UPDATE jobs SET state = 'failed', error = $2, finished_at = now(), updated_at = now()
+             WHERE id = $1 AND state = 'queued'
+            RETURNING state""";
+
+    private static final String CANCEL = """
+            UPDATE jobs SET state = CASE WHEN state IN ('queued', 'retrying') THEN 'cancelled' ELSE state END,
+                   finished_at = CASE WHEN state IN ('queued', 'retrying') THEN now() ELSE finished_at END,
+                   cancel_requested = true, updated_at = now()
+             WHERE id = $1 AND state IN ('queued', 'retrying', 'running')
+            RETURNING state""";
+
+    private static final String STATE = "SELECT state FROM jobs WHERE id = $1";
+
+    private final Pool pool;
+
+    public JobStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<OffsetDateTime> insert(UUID id, JobSpec spec, String jobKey) {
+        return pool.preparedQuery(INSERT)
+                .execute(Tuple.of(id, spec.priority().wireName(), toJson(spec), jobKey))
+                .map(rows -> rows.iterator().next().getOffsetDateTime("created_at"));
+    }
+
+    /** Takes the lease on a queued job, or on a running one whose lease has run out. */
+    public Uni<Optional<ClaimedJob>> claim(UUID id, String owner, Duration lease) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(id, owner, lease.toMillis() / 1000.0))
+                .map(rows -> first(rows).map(row ->
+                        new ClaimedJob(id, fromJson(row.getJsonObject("request")), row.getInteger("attempt"), owner)));
+    }
+
+    /** Stores the page and ends the job: succeeded, or cancelled if a cancel arrived meanwhile. */
+    public Uni<Optional<JobState>> succeed(ClaimedJob job, StoredPage page) {
+        Tuple values = Tuple.tuple().addValue(job.id()).addValue(job.owner()).addValue(page.url())
+                .addValue(page.finalUrl()).addValue(page.statusCode()).addValue(page.contentType()).addValue(page.title()).addValue(page.description())
+                .addValue(page.text()).addArrayOfString(page.links().toArray(String[]::new));
+        return pool.preparedQuery(SUCCEED).execute(values).map(JobStore::stateOf);
+    }
+
+    /** Ends the job as failed with the error, or cancelled if a cancel arrived meanwhile. */
+    public Uni<Optional<JobState>> fail(ClaimedJob job, Map<String, Object> error) {
+        return pool.preparedQuery(FAIL).execute(Tuple.of(job.id(), job.owner(), new JsonObject(error)))
+                .map(JobStore::stateOf);
+    }
+
+    /** A job that never reached the queue fails at once, so no client waits on it. */
+    public Uni<Optional<JobState>> failUnqueued(UUID id, Map<String, Object> error) {
+        return pool.preparedQuery(FAIL_UNQUEUED).execute(Tuple.of(id, new JsonObject(error))).map(JobStore::stateOf);
+    }
+
+    /**
+     * A queued or retrying job is cancelled at once; a running one is flagged and its worker
+     * ends it at the next step. The item is the state after the call, empty if the job was
+     * already finished or does not exist.
+     */
+    public Uni<Optional<JobState>> cancel(UUID id) {
+        return pool.preparedQuery(CANCEL).execute(Tuple.of(id)).map(JobStore::stateOf);
+    }
+
+    public Uni<Optional<JobState>> state(UUID id) {
+        return pool.preparedQuery(STATE).execute(Tuple.of(id)).map(JobStore::stateOf);
+    }
+
+    private static Optional<JobState> stateOf(RowSet<Row> rows) {
+        return first(rows).map(row -> JobState.fromWire(row.getString("state")));
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    static JsonObject toJson(JobSpec spec) {
+        return new JsonObject()
+                .put("url", spec.url())
+                .put("formats", new JsonArray(spec.formats()))
+                .put("priority", spec.priority().wireName());
+    }
+
+    static JobSpec fromJson(JsonObject json) {
+        List<String> formats = json.getJsonArray("formats", new JsonArray()).stream().map(String::valueOf).toList();
+        return new JobSpec(json.getString("url"), formats, Priority.fromWire(json.getString("priority", "normal")));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.trawl.job;
+
+import java.util.Locale;
+
+/** Which work stream a job goes to; workers drain high before normal before low. */
+public enum Priority {
+    HIGH, NORMAL, LOW;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Priority fromWire(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,266 @@
+package dev.trawl.queue;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads a consumer group over one or more streams, highest priority first.
+ *
+ * <p>Nothing touches Redis until the channel is subscribed, so a pod without the worker role
+ * never joins the group. Blocking reads use a connection of their own: a BLOCK must never hold a
+ * connection that acks or claims need. Demand drives reads: a poll asks for at most
+ * {@code batch-size} entries and the next poll happens only when downstream wants more.
+ */
+public final class RedisStreamsIncomingChannel {
+
+    private static final Logger LOG = Logger.getLogger(RedisStreamsIncomingChannel.class);
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+    private final RedisStreamsChannelConfig config;
+    private final List<String> streams;
+    private final String group;
+    private final String consumer;
+    private final Redis commands;
+    private final Redis reads;
+    private final RedisStreamsAckHandler ackHandler;
+    private final RedisStreamsFailureHandler failureHandler;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Multi<Message<String>> messages;
+
+    private volatile RedisConnection readConnection;
+    private volatile boolean groupsReady;
+    private volatile boolean lastPollSucceeded = true;
+    private volatile String lastError = "";
+    private volatile long lastClaimAt;
+
+    RedisStreamsIncomingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
+        this.config = config;
+        this.streams = config.streams();
+        this.group = config.group();
+        this.consumer = config.consumer();
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(config.redisUrl())
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+        this.commands = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4).setMaxPoolWaiting(4096));
+        this.reads = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+        this.ackHandler = new RedisStreamsAckHandler(commands, group, inFlight);
+        this.failureHandler = new RedisStreamsFailureHandler(commands, group, config.failureStrategy(),
+                config.deadLetterStream(), ackHandler, inFlight);
+        this.messages = Multi.createBy().repeating().uni(this::poll).until(batch -> closed.get())
+                .onItem().<StreamEntry>disjoint()
+                .map(this::toMessage);
+    }
+
+    Flow.Publisher<Message<String>> publisher() {
+        return messages;
+    }
+
+    public String channel() {
+        return config.channel();
+    }
+
+    public List<String> streams() {
+        return streams;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public boolean groupsReady() {
+        return groupsReady;
+    }
+
+    private Message<String> toMessage(StreamEntry entry) {
+        inFlight.add(RedisStreamsAckHandler.inFlightKey(entry));
+        var metadata = new RedisStreamsIncomingMetadata(entry.stream(), entry.id(), group, consumer, entry.claimed());
+        return Message.of(entry.payload(), Metadata.of(metadata),
+                () -> ackHandler.handle(entry),
+                failure -> failureHandler.handle(entry, failure));
+    }
+
+    private Uni<List<StreamEntry>> poll() {
+        return ensureGroups()
+                .chain(this::claimIfDue)
+                .chain(claimed -> claimed.isEmpty() ? readAvailable() : Uni.createFrom().item(claimed))
+                .chain(entries -> entries.isEmpty() ? blockingRead() : Uni.createFrom().item(entries))
+                .invoke(() -> lastPollSucceeded = true)
+                .onFailure().recoverWithUni(this::recover);
+    }
+
+    private Uni<List<StreamEntry>> recover(Throwable failure) {
+        if (closed.get()) {
+            return Uni.createFrom().item(List.of());
+        }
+        lastPollSucceeded = false;
+        lastError = String.valueOf(failure.getMessage());
+        if (lastError.contains("NOGROUP")) {
+            groupsReady = false; // the streams vanished (e.g. Redis restarted empty): create them again
+        }
+        dropReadConnection();
+        LOG.warnf("Channel %s: reading %s failed, retrying in %s: %s", channel(), streams, RETRY_DELAY, lastError);
+        return Uni.createFrom().item(List.<StreamEntry>of()).onItem().delayIt().by(RETRY_DELAY);
+    }
+
+    private Uni<Void> ensureGroups() {
+        if (groupsReady) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> creations = streams.stream().map(this::createGroup).toList();
+        return Uni.join().all(creations).andFailFast().invoke(() -> groupsReady = true).replaceWithVoid();
+    }
+
+    private Uni<Void> createGroup(String stream) {
+        // From id 0: entries added before any worker existed belong to the group too.
+        Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(group).arg("0").arg("MKSTREAM");
+        return commands.send(create).replaceWithVoid()
+                .onFailure(failure -> String.valueOf(failure.getMessage()).contains("BUSYGROUP"))
+                .recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * Every claim interval: keep this consumer's own in-flight entries fresh (so no other consumer
+     * takes them over while they are being worked on) and take over entries idle past the minimum.
+     */
+    private Uni<List<StreamEntry>> claimIfDue() {
+        long now = System.currentTimeMillis();
+        if (now - lastClaimAt < config.claimIntervalMs()) {
+            return Uni.createFrom().item(List.of());
+        }
+        lastClaimAt = now;
+        return refreshInFlight().chain(() -> {
+            Uni<List<StreamEntry>> claimed = Uni.createFrom().item(new ArrayList<>());
+            for (String stream : streams) {
+                claimed = claimed.chain(acc -> autoClaim(stream).map(entries -> {
+                    entries.stream()
+                            .filter(e -> !inFlight.contains(RedisStreamsAckHandler.inFlightKey(e)))
+                            .forEach(acc::add);
+                    return acc;
+                }));
+            }
+            return claimed;
+        });
+    }
+
+    private Uni<List<StreamEntry>> autoClaim(String stream) {
+        Request request = Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer)
+                .arg(config.claimMinIdleMs()).arg("0-0").arg("COUNT").arg(config.batchSize());
+        return commands.send(request).map(reply -> {
+            List<StreamEntry> entries = StreamEntry.fromClaimReply(stream, reply);
+            if (!entries.isEmpty()) {
+                LOG.infof("Channel %s: took over %d entries of %s idle for over %d ms", channel(), entries.size(),
+                        stream, config.claimMinIdleMs());
+            }
+            return entries;
+        });
+    }
+
+    private Uni<Void> refreshInFlight() {
+        List<Uni<Void>> refreshes = new ArrayList<>();
+        for (String stream : streams) {
+            List<String> ids = inFlight.stream()
+                    .filter(key -> key.startsWith(stream + RedisStreamsAckHandler.KEY_SEPARATOR))
+                    .map(key -> key.substring(stream.length() + 1))
+                    .toList();
+            if (!ids.isEmpty()) {
+                Request claim = Request.cmd(Command.XCLAIM).arg(stream).arg(group).arg(consumer).arg(0);
+                ids.forEach(claim::arg);
+                refreshes.add(commands.send(claim.arg("JUSTID")).replaceWithVoid());
+            }
+        }
+        return refreshes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(refreshes).andFailFast().replaceWithVoid();
+    }
+
+    /** Non-blocking reads in priority order until the batch is full or every stream is drained. */
+    private Uni<List<StreamEntry>> readAvailable() {
+        int batch = config.batchSize();
+        Uni<List<StreamEntry>> read = Uni.createFrom().item(new ArrayList<>());
+        for (String stream : streams) {
+            read = read.chain(acc -> acc.size() >= batch
+                    ? Uni.createFrom().item(acc)
+                    : commands.send(readRequest(List.of(stream), batch - acc.size(), -1)).map(reply -> {
+                        acc.addAll(StreamEntry.fromReadReply(reply));
+                        return acc;
+                    }));
+        }
+        return read;
+    }
+
+    /** Every stream is empty: wait on all of them at once, on the dedicated connection. */
+    private Uni<List<StreamEntry>> blockingRead() {
+        if (closed.get()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return readConnection()
+                .chain(connection -> connection.send(readRequest(streams, config.batchSize(), config.blockMs())))
+                // XREADGROUP answers streams in the order they were named, which is priority order.
+                .map(StreamEntry::fromReadReply);
+    }
+
+    private Request readRequest(List<String> keys, int count, int blockMs) {
+        Request request = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
+                .arg("COUNT").arg(count);
+        if (blockMs >= 0) {
+            request.arg("BLOCK").arg(blockMs);
+        }
+        request.arg("STREAMS");
+        keys.forEach(request::arg);
+        keys.forEach(k -> request.arg(">"));
+        return request;
+    }
+
+    private Uni<RedisConnection> readConnection() {
+        RedisConnection current = readConnection;
+        if (current != null) {
+            return Uni.createFrom().item(current);
+        }
+        return reads.connect().invoke(connection -> {
+            connection.exceptionHandler(failure -> dropReadConnection());
+            connection.endHandler(this::dropReadConnection);
+            readConnection = connection;
+        });
+    }
+
+    private void dropReadConnection() {
+        RedisConnection current = readConnection;
+        readConnection = null;
+        if (current != null) {
+            current.closeAndForget();
+        }
+    }
+
+    void reportReadiness(HealthReport.HealthReportBuilder report) {
+        report.add(channel(), lastPollSucceeded, lastPollSucceeded ? "reading " + streams : lastError);
+    }
+
+    void reportStartup(HealthReport.HealthReportBuilder report) {
+        report.add(channel(), true, groupsReady ? "consumer group " + group + " ready" : "not subscribed yet");
+    }
+
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            dropReadConnection();
+            reads.close();
+            commands.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.trawl.queue;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.providers.helpers.MultiUtils;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
+import java.util.concurrent.Flow;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Appends each message's payload to a stream with XADD; the message is acked once Redis has it. */
+final class RedisStreamsOutgoingChannel {
+
+    private final Redis commands;
+    private final String defaultStream;
+    private final long maxLength;
+    private final Flow.Subscriber<? extends Message<?>> subscriber;
+
+    RedisStreamsOutgoingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
+        this.commands = Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString(config.redisUrl())
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+                .setMaxPoolSize(8)
+                .setMaxPoolWaiting(8192));
+        this.defaultStream = config.stream();
+        this.maxLength = config.maxLength();
+        int maxInflight = config.maxInflight();
+        this.subscriber = MultiUtils.via(messages -> messages
+                .onItem().transformToUni(this::append).merge(maxInflight));
+    }
+
+    Flow.Subscriber<? extends Message<?>> subscriber() {
+        return subscriber;
+    }
+
+    private Uni<Void> append(Message<?> message) {
+        String stream = message.getMetadata(RedisStreamsOutgoingMetadata.class)
+                .map(RedisStreamsOutgoingMetadata::stream)
+                .orElse(defaultStream);
+        Request add = Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLength).arg("*")
+                .arg(StreamEntry.PAYLOAD_FIELD).arg(String.valueOf(message.getPayload()));
+        return commands.send(add)
+                .onItemOrFailure().transformToUni((id, failure) -> failure == null
+                        ? Uni.createFrom().completionStage(message.ack())
+                        : Uni.createFrom().completionStage(message.nack(failure)));
+    }
+
+    void close() {
+        commands.close();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.trawl.scrape;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "trawl.fetch")
+public interface FetchConfig {
+
+    /**
+     * Off by default: requests to loopback, private, link-local, CGNAT and metadata addresses are
+     * refused. Turn on only for tests and trusted networks.
+     */
+    @WithDefault("false")
+    boolean allowPrivateNetworks();
+
+    @WithDefault("TrawlBot/0.1 (+https://github.com/trawl-dev/trawl; scrape jobs on behalf of API clients)")
+    String userAgent();
+
+    @WithDefault("10S")
+    Duration connectTimeout();
+
+    /** Time for one whole request, per hop. */
+    @WithDefault("30S")
+    Duration requestTimeout();
+
+    @WithDefault("5")
+    int maxRedirects();
+
+    /** Larger bodies fail the page as oversize. */
+    @WithDefault("10485760")
+    long maxBodyBytes();
+
+    /** Links kept per page. */
+    @WithDefault("1000")
+    int maxLinks();
+}

@@ -1,0 +1,17 @@
+package dev.trawl.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "trawl.worker")
+public interface WorkerConfig {
+
+    /** Jobs one worker process runs at once. */
+    @WithDefault("50")
+    int concurrency();
+
+    /** How long a claimed job belongs to its worker before another may take it over. */
+    @WithDefault("5M")
+    Duration lease();
+}
