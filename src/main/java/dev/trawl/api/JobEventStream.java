@@ -33,12 +33,20 @@ public class JobEventStream {
         this.config = config;
     }
 
-    public Multi<OutboundSseEvent> open(String jobId, String lastEventId, Sse sse) {
-        if (lastEventId != null && !lastEventId.isBlank() && !StreamIds.isValid(lastEventId.trim())) {
+    /** The id to replay after, null for the whole log; a 400 problem if it is not a stream id. */
+    static String parseLastEventId(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return null;
+        }
+        if (!StreamIds.isValid(lastEventId.trim())) {
             throw new ProblemException(Problem.of(400, "invalid-request", "Invalid request",
                     "Last-Event-ID must be an event id this stream sent, like 1700000000000-0").withField("Last-Event-ID"));
         }
-        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
+        return lastEventId.trim();
+    }
+
+    public Multi<OutboundSseEvent> open(String jobId, String lastEventId, Sse sse) {
+        String after = parseLastEventId(lastEventId);
         return RestMulti.fromUniResponse(lookup.find(jobId),
                 job -> events(feed.follow(job.id, after, job.jobState().terminal()), sse),
                 job -> Map.of("Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no")));

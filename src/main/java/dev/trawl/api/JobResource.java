@@ -70,6 +70,7 @@ public class JobResource {
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @FollowableJob
     public Multi<OutboundSseEvent> events(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         return eventStream.open(id, lastEventId, sse);

@@ -4,6 +4,7 @@ import dev.trawl.events.JobEventFeed;
 import dev.trawl.job.JobSubmitter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -58,9 +59,12 @@ public class LegacyScrapeResource {
     @Path("scrape")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
+        io.vertx.core.Context request = Vertx.currentContext();
         return submitter.submit(body.toSpec())
                 .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
                         .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
+                        // the end arrives on the pub/sub connection's thread; reads need the request's context
+                        .emitOn(task -> request.runOnContext(ignored -> task.run()))
                         .chain(() -> legacyResult(job.id().toString())));
     }
 
@@ -80,6 +84,7 @@ public class LegacyScrapeResource {
     @GET
     @Path("jobs/{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @FollowableJob
     public Multi<OutboundSseEvent> stream(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         return eventStream.open(id, lastEventId, sse);

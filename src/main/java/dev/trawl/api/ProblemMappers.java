@@ -3,6 +3,7 @@ package dev.trawl.api;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.trawl.job.QueueUnavailableException;
 import jakarta.validation.ConstraintViolation;
@@ -46,6 +47,16 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unparsable(JsonParseException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         if (e instanceof JsonParseException) {
             return toResponse(Problem.of(400, "malformed-json", "Malformed JSON",
@@ -71,6 +82,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadable(unreadable);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("Request failed", e);

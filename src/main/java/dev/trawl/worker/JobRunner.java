@@ -78,7 +78,8 @@ public class JobRunner {
                 .chain(() -> scrape(job))
                 .chain(page -> store.succeed(job, page).chain(state -> recordSuccess(job, page, state)))
                 .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure))
-                .invoke(outcome -> timing.stop(registry.timer("trawl.jobs.duration", "outcome", outcome)))
+                .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
+                        .publishPercentileHistogram().register(registry)))
                 .replaceWithVoid();
     }
 

@@ -1,0 +1,58 @@
+package dev.trawl.health;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.trawl.support.Jobs;
+import dev.trawl.support.StubSite;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ProbesAndMetricsIT {
+
+    private static final StubSite SITE = new StubSite();
+
+    @AfterAll
+    static void stopSite() {
+        SITE.close();
+    }
+
+    @Test
+    void livenessIsUp() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void readinessCoversPostgresqlAndRedis() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Redis")))
+                .body("checks.name", hasItem(containsString("PostgreSQL")));
+    }
+
+    @Test
+    void startupReportsMigrationsScriptsAndConsumerGroups() {
+        given().when().get("/q/health/started").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'trawl-startup' }.data.scriptsLoaded", equalTo(true))
+                .body("checks.find { it.name == 'trawl-startup' }.data.consumerGroupsReady", equalTo(true))
+                .body("checks.find { it.name == 'trawl-startup' }.data.migrationsApplied", equalTo(1));
+    }
+
+    @Test
+    void prometheusMetricsCountJobsAndExposeTheQueueLag() {
+        SITE.html("/metrics-page", "<title>m</title>");
+        Jobs.awaitStatus(Jobs.submit(SITE.url("/metrics-page")), "succeeded");
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("trawl_jobs_submitted_total"))
+                .body(containsString("trawl_jobs_completed_total{outcome=\"succeeded\"}"))
+                .body(containsString("trawl_queue_lag{stream=\"trawl-test:jobs:normal\"}"))
+                .body(containsString("trawl_queue_pending{stream=\"trawl-test:jobs:high\"}"))
+                .body(containsString("trawl_sse_connections"))
+                .body(containsString("trawl_fetches_total{status_class=\"2xx\"}"));
+    }
+}
