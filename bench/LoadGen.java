@@ -384,101 +384,118 @@ public class LoadGen {
 
     // ---- CPU accounting (Linux /proc) ----------------------------------------------------------------
 
-    record CpuSnapshot(long machineBusy, long machineTotal, long platformTicks, long loadgenNanos,
-            long postgresTicks, long redisTicks) {
+    /**
+     * CPU time of the whole machine and of every live process, so the report can say where the
+     * two cores went: the platform, this load generator, PostgreSQL, Redis, or something else
+     * running at the same time (which makes the figures lower than they should be).
+     */
+    record CpuSnapshot(long machineBusy, long machineTotal, long selfNanos, Map<Long, Proc> procs) {
+
+        record Proc(String comm, long start, long ticks) { }
 
         static CpuSnapshot take() {
             long busy = 0;
             long total = 0;
             try {
+                // user nice system idle iowait irq softirq steal: steal is time the host took away
                 String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-                for (int i = 1; i < f.length && i <= 8; i++) {      // user..steal
+                for (int i = 1; i < f.length && i <= 8; i++) {
                     long v = Long.parseLong(f[i]);
                     total += v;
-                    if (i != 4 && i != 5) {                           // not idle, not iowait
+                    if (i != 4 && i != 5) {
                         busy += v;
                     }
                 }
             } catch (Exception e) {
                 total = -1;
             }
-            long platform = platformPid > 0 ? ticksOf(platformPid) : -1;
             long self = -1;
             var os = ManagementFactory.getOperatingSystemMXBean();
             if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
                 self = sun.getProcessCpuTime();
             }
-            long postgres = 0;
-            long redis = 0;
-            try (var procs = Files.list(Path.of("/proc"))) {
-                for (Path proc : (Iterable<Path>) procs::iterator) {
-                    String name = proc.getFileName().toString();
-                    if (!name.chars().allMatch(Character::isDigit)) {
+            Map<Long, Proc> procs = new java.util.HashMap<>();
+            try (var list = Files.list(Path.of("/proc"))) {
+                for (Path dir : (Iterable<Path>) list::iterator) {
+                    String name = dir.getFileName().toString();
+                    if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
                         continue;
                     }
-                    String comm;
                     try {
-                        comm = Files.readString(proc.resolve("comm")).trim();
+                        String stat = Files.readString(dir.resolve("stat"));
+                        int close = stat.lastIndexOf(')');
+                        String comm = stat.substring(stat.indexOf('(') + 1, close);
+                        String[] f = stat.substring(close + 2).trim().split("\\s+");
+                        procs.put(Long.parseLong(name), new Proc(comm, Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12])));
                     } catch (Exception e) {
-                        continue;                                     // gone meanwhile
-                    }
-                    if (comm.startsWith("postgres")) {
-                        postgres += Math.max(0, ticksOf(Long.parseLong(name)));
-                    } else if (comm.startsWith("redis-server")) {
-                        redis += Math.max(0, ticksOf(Long.parseLong(name)));
+                        // the process ended meanwhile
                     }
                 }
             } catch (Exception e) {
-                postgres = -1;
-                redis = -1;
+                // no /proc: report the machine figure only
             }
-            return new CpuSnapshot(busy, total, platform, self, postgres, redis);
+            return new CpuSnapshot(busy, total, self, procs);
         }
 
-        /** utime + stime of a process, in clock ticks; -1 if it cannot be read. */
-        static long ticksOf(long pid) {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (Exception e) {
-                return -1;
+        /** The CPU a process used between the two snapshots, in seconds (all of it if it is new). */
+        double used(CpuSnapshot after, long pid) {
+            Proc a = after.procs.get(pid);
+            if (a == null) {
+                return 0;
             }
+            Proc b = procs.get(pid);
+            long before = b != null && b.start == a.start ? b.ticks : 0;   // same process, not a reused pid
+            return Math.max(0, a.ticks - before) / (double) clockTicks;
         }
 
         String describe(CpuSnapshot after, double seconds) {
-            List<String> parts = new ArrayList<>();
+            long selfPid = ProcessHandle.current().pid();
+            double platform = 0;
+            double postgres = 0;
+            double redis = 0;
+            Map<String, Double> others = new java.util.HashMap<>();
+            for (var e : after.procs.entrySet()) {
+                long pid = e.getKey();
+                if (pid == selfPid) {
+                    continue;
+                }
+                double v = used(after, pid);
+                String comm = e.getValue().comm;
+                if (pid == platformPid) {
+                    platform += v;
+                } else if (comm.startsWith("postgres")) {
+                    postgres += v;
+                } else if (comm.startsWith("redis-server")) {
+                    redis += v;
+                } else if (v > 0) {
+                    others.merge(comm, v, Double::sum);
+                }
+            }
+            double self = selfNanos >= 0 && after.selfNanos >= 0 ? (after.selfNanos - selfNanos) / 1e9 : 0;
+            double other = others.values().stream().mapToDouble(Double::doubleValue).sum();
+            StringBuilder out = new StringBuilder();
             double busySeconds = -1;
             if (machineTotal > 0 && after.machineTotal > machineTotal) {
-                double busyShare = (after.machineBusy - machineBusy) / (double) (after.machineTotal - machineTotal);
                 busySeconds = (after.machineBusy - machineBusy) / (double) clockTicks;
-                parts.add(String.format("machine %.0f%% busy (%.1f cpu-s in %.1f s)", 100 * busyShare, busySeconds, seconds));
+                out.append(String.format("machine %.0f%% busy (%.1f cpu-s in %.1f s): ",
+                        100.0 * (after.machineBusy - machineBusy) / (after.machineTotal - machineTotal), busySeconds, seconds));
             }
-            double known = 0;
-            if (platformTicks >= 0 && after.platformTicks >= 0) {
-                double v = (after.platformTicks - platformTicks) / (double) clockTicks;
-                known += v;
-                parts.add(String.format("platform %.1f", v));
-            }
-            if (loadgenNanos >= 0 && after.loadgenNanos >= 0) {
-                double v = (after.loadgenNanos - loadgenNanos) / 1e9;
-                known += v;
-                parts.add(String.format("load generator + site %.1f", v));
-            }
-            if (postgresTicks >= 0 && after.postgresTicks >= 0) {
-                double v = Math.max(0, after.postgresTicks - postgresTicks) / (double) clockTicks;
-                known += v;
-                parts.add(String.format("PostgreSQL %.1f", v));
-            }
-            if (redisTicks >= 0 && after.redisTicks >= 0) {
-                double v = Math.max(0, after.redisTicks - redisTicks) / (double) clockTicks;
-                known += v;
-                parts.add(String.format("Redis %.1f", v));
-            }
+            out.append(String.format("platform %.1f, load generator + site %.1f, PostgreSQL %.1f, Redis %.1f, other processes %.1f",
+                    platform, self, postgres, redis, other));
             if (busySeconds >= 0) {
-                parts.add(String.format("other %.1f (psql polls, kernel, anything else running)", Math.max(0, busySeconds - known)));
+                double accounted = platform + self + postgres + redis + other;
+                out.append(String.format(", unattributed %.1f", Math.max(0, busySeconds - accounted)));
             }
-            return String.join("; ", parts);
+            if (busySeconds > 0 && other > 0.08 * busySeconds) {
+                String top = others.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(3)
+                        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                out.append(String.format("%n          WARNING: %.0f%% of the CPU went to other processes (%s):"
+                        + " something else was running, the figures are lower than on a quiet machine",
+                        100 * other / busySeconds, top));
+            }
+            return out.toString();
         }
     }
 

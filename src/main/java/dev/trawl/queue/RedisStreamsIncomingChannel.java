@@ -51,6 +51,8 @@ public final class RedisStreamsIncomingChannel {
     private volatile boolean lastPollSucceeded = true;
     private volatile String lastError = "";
     private volatile long lastClaimAt;
+    private volatile long refreshTimer = -1;
+    private final Vertx vertx;
 
     RedisStreamsIncomingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
         this.config = config;
@@ -65,9 +67,11 @@ public final class RedisStreamsIncomingChannel {
         this.ackHandler = new RedisStreamsAckHandler(commands, group, inFlight);
         this.failureHandler = new RedisStreamsFailureHandler(commands, group, config.failureStrategy(),
                 config.deadLetterStream(), ackHandler, inFlight);
+        this.vertx = vertx;
         this.messages = Multi.createBy().repeating().uni(this::poll).until(batch -> closed.get())
                 .onItem().<StreamEntry>disjoint()
-                .map(this::toMessage);
+                .map(this::toMessage)
+                .onSubscription().invoke(this::keepInFlightFresh);
     }
 
     Flow.Publisher<Message<String>> publisher() {
@@ -138,27 +142,35 @@ public final class RedisStreamsIncomingChannel {
     }
 
     /**
-     * Every claim interval: keep this consumer's own in-flight entries fresh (so no other consumer
-     * takes them over while they are being worked on) and take over entries idle past the minimum.
+     * Every claim interval, whether or not this consumer wants more work, it resets the idle time
+     * of the entries it is working on, so no other consumer takes them over while they run.
      */
+    private void keepInFlightFresh() {
+        if (refreshTimer < 0) {
+            refreshTimer = vertx.setPeriodic(config.claimIntervalMs(), id -> refreshInFlight().subscribe().with(
+                    ok -> { },
+                    failure -> LOG.debugf("Channel %s: refreshing in-flight entries failed: %s", channel(),
+                            failure.getMessage())));
+        }
+    }
+
+    /** With demand, every claim interval: take over entries of other consumers idle past the minimum. */
     private Uni<List<StreamEntry>> claimIfDue() {
         long now = System.currentTimeMillis();
         if (now - lastClaimAt < config.claimIntervalMs()) {
             return Uni.createFrom().item(List.of());
         }
         lastClaimAt = now;
-        return refreshInFlight().chain(() -> {
-            Uni<List<StreamEntry>> claimed = Uni.createFrom().item(new ArrayList<>());
-            for (String stream : streams) {
-                claimed = claimed.chain(acc -> autoClaim(stream).map(entries -> {
-                    entries.stream()
-                            .filter(e -> !inFlight.contains(RedisStreamsAckHandler.inFlightKey(e)))
-                            .forEach(acc::add);
-                    return acc;
-                }));
-            }
-            return claimed;
-        });
+        Uni<List<StreamEntry>> claimed = Uni.createFrom().item(new ArrayList<>());
+        for (String stream : streams) {
+            claimed = claimed.chain(acc -> autoClaim(stream).map(entries -> {
+                entries.stream()
+                        .filter(e -> !inFlight.contains(RedisStreamsAckHandler.inFlightKey(e)))
+                        .forEach(acc::add);
+                return acc;
+            }));
+        }
+        return claimed;
     }
 
     private Uni<List<StreamEntry>> autoClaim(String stream) {
@@ -258,6 +270,9 @@ public final class RedisStreamsIncomingChannel {
 
     void close() {
         if (closed.compareAndSet(false, true)) {
+            if (refreshTimer >= 0) {
+                vertx.cancelTimer(refreshTimer);
+            }
             dropReadConnection();
             reads.close();
             commands.close();
