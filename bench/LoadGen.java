@@ -482,18 +482,20 @@ public class LoadGen {
             }
             out.append(String.format("platform %.1f, load generator + site %.1f, PostgreSQL %.1f, Redis %.1f, other processes %.1f",
                     platform, self, postgres, redis, other));
+            double unattributed = 0;
             if (busySeconds >= 0) {
-                double accounted = platform + self + postgres + redis + other;
-                out.append(String.format(", unattributed %.1f", Math.max(0, busySeconds - accounted)));
+                unattributed = Math.max(0, busySeconds - (platform + self + postgres + redis + other));
+                out.append(String.format(", ended processes (psql polls, builds) and kernel %.1f", unattributed));
             }
-            if (busySeconds > 0 && other > 0.08 * busySeconds) {
+            if (busySeconds > 0 && other + unattributed > 0.12 * busySeconds) {
                 String top = others.entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(3)
                         .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
                         .collect(java.util.stream.Collectors.joining(", "));
-                out.append(String.format("%n          WARNING: %.0f%% of the CPU went to other processes (%s):"
-                        + " something else was running, the figures are lower than on a quiet machine",
-                        100 * other / busySeconds, top));
+                out.append(String.format("%n          WARNING: %.0f%% of the CPU went to other processes (%s%s): something else"
+                        + " was running, so these figures are lower than on a quiet machine",
+                        100 * (other + unattributed) / busySeconds, top.isEmpty() ? "" : top + ", ",
+                        String.format("%.1f in processes that ended or the kernel", unattributed)));
             }
             return out.toString();
         }

@@ -60,6 +60,12 @@ pong=$("${REDIS[@]}" ping 2>&1) || true
 "${PG[@]}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
     || die "PostgreSQL is not answering on 127.0.0.1:5432 as user postgres (try: psql -h 127.0.0.1 -U postgres -c 'select 1')"
 
+# The two cores are shared: anything else busy now (a build, a test run) lowers the figures.
+others=$(pgrep -x java 2>/dev/null | wc -l || true)
+if (( others > 0 )); then
+    log "warning: $others other Java process(es) are running (builds or tests?); they compete for the CPU"
+fi
+
 # ---- build ----------------------------------------------------------------------------------------
 JAR=target/quarkus-app/quarkus-run.jar
 if [[ $SKIP_BUILD != 1 ]]; then

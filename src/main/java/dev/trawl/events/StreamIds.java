@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 public final class StreamIds {
 
     public static final String BEGINNING = "0-0";
-    private static final Pattern ID = Pattern.compile("\\d{1,19}(-\\d{1,19})?");
+    private static final Pattern ID = Pattern.compile("\\d{1,20}(-\\d{1,20})?");
 
     private StreamIds() {
     }

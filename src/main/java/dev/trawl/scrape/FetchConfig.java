@@ -3,6 +3,8 @@ package dev.trawl.scrape;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "trawl.fetch")
 public interface FetchConfig {
@@ -13,6 +15,12 @@ public interface FetchConfig {
      */
     @WithDefault("false")
     boolean allowPrivateNetworks();
+
+    /**
+     * Addresses or CIDR ranges that may be fetched even though they are private (trusted
+     * networks, test sites). Literals only: a host name could be made to resolve anywhere.
+     */
+    Optional<List<String>> allowList();
 
     @WithDefault("TrawlBot/0.1 (+https://github.com/trawl-dev/trawl; scrape jobs on behalf of API clients)")
     String userAgent();

@@ -6,30 +6,38 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
- * Refuses a request whose host resolves to an address inside our own network (see
- * {@link AddressClassifier}), checked on the resolved address of every hop, so a hostname or a
- * redirect cannot smuggle a request to 127.0.0.1 or the metadata service.
+ * Resolves the host of every hop and refuses it if any of its addresses lies inside our own
+ * network (see {@link AddressClassifier}), so a host name or a redirect cannot smuggle a request
+ * to 127.0.0.1 or the metadata service. The fetcher then connects to the address vetted here,
+ * not to a second resolution, so DNS cannot answer differently in between (rebinding).
  */
 @ApplicationScoped
 public class OutboundAddressGuard {
 
     private final FetchConfig config;
+    private final List<CidrRange> allowed;
 
     public OutboundAddressGuard(FetchConfig config) {
         this.config = config;
+        this.allowed = config.allowList().orElse(List.of()).stream().map(CidrRange::parse).toList();
     }
 
-    public Uni<Void> check(URI target) {
-        if (config.allowPrivateNetworks()) {
-            return Uni.createFrom().voidItem();
-        }
+    /** The address to connect to for this hop; fails with a permanent {@link FetchFailure} if refused. */
+    public Uni<InetAddress> check(URI target) {
         String host = hostOf(target);
         return Uni.createFrom().item(() -> resolve(host))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(addresses -> {
+                    if (config.allowPrivateNetworks()) {
+                        return;
+                    }
                     for (InetAddress address : addresses) {
+                        if (allowed.stream().anyMatch(range -> range.contains(address))) {
+                            continue;
+                        }
                         AddressClassifier.refusalReason(address).ifPresent(reason -> {
                             throw FetchFailure.permanent("blocked-address",
                                     "Refused to fetch " + host + ": it resolves to " + address.getHostAddress()
@@ -37,7 +45,7 @@ public class OutboundAddressGuard {
                         });
                     }
                 })
-                .replaceWithVoid();
+                .map(addresses -> addresses[0]);
     }
 
     static String hostOf(URI target) {

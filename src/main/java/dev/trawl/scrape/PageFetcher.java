@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
@@ -57,8 +58,10 @@ public class PageFetcher {
         } catch (URISyntaxException e) {
             return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Invalid URL " + current));
         }
+        int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
         return guard.check(target)
-                .chain(() -> client.requestAbs(HttpMethod.GET, current)
+                .chain(address -> client.requestAbs(HttpMethod.GET,
+                                SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(config.requestTimeout().toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
                         .send())

@@ -26,8 +26,13 @@ public final class StubSite implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
     public StubSite() {
+        this("127.0.0.1");
+    }
+
+    /** @param loopbackAddress any address of 127.0.0.0/8, so tests can tell sites apart by address */
+    public StubSite(String loopbackAddress) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(loopbackAddress), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -37,7 +42,11 @@ public final class StubSite implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + path;
+    }
+
+    public StubSite redirect(String path, String location) {
+        return reply(path, new Reply(302, null, new byte[0], Map.of("Location", location), null));
     }
 
     public int port() {
