@@ -86,10 +86,15 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/trawl-bench.XXXXXX")
 cp -a target/quarkus-app "$WORK/quarkus-app"
 PLATFORM_LOG=$WORK/platform.log
 PID=
+LOADGEN_PID=
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then
+        kill "$LOADGEN_PID" 2>/dev/null || true
+        wait "$LOADGEN_PID" 2>/dev/null || true
+    fi
     if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
         kill "$PID" 2>/dev/null || true
         for _ in $(seq 1 100); do                      # up to 20 s for a graceful shutdown
@@ -177,7 +182,8 @@ cmd_text="bench/run.sh JOBS=$JOBS CLIENTS=$CLIENTS"
 [[ $WORKER_CONCURRENCY == 50 ]] || cmd_text+=" WORKER_CONCURRENCY=$WORKER_CONCURRENCY"
 [[ -z $PLATFORM_OPTS ]] || cmd_text+=" PLATFORM_OPTS='$PLATFORM_OPTS'"
 
-set +e
+# In the background with `wait`, so that a signal to this script is handled at once (the trap
+# then stops the load generator and the platform) instead of after the load generator ends.
 java bench/LoadGen.java \
     --api "http://127.0.0.1:$PORT" \
     --jobs "$JOBS" \
@@ -188,9 +194,11 @@ java bench/LoadGen.java \
     --platform-pid "$PID" \
     --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
     --env "$env_text" \
-    --command "$cmd_text"
-rc=$?
-set -e
+    --command "$cmd_text" &
+LOADGEN_PID=$!
+rc=0
+wait "$LOADGEN_PID" || rc=$?
+LOADGEN_PID=
 
 kill -0 "$PID" 2>/dev/null || { log "the platform died during the run"; rc=1; }
 if grep -qE '(ERROR|Exception)' "$PLATFORM_LOG"; then
