@@ -6,7 +6,6 @@ import dev.trawl.events.StoredEvent;
 import dev.trawl.events.StreamIds;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.List;
@@ -58,8 +57,7 @@ public class JobEventStream {
         return Multi.createBy().merging().streams(events, heartbeats)
                 .select().first(item -> item != END)
                 .map(item -> item instanceof StoredEvent event
-                        ? sse.newEventBuilder().id(event.id()).name(event.type())
-                                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, event.json()).build()
+                        ? sse.newEventBuilder().id(event.id()).name(event.type()).data(String.class, event.json()).build()
                         : sse.newEventBuilder().comment("heartbeat").build());
     }
 }

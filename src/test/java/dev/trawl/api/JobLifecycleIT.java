@@ -12,6 +12,13 @@ import static org.hamcrest.Matchers.notNullValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trawl.events.StreamIds;
+import dev.trawl.job.JobIds;
+import dev.trawl.job.JobQueue;
+import dev.trawl.job.JobSpec;
+import dev.trawl.job.JobStore;
+import dev.trawl.job.Priority;
+import jakarta.inject.Inject;
+import java.util.UUID;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.SseClient;
@@ -39,6 +46,12 @@ class JobLifecycleIT {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    JobQueue queue;
 
     @AfterAll
     static void stopSite() {
@@ -179,6 +192,33 @@ class JobLifecycleIT {
         given().when().get("/v1/jobs/" + id + "/result").then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("jobStatus", equalTo("failed"));
+    }
+
+    @Test
+    void aJobWaitingInTheQueueIsCancelledAtOnceAndNeverFetched() {
+        SITE.html("/never", "<title>never</title>");
+        UUID id = JobIds.next();
+        // a job still waiting behind others: recorded, its entry not yet read by any worker
+        store.insert(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), "key")
+                .await().atMost(WAIT);
+
+        given().when().delete("/v1/jobs/" + id).then().statusCode(202)
+                .body("status", equalTo("cancelled"));
+        given().when().get("/v1/jobs/" + id).then().body("status", equalTo("cancelled"))
+                .body("finishedAt", notNullValue());
+
+        queue.enqueue(id, Priority.LOW).await().atMost(WAIT); // the entry reaches a worker after all
+        try (RedisCli redis = new RedisCli()) {
+            String stream = TestServices.KEY_PREFIX + "jobs:low";
+            await().atMost(WAIT).until(() -> (Long) ((List<?>) redis.call("XPENDING", stream, "workers")).get(0) == 0
+                    && ((List<?>) redis.call("XINFO", "GROUPS", stream)).stream()
+                            .map(g -> (List<?>) g).anyMatch(g -> Long.valueOf(0).equals(g.get(g.indexOf("lag") + 1))));
+        }
+        assertThat(Jobs.status(id.toString())).isEqualTo("cancelled");
+        assertThat(SITE.hits("/never")).isZero();
+        try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
+            assertThat(sse.readToEnd(WAIT)).extracting(SseClient.Event::type).containsExactly("cancelled");
+        }
     }
 
     @Test
