@@ -99,9 +99,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (isUnreachableDependency(e)) {
+            LOG.warnf("A dependency is unreachable: %s", e.getMessage());
+            return Response.fromResponse(toResponse(Problem.of(503, "dependency-unavailable", "Service unavailable",
+                    "PostgreSQL or Redis is unreachable; try again shortly"))).header("Retry-After", "5").build();
+        }
         LOG.error("Unexpected error while serving a request", e);
         return toResponse(Problem.of(500, "internal-error", "Internal error",
                 "The server failed to process the request; it has been logged"));
+    }
+
+    private static boolean isUnreachableDependency(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String slug(String title) {

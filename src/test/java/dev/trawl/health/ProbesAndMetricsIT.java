@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.trawl.support.Jobs;
 import dev.trawl.support.StubSite;
+import dev.trawl.support.TestServices;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,8 @@ class ProbesAndMetricsIT {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("trawl_jobs_submitted_total"))
                 .body(containsString("trawl_jobs_completed_total{outcome=\"succeeded\"}"))
-                .body(containsString("trawl_queue_lag{stream=\"trawl-test:jobs:normal\"}"))
-                .body(containsString("trawl_queue_pending{stream=\"trawl-test:jobs:high\"}"))
+                .body(containsString("trawl_queue_lag{stream=\"" + TestServices.KEY_PREFIX + "jobs:normal\"}"))
+                .body(containsString("trawl_queue_pending{stream=\"" + TestServices.KEY_PREFIX + "jobs:high\"}"))
                 .body(containsString("trawl_sse_connections"))
                 .body(containsString("trawl_fetches_total{status_class=\"2xx\"}"));
     }

@@ -13,8 +13,13 @@ import java.util.Map;
  */
 public class TestServices implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DATABASE = "trawl_test";
-    public static final String KEY_PREFIX = "trawl-test:";
+    public static final String DATABASE = envOr("TRAWL_TEST_DB", "trawl_test");
+    public static final String KEY_PREFIX = envOr("TRAWL_TEST_PREFIX", "trawl-test:");
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -32,7 +37,7 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
             var exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?");
             exists.setString(1, DATABASE);
             if (!exists.executeQuery().next()) {
-                c.createStatement().execute("CREATE DATABASE " + DATABASE);
+                c.createStatement().execute("CREATE DATABASE \"" + DATABASE + "\"");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the tests", e);
