@@ -40,7 +40,7 @@ for arg in "$@"; do
     case $arg in
         JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|TIMEOUT=*|READY_TIMEOUT=*|SKIP_BUILD=*) declare "$arg" ;;
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$arg' (expected JOBS=N CLIENTS=N WORKER_CONCURRENCY=N PORT=N TIMEOUT=S; see --help)" ;;
     esac
 done
