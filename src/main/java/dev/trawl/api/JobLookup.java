@@ -26,7 +26,7 @@ public class JobLookup {
         this.cancellation = cancellation;
     }
 
-    public record JobPages(Job job, List<PageRecord> pages) {
+    public record JobPages(Job job, List<PageRecord> pages, long total) {
     }
 
     public static UUID parseId(String id) {
@@ -46,7 +46,8 @@ public class JobLookup {
                                 "Result not available", "The job is " + job.state + "; a result exists once it has succeeded")
                         .withJob(id, job.state)));
             }
-            return queries.pages(job.id, offset, limit).map(pages -> new JobPages(job, pages));
+            return queries.pages(job.id, offset, limit).chain(pages -> queries.countPages(job.id)
+                    .map(total -> new JobPages(job, pages, total)));
         });
     }
 

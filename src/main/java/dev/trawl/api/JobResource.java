@@ -32,17 +32,20 @@ public class JobResource {
     private final JobSubmitter submitter;
     private final JobLookup lookup;
     private final JobEventStream eventStream;
+    private final SubmissionOptions options;
 
-    public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream) {
+    public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
+            SubmissionOptions options) {
         this.submitter = submitter;
         this.lookup = lookup;
         this.eventStream = eventStream;
+        this.options = options;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
-        return submitter.submit(body.toSpec()).map(job -> {
+        return submitter.submit(options.toSpec(body)).map(job -> {
             var links = JobViews.Links.of(job.id());
             return Response.accepted(new JobViews.Accepted(job.id().toString(), job.state().wireName(),
                             job.createdAt(), links))
@@ -64,7 +67,7 @@ public class JobResource {
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
             @Max(value = 1000, message = "must be at most 1000") int limit) {
         return lookup.result(id, offset, limit).map(r -> new JobViews.Result(r.job().id.toString(), r.job().state,
-                offset, limit, r.job().pageCount, r.pages().stream().map(JobViews.PageView::of).toList()));
+                offset, limit, r.total(), r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
     }
 
     @GET

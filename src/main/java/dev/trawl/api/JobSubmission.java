@@ -1,15 +1,17 @@
 package dev.trawl.api;
 
-import dev.trawl.job.JobSpec;
-import dev.trawl.job.Priority;
-import dev.trawl.scrape.CanonicalUrl;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Map;
 
-/** The body of {@code POST /v1/jobs}. */
+/** The body of {@code POST /v1/jobs} (and of the original API's submits). */
 public record JobSubmission(
         @NotBlank(message = "is required")
         @Size(max = 2048, message = "must be at most 2048 characters")
@@ -22,14 +24,46 @@ public record JobSubmission(
                       message = "must be one of metadata, text, markdown, links, html") String> formats,
 
         @Pattern(regexp = "high|normal|low", message = "must be one of high, normal, low")
-        String priority) {
+        String priority,
 
-    static final List<String> DEFAULT_FORMATS = List.of("metadata", "markdown", "links");
+        @Size(max = 50, message = "names at most 50 fields")
+        Map<String, JsonNode> selectors,
 
-    JobSpec toSpec() {
-        String canonical = CanonicalUrl.of(url)
-                .orElseThrow(() -> ProblemException.badRequest("url", "url: is not a valid http or https URL"));
-        List<String> chosen = formats == null || formats.isEmpty() ? DEFAULT_FORMATS : formats.stream().distinct().toList();
-        return new JobSpec(canonical, chosen, priority == null ? Priority.NORMAL : Priority.fromWire(priority));
+        @Valid
+        CrawlOptions crawl,
+
+        @Size(max = 20, message = "has at most 20 headers")
+        Map<String, String> headers,
+
+        @Min(value = 1, message = "must be at least 1") @Max(value = 300, message = "must be at most 300")
+        Integer timeoutSeconds,
+
+        Boolean respectRobots,
+
+        Boolean render) {
+
+    /** {@code crawl}: absent members take the single-page defaults. */
+    public record CrawlOptions(
+            @Min(value = 1, message = "must be at least 1") Integer maxPages,
+            @Min(value = 0, message = "must be 0 or more") Integer maxDepth,
+            @Size(max = 20, message = "has at most 20 patterns")
+            List<@NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters")
+                 String> include,
+            @Size(max = 20, message = "has at most 20 patterns")
+            List<@NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters")
+                 String> exclude,
+            Boolean sameSite) {
+    }
+
+    /** This submission, with {@code defaults} as its formats if it names none. */
+    JobSubmission withDefaultFormats(List<String> defaults) {
+        return formats != null && !formats.isEmpty() ? this
+                : new JobSubmission(url, defaults, priority, selectors, crawl, headers, timeoutSeconds, respectRobots,
+                        render);
+    }
+
+    /** A submission with just a URL, as the original API's clients send. */
+    public JobSubmission(String url) {
+        this(url, null, null, null, null, null, null, null, null);
     }
 }

@@ -34,16 +34,27 @@ public final class JobViews {
         }
     }
 
-    public record PageView(String url, String finalUrl, int statusCode, String contentType, String title,
-            String description, String text, List<String> links) {
+    /** A stored page with the formats its job asked for; absent members were not asked for or do not apply. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PageView(String url, String finalUrl, Integer statusCode, String contentType, int depth,
+            String title, String description, Map<String, Object> metadata, String text, String markdown, String html,
+            List<String> links, Map<String, Object> fields, Map<String, Object> error, String skipped) {
 
-        static PageView of(PageRecord page) {
-            return new PageView(page.url, page.finalUrl, page.statusCode, page.contentType, page.title,
-                    page.description, page.text, page.links == null ? List.of() : List.of(page.links));
+        static PageView of(PageRecord page, List<String> formats) {
+            boolean fetched = page.error == null && page.skipReason == null;
+            return new PageView(page.url, page.finalUrl, fetched ? page.statusCode : null, page.contentType, page.depth,
+                    page.title, page.description,
+                    formats.contains("metadata") ? page.metadata : null,
+                    formats.contains("text") ? page.text : null,
+                    formats.contains("markdown") ? page.markdown : null,
+                    formats.contains("html") ? page.html : null,
+                    formats.contains("links") && fetched ? (page.links == null ? List.of() : List.of(page.links)) : null,
+                    page.fields == null || page.fields.isEmpty() ? null : page.fields,
+                    page.error, page.skipReason);
         }
     }
 
-    public record Result(String id, String status, int offset, int limit, int total, List<PageView> pages) {
+    public record Result(String id, String status, int offset, int limit, long total, List<PageView> pages) {
     }
 
     /** {@code POST /scrape/async} of the original scraper API. */

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -28,15 +29,19 @@ import org.jboss.resteasy.reactive.RestPath;
 public class LegacyScrapeResource {
 
     private static final int LEGACY_PAGE_LIMIT = 1000;
+    /** The original API always answered with the page's text, so its clients get it by default. */
+    private static final List<String> LEGACY_FORMATS = List.of("metadata", "text", "markdown", "links");
 
     private final JobSubmitter submitter;
     private final JobLookup lookup;
     private final JobEventStream eventStream;
     private final JobEventFeed feed;
     private final ApiConfig config;
+    private final SubmissionOptions options;
 
     public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            JobEventFeed feed, ApiConfig config) {
+            JobEventFeed feed, ApiConfig config, SubmissionOptions options) {
+        this.options = options;
         this.submitter = submitter;
         this.lookup = lookup;
         this.eventStream = eventStream;
@@ -48,7 +53,7 @@ public class LegacyScrapeResource {
     @Path("scrape/async")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
-        return submitter.submit(body.toSpec()).map(job -> Response
+        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS))).map(job -> Response
                 .accepted(JobViews.LegacyAccepted.of(job.id(), job.state().wireName()))
                 .location(URI.create("/jobs/" + job.id() + "/status"))
                 .build());
@@ -60,7 +65,7 @@ public class LegacyScrapeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
         io.vertx.core.Context request = Vertx.currentContext();
-        return submitter.submit(body.toSpec())
+        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)))
                 .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
                         .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
                         // the end arrives on the pub/sub connection's thread; reads need the request's context
@@ -78,7 +83,7 @@ public class LegacyScrapeResource {
     @Path("jobs/{id}/result")
     public Uni<JobViews.LegacyResult> result(@RestPath String id) {
         return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state,
-                r.pages().stream().map(JobViews.PageView::of).toList(), null));
+                r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList(), null));
     }
 
     @GET
@@ -93,7 +98,7 @@ public class LegacyScrapeResource {
     private Uni<JobViews.LegacyResult> legacyResult(String id) {
         return lookup.find(id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
                 ? result(id)
-                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state, java.util.List.of(), job.error)));
+                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state, List.of(), job.error)));
     }
 
     private static ProblemException timedOut(UUID id) {

@@ -122,15 +122,28 @@ public class ProblemMappers {
         return title.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
+    /** The member's path in the request, e.g. {@code url}, {@code crawl.maxPages}, {@code formats[0]}. */
     private static String fieldOf(ConstraintViolation<?> violation) {
-        String last = null;
+        StringBuilder path = new StringBuilder();
+        String parameter = null;
         for (Path.Node node : violation.getPropertyPath()) {
-            if (node.getKind() == jakarta.validation.ElementKind.PROPERTY
-                    || node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
-                last = node.getName();
+            switch (node.getKind()) {
+                case PARAMETER -> parameter = node.getName();
+                case PROPERTY -> path.append(path.length() == 0 ? "" : ".").append(node.getName());
+                case CONTAINER_ELEMENT -> {
+                    if (node.getIndex() != null) {
+                        path.append('[').append(node.getIndex()).append(']');
+                    } else if (node.getKey() != null) {
+                        path.append('.').append(node.getKey());
+                    }
+                }
+                default -> { }
             }
         }
-        return last == null ? "body" : last;
+        if (path.length() > 0) {
+            return path.toString();
+        }
+        return parameter == null || "body".equals(parameter) ? "body" : parameter;
     }
 
     private static String pathOf(JsonMappingException e) {

@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -40,8 +41,18 @@ public class Job extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> error;
 
+    /** The stored {@link JobSpec} as JSON. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> request;
+
     @Column(name = "page_count")
     public int pageCount;
+
+    @SuppressWarnings("unchecked")
+    public List<String> formats() {
+        Object formats = request == null ? null : request.get("formats");
+        return formats instanceof List<?> list ? (List<String>) list : List.of();
+    }
 
     public JobState jobState() {
         return JobState.fromWire(state);

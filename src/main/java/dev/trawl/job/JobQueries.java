@@ -18,6 +18,11 @@ public class JobQueries {
     }
 
     @WithSession
+    public Uni<Long> countPages(UUID jobId) {
+        return PageRecord.count("jobId", jobId);
+    }
+
+    @WithSession
     public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit) {
         return PageRecord.<PageRecord>find("jobId", Sort.by("id"), jobId)
                 .range(offset, offset + limit - 1)

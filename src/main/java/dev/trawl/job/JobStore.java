@@ -36,6 +36,12 @@ public class JobStore {
                AND (state = 'queued' OR (state = 'running' AND lease_expires_at < now()))
             RETURNING request, attempt""";
 
+    private static final String PAGE_COLUMNS =
+            "job_id, url, final_url, status_code, content_type, depth, metadata, title, description, text, markdown, "
+                    + "html, links, fields, error, skip_reason";
+    private static final String PAGE_VALUES = "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
+
+    /** The single-page path: store the page and end the job in one statement. */
     private static final String SUCCEED = """
             WITH done AS (
                 UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
@@ -44,11 +50,33 @@ public class JobStore {
                  WHERE id = $1 AND state = 'running' AND lease_owner = $2
                 RETURNING id, state
             ), page AS (
-                INSERT INTO pages (job_id, url, final_url, status_code, content_type, title, description, text, links)
-                SELECT id, $3, $4, $5, $6, $7, $8, $9, $10 FROM done WHERE state = 'succeeded'
+                INSERT INTO pages (%s)
+                SELECT id, %s FROM done WHERE state = 'succeeded'
                 ON CONFLICT (job_id, url) DO NOTHING
             )
-            SELECT state FROM done""";
+            SELECT state FROM done""".formatted(PAGE_COLUMNS, PAGE_VALUES);
+
+    /**
+     * One page of a crawl, stored only while this worker holds the lease and no cancel is asked;
+     * the row says whether a cancel is pending (the crawl then stops), no row that the lease is lost.
+     */
+    private static final String STORE_PAGE = """
+            WITH j AS (
+                SELECT id, cancel_requested FROM jobs WHERE id = $1 AND state = 'running' AND lease_owner = $2
+            ), page AS (
+                INSERT INTO pages (%s)
+                SELECT id, %s FROM j WHERE NOT cancel_requested
+                ON CONFLICT (job_id, url) DO NOTHING
+            )
+            SELECT cancel_requested FROM j""".formatted(PAGE_COLUMNS, PAGE_VALUES);
+
+    private static final String FINISH_CRAWL = """
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
+                   page_count = (SELECT count(*) FROM pages
+                                  WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
+                   finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2
+            RETURNING state""";
 
     private static final String FAIL = """
             UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
@@ -92,10 +120,31 @@ public class JobStore {
 
     /** Stores the page and ends the job: succeeded, or cancelled if a cancel arrived meanwhile. */
     public Uni<Optional<JobState>> succeed(ClaimedJob job, StoredPage page) {
-        Tuple values = Tuple.tuple().addValue(job.id()).addValue(job.owner()).addValue(page.url())
-                .addValue(page.finalUrl()).addValue(page.statusCode()).addValue(page.contentType()).addValue(page.title()).addValue(page.description())
-                .addValue(page.text()).addArrayOfString(page.links().toArray(String[]::new));
-        return pool.preparedQuery(SUCCEED).execute(values).map(JobStore::stateOf);
+        return pool.preparedQuery(SUCCEED).execute(pageTuple(job, page)).map(JobStore::stateOf);
+    }
+
+    /** Stores one page of a crawl. Item: whether a cancel is pending; empty if the lease was lost. */
+    public Uni<Optional<Boolean>> storePage(ClaimedJob job, StoredPage page) {
+        return pool.preparedQuery(STORE_PAGE).execute(pageTuple(job, page))
+                .map(rows -> first(rows).map(row -> row.getBoolean("cancel_requested")));
+    }
+
+    /** Ends a crawl: succeeded, or cancelled if a cancel arrived meanwhile; counts its stored pages. */
+    public Uni<Optional<JobState>> finishCrawl(ClaimedJob job) {
+        return pool.preparedQuery(FINISH_CRAWL).execute(Tuple.of(job.id(), job.owner())).map(JobStore::stateOf);
+    }
+
+    private static Tuple pageTuple(ClaimedJob job, StoredPage page) {
+        return Tuple.tuple().addValue(job.id()).addValue(job.owner())
+                .addValue(page.url()).addValue(page.finalUrl()).addValue(page.statusCode()).addValue(page.contentType())
+                .addValue(page.depth()).addValue(jsonOrNull(page.metadata())).addValue(page.title())
+                .addValue(page.description()).addValue(page.text()).addValue(page.markdown()).addValue(page.html())
+                .addArrayOfString(page.links().toArray(String[]::new)).addValue(jsonOrNull(page.fields()))
+                .addValue(jsonOrNull(page.error())).addValue(page.skipReason());
+    }
+
+    private static JsonObject jsonOrNull(Map<String, Object> map) {
+        return map == null ? null : new JsonObject(map);
     }
 
     /** Ends the job as failed with the error, or cancelled if a cancel arrived meanwhile. */
@@ -132,14 +181,10 @@ public class JobStore {
     }
 
     static JsonObject toJson(JobSpec spec) {
-        return new JsonObject()
-                .put("url", spec.url())
-                .put("formats", new JsonArray(spec.formats()))
-                .put("priority", spec.priority().wireName());
+        return JsonObject.mapFrom(spec);
     }
 
     static JobSpec fromJson(JsonObject json) {
-        List<String> formats = json.getJsonArray("formats", new JsonArray()).stream().map(String::valueOf).toList();
-        return new JobSpec(json.getString("url"), formats, Priority.fromWire(json.getString("priority", "normal")));
+        return json.mapTo(JobSpec.class);
     }
 }

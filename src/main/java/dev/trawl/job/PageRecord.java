@@ -6,7 +6,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A stored page of a job's result (read model). */
 @Entity
@@ -37,6 +40,24 @@ public class PageRecord extends PanacheEntityBase {
     public String text;
 
     public String[] links;
+
+    public int depth;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> metadata;
+
+    public String markdown;
+
+    public String html;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> fields;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> error;
+
+    @Column(name = "skip_reason")
+    public String skipReason;
 
     @Column(name = "fetched_at")
     public OffsetDateTime fetchedAt;

@@ -6,10 +6,12 @@ import java.util.Locale;
 public enum Priority {
     HIGH, NORMAL, LOW;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Priority fromWire(String name) {
         return valueOf(name.toUpperCase(Locale.ROOT));
     }

@@ -37,6 +37,10 @@ public class FetchFailure extends RuntimeException {
         return code;
     }
 
+    public Integer statusCode() {
+        return statusCode;
+    }
+
     public boolean isTransient() {
         return transientFailure;
     }

@@ -1,30 +1,43 @@
 package dev.trawl.scrape;
 
+import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
 
 /**
- * Title, description, text and links of an HTML page, with jsoup. The charset comes from the
- * Content-Type header, else from the page's meta tag or byte-order mark (jsoup's detection).
+ * Turns a fetched page into the formats a job asked for, with jsoup (and flexmark for markdown).
+ * The charset comes from the Content-Type header, else the page's meta tag or byte-order mark
+ * (jsoup's detection), else a sniff: bytes that are not valid UTF-8 are read as windows-1252.
  * CPU-bound: callers run it off the event loop.
  */
 @ApplicationScoped
 public class PageExtractor {
 
     private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";\\s]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern META_CHARSET = Pattern.compile("<meta[^>]+charset", Pattern.CASE_INSENSITIVE);
+    private static final FlexmarkHtmlConverter MARKDOWN = FlexmarkHtmlConverter.builder(
+            new com.vladsch.flexmark.util.data.MutableDataSet().set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false)).build();
 
     private final FetchConfig config;
 
@@ -33,19 +46,50 @@ public class PageExtractor {
     }
 
     public ExtractedPage extract(FetchedPage page) {
+        return extract(page, ExtractionRequest.EVERYTHING);
+    }
+
+    public ExtractedPage extract(FetchedPage page, ExtractionRequest request) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("statusCode", page.statusCode());
+        metadata.put("finalUrl", page.finalUrl());
+        metadata.put("contentType", page.contentType());
+        metadata.put("contentLength", page.body().length);
         if (!page.isHtml()) {
-            return new ExtractedPage(null, null, null, List.of());
+            return new ExtractedPage(metadata, null, null, List.of(), null, Map.of());
         }
         Document doc = parse(page);
-        return new ExtractedPage(title(doc), description(doc), doc.body() == null ? "" : doc.body().text(), links(doc));
+        metadata.put("title", title(doc));
+        metadata.put("description", description(doc));
+        metadata.put("canonical", canonical(doc));
+        metadata.put("language", language(doc));
+        List<String> links = links(doc);
+        Map<String, Object> fields = fields(doc, request.selectors());
+        String html = request.wants("html") ? doc.outerHtml() : null;
+        doc.select("script, style, noscript, template").remove();
+        String text = request.wants("text") ? (doc.body() == null ? "" : doc.body().text()) : null;
+        String markdown = request.wants("markdown") ? markdown(doc) : null;
+        return new ExtractedPage(metadata, text, markdown, links, html, fields);
     }
 
     private static Document parse(FetchedPage page) {
         try {
-            return Jsoup.parse(new ByteArrayInputStream(page.body()), charsetOf(page.contentType()), page.finalUrl());
+            return Jsoup.parse(new ByteArrayInputStream(page.body()), charsetOf(page), page.finalUrl());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static String charsetOf(FetchedPage page) {
+        String declared = charsetOf(page.contentType());
+        if (declared != null) {
+            return declared;
+        }
+        String head = new String(page.body(), 0, Math.min(page.body().length, 2048), StandardCharsets.ISO_8859_1);
+        if (META_CHARSET.matcher(head).find() || hasBom(page.body()) || isUtf8(page.body())) {
+            return null; // jsoup reads the meta tag or BOM, and defaults to UTF-8
+        }
+        return "windows-1252";
     }
 
     static String charsetOf(String contentType) {
@@ -59,22 +103,46 @@ public class PageExtractor {
         try {
             return Charset.forName(m.group(1).trim()).name();
         } catch (IllegalCharsetNameException | UnsupportedCharsetException unknown) {
-            return null; // let jsoup detect it from the page
+            return null;
+        }
+    }
+
+    private static boolean hasBom(byte[] body) {
+        return body.length >= 2 && ((body[0] == (byte) 0xEF && body.length >= 3 && body[1] == (byte) 0xBB)
+                || (body[0] == (byte) 0xFE && body[1] == (byte) 0xFF) || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 
     private static String title(Document doc) {
         String title = doc.title();
-        if (!title.isBlank()) {
-            return title.trim();
-        }
-        String og = meta(doc, "meta[property=og:title]");
-        return og != null ? og : null;
+        return !title.isBlank() ? title.trim() : meta(doc, "meta[property=og:title]");
     }
 
     private static String description(Document doc) {
         String description = meta(doc, "meta[name=description]");
         return description != null ? description : meta(doc, "meta[property=og:description]");
+    }
+
+    private static String canonical(Document doc) {
+        Element link = doc.selectFirst("link[rel=canonical][href]");
+        return link == null ? null : CanonicalUrl.of(link.absUrl("href")).orElse(null);
+    }
+
+    private static String language(Document doc) {
+        Element html = doc.selectFirst("html[lang]");
+        if (html != null && !html.attr("lang").isBlank()) {
+            return html.attr("lang").trim();
+        }
+        return meta(doc, "meta[http-equiv=content-language]");
     }
 
     private static String meta(Document doc, String selector) {
@@ -86,11 +154,46 @@ public class PageExtractor {
         return content.isEmpty() ? null : content;
     }
 
+    private static String markdown(Document doc) {
+        Element body = doc.body();
+        if (body == null) {
+            return "";
+        }
+        // markdown read outside the page has no base URL: make links and images absolute first
+        body.select("a[href]").forEach(a -> a.attr("href", a.absUrl("href")));
+        body.select("img[src]").forEach(img -> img.attr("src", img.absUrl("src")));
+        return MARKDOWN.convert(body).trim();
+    }
+
+    private static Map<String, Object> fields(Document doc, Map<String, FieldSelector> selectors) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        selectors.forEach((name, spec) -> {
+            Elements matches = doc.select(spec.selector());
+            if (spec.all()) {
+                List<String> values = new ArrayList<>();
+                matches.forEach(e -> values.add(valueOf(e, spec.attr())));
+                fields.put(name, values);
+            } else {
+                fields.put(name, matches.isEmpty() ? null : valueOf(matches.first(), spec.attr()));
+            }
+        });
+        return fields;
+    }
+
+    private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "poster", "cite", "data");
+
+    private static String valueOf(Element element, String attr) {
+        if (attr == null || attr.isBlank()) {
+            return element.text();
+        }
+        String name = attr.trim();
+        return URL_ATTRIBUTES.contains(name.toLowerCase()) ? element.absUrl(name) : element.attr(name);
+    }
+
     private List<String> links(Document doc) {
         Set<String> links = new LinkedHashSet<>();
         for (Element anchor : doc.select("a[href]")) {
-            String absolute = anchor.absUrl("href");
-            CanonicalUrl.of(absolute).ifPresent(links::add);
+            CanonicalUrl.of(anchor.absUrl("href")).ifPresent(links::add);
             if (links.size() >= config.maxLinks()) {
                 break;
             }

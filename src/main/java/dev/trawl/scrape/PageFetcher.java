@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -41,10 +43,16 @@ public class PageFetcher {
     }
 
     public Uni<FetchedPage> fetch(String url) {
-        return hop(url, url, new HashSet<>());
+        return fetch(url, Map.of(), config.requestTimeout());
     }
 
-    private Uni<FetchedPage> hop(String original, String current, Set<String> visited) {
+    /** Fetches with extra request headers and a time limit per hop. */
+    public Uni<FetchedPage> fetch(String url, Map<String, String> headers, Duration timeout) {
+        return hop(url, url, new HashSet<>(), headers, timeout);
+    }
+
+    private Uni<FetchedPage> hop(String original, String current, Set<String> visited, Map<String, String> headers,
+            Duration timeout) {
         if (!visited.add(current)) {
             return Uni.createFrom().failure(FetchFailure.permanent("redirect-loop", "Redirect loop at " + current));
         }
@@ -62,15 +70,16 @@ public class PageFetcher {
         return guard.check(target)
                 .chain(address -> client.requestAbs(HttpMethod.GET,
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
-                        .timeout(config.requestTimeout().toMillis())
+                        .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+                        .putHeaders(io.vertx.mutiny.core.MultiMap.caseInsensitiveMultiMap().addAll(headers))
                         .send())
                 .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify)
                 .chain(response -> {
                     int status = response.statusCode();
                     String location = response.getHeader("Location");
                     if (status >= 300 && status < 400 && location != null) {
-                        return hop(original, target.resolve(location.trim()).toString(), visited);
+                        return hop(original, target.resolve(location.trim()).toString(), visited, headers, timeout);
                     }
                     return Uni.createFrom().item(() -> toPage(original, current, response));
                 });

@@ -3,19 +3,15 @@ package dev.trawl.worker;
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
 import dev.trawl.job.ClaimedJob;
+import dev.trawl.job.CrawlLimits;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
-import dev.trawl.scrape.ExtractedPage;
 import dev.trawl.scrape.FetchFailure;
-import dev.trawl.scrape.FetchedPage;
-import dev.trawl.scrape.PageExtractor;
-import dev.trawl.scrape.PageFetcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +22,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one job taken from the queue: claim it (the conditional UPDATE that makes this worker its
- * owner), fetch and extract the page, store the result and end the job, writing an event at each
+ * owner), scrape its page or crawl, store the result and end the job, writing an event at each
  * step, then acknowledge the stream entry. If the job cannot be recorded (PostgreSQL or Redis
  * down) the entry is nacked and stays pending, so another delivery finishes it later.
  */
@@ -37,19 +33,19 @@ public class JobRunner {
 
     private final JobStore store;
     private final EventLog events;
-    private final PageFetcher fetcher;
-    private final PageExtractor extractor;
+    private final PageScraper scraper;
     private final WorkerConfig config;
+    private final CrawlLimits crawlConfig;
     private final WorkerIdentity identity;
     private final MeterRegistry registry;
 
-    public JobRunner(JobStore store, EventLog events, PageFetcher fetcher, PageExtractor extractor,
-            WorkerConfig config, WorkerIdentity identity, MeterRegistry registry) {
+    public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
+            CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry) {
         this.store = store;
         this.events = events;
-        this.fetcher = fetcher;
-        this.extractor = extractor;
+        this.scraper = scraper;
         this.config = config;
+        this.crawlConfig = crawlConfig;
         this.identity = identity;
         this.registry = registry;
     }
@@ -75,75 +71,64 @@ public class JobRunner {
     private Uni<Void> execute(ClaimedJob job) {
         Timer.Sample timing = Timer.start(registry);
         return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
-                .chain(() -> scrape(job))
-                .chain(page -> store.succeed(job, page).chain(state -> recordSuccess(job, page, state)))
-                .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure))
+                .chain(() -> job.spec().crawl().singlePage() ? singlePage(job) : crawl(job))
                 .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
                         .publishPercentileHistogram().register(registry)))
                 .replaceWithVoid();
     }
 
-    private Uni<StoredPage> scrape(ClaimedJob job) {
-        return fetcher.fetch(job.spec().url())
-                .invoke(page -> registry.counter("trawl.fetches", "status_class", page.statusCode() / 100 + "xx").increment())
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(page -> toStored(page, extractPage(page)));
+    /** One page: the page is stored and the job ended in a single statement. */
+    private Uni<String> singlePage(ClaimedJob job) {
+        return scraper.scrape(job.spec().url(), 0, job.spec())
+                .chain(page -> store.succeed(job, page).chain(state -> {
+                    if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
+                        return ended(job, state, 0);
+                    }
+                    return events.append(job.id(), EventType.PAGE, pageEvent(page))
+                            .chain(() -> ended(job, state, 1));
+                }))
+                .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
     }
 
-    private ExtractedPage extractPage(FetchedPage page) {
-        try {
-            return extractor.extract(page);
-        } catch (RuntimeException e) {
-            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": " + e.getMessage());
-        }
-    }
-
-    private static StoredPage toStored(FetchedPage page, ExtractedPage extracted) {
-        return new StoredPage(page.url(), page.finalUrl(), page.statusCode(), page.contentType(), extracted.title(),
-                extracted.description(), extracted.text(), extracted.links());
-    }
-
-    private Uni<String> recordSuccess(ClaimedJob job, StoredPage page, Optional<JobState> state) {
-        if (state.isEmpty()) {
-            return leaseLost(job);
-        }
-        if (state.get() == JobState.CANCELLED) {
-            return cancelled(job);
-        }
-        Map<String, Object> pageData = new LinkedHashMap<>();
-        pageData.put("url", page.url());
-        pageData.put("statusCode", page.statusCode());
-        pageData.put("depth", 0);
-        pageData.put("title", page.title());
-        pageData.put("links", page.links().size());
-        return events.append(job.id(), EventType.PAGE, pageData)
-                .chain(() -> events.append(job.id(), EventType.SUCCEEDED, Map.of("pages", 1)))
-                .map(id -> outcome(JobState.SUCCEEDED));
-    }
-
-    private Uni<String> recordFailure(ClaimedJob job, FetchFailure failure) {
-        registry.counter("trawl.fetch.failures", "code", failure.code()).increment();
-        return store.fail(job, failure.toError()).chain(state -> {
-            if (state.isEmpty()) {
-                return leaseLost(job);
-            }
-            if (state.get() == JobState.CANCELLED) {
-                return cancelled(job);
-            }
-            return events.append(job.id(), EventType.FAILED, Map.of("error", failure.toError()))
-                    .map(id -> outcome(JobState.FAILED));
+    private Uni<String> crawl(ClaimedJob job) {
+        return new CrawlRun(job, scraper, store, events, crawlConfig.parallelism()).run().chain(outcome -> switch (outcome.end()) {
+            case START_FAILED -> recordFailure(job, outcome.startFailure());
+            case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
+            case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
         });
     }
 
-    private Uni<String> cancelled(ClaimedJob job) {
-        return events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
-                .map(id -> outcome(JobState.CANCELLED));
+    private static Map<String, Object> pageEvent(StoredPage page) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("url", page.url());
+        data.put("statusCode", page.statusCode());
+        data.put("depth", page.depth());
+        data.put("title", page.title());
+        data.put("links", page.links().size());
+        return data;
     }
 
-    private Uni<String> leaseLost(ClaimedJob job) {
-        LOG.warnf("Job %s: lease of %s was lost before the job ended; its result was not written", job.id(),
-                job.owner());
-        return Uni.createFrom().item(outcome(null));
+    private Uni<String> recordFailure(ClaimedJob job, FetchFailure failure) {
+        return store.fail(job, failure.toError()).chain(state -> state.isPresent() && state.get() == JobState.FAILED
+                ? events.append(job.id(), EventType.FAILED, Map.of("error", failure.toError()))
+                        .map(id -> outcome(JobState.FAILED))
+                : ended(job, state, 0));
+    }
+
+    /** Writes the terminal event of the state the job ended in; empty means the lease was lost. */
+    private Uni<String> ended(ClaimedJob job, Optional<JobState> state, int pages) {
+        if (state.isEmpty()) {
+            LOG.warnf("Job %s: lease of %s was lost before the job ended; its result was not written", job.id(),
+                    job.owner());
+            return Uni.createFrom().item(outcome(null));
+        }
+        return switch (state.get()) {
+            case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
+                    .map(id -> outcome(JobState.CANCELLED));
+            case SUCCEEDED -> events.append(job.id(), EventType.SUCCEEDED, Map.of("pages", pages))
+                    .map(id -> outcome(JobState.SUCCEEDED));
+            default -> Uni.createFrom().item(outcome(state.get()));
+        };
     }
 
     private String outcome(JobState state) {

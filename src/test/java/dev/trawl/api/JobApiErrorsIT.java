@@ -80,8 +80,8 @@ class JobApiErrorsIT {
     }
 
     @Test
-    void anUnknownFormatIsRejectedNamingTheList() {
-        problem(post("{\"url\": \"http://example.org\", \"formats\": [\"pdf\"]}"), 400, "formats");
+    void anUnknownFormatIsRejectedNamingTheElement() {
+        problem(post("{\"url\": \"http://example.org\", \"formats\": [\"pdf\"]}"), 400, "formats[0]");
     }
 
     @Test

@@ -66,7 +66,8 @@ class JobLifecycleIT {
                 <a href="/next">next</a> <a href="https://example.org/other#section">other</a>
                 <a href="mailto:someone@example.org">mail</a></body></html>""");
 
-        String id = given().contentType(ContentType.JSON).body(Map.of("url", SITE.url("/article")))
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("url", SITE.url("/article"), "formats", List.of("metadata", "text", "links")))
                 .when().post("/v1/jobs")
                 .then().statusCode(202)
                 .extract().path("id");

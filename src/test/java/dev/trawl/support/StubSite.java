@@ -24,6 +24,9 @@ public final class StubSite implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> lastHeaders = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
 
     public StubSite() {
         this("127.0.0.1");
@@ -77,6 +80,10 @@ public final class StubSite implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+        lastHeaders.put(path, headers);
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Reply reply = replies.get(path);
         try (exchange) {
             if (reply == null) {
@@ -97,7 +104,26 @@ public final class StubSite implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
         }
+    }
+
+    /** The request headers of the last request for the path, names in lower case. */
+    public Map<String, String> lastHeaders(String path) {
+        return lastHeaders.getOrDefault(path, Map.of());
+    }
+
+    /** The most requests this site has served at the same moment. */
+    public int maxConcurrent() {
+        return maxInFlight.get();
+    }
+
+    /** Every path requested so far with its count. */
+    public Map<String, Integer> allHits() {
+        Map<String, Integer> all = new java.util.TreeMap<>();
+        hits.forEach((path, count) -> all.put(path, count.get()));
+        return all;
     }
 
     @Override

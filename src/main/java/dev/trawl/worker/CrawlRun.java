@@ -1,0 +1,151 @@
+package dev.trawl.worker;
+
+import dev.trawl.events.EventLog;
+import dev.trawl.events.EventType;
+import dev.trawl.job.ClaimedJob;
+import dev.trawl.job.JobStore;
+import dev.trawl.job.StoredPage;
+import dev.trawl.scrape.FetchFailure;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One crawl: pages are scraped up to {@code parallelism} at a time; each is stored (while the
+ * lease holds and no cancel is pending) and announced with a {@code page} event before its links
+ * join the frontier. The crawl ends when the frontier is exhausted, the budget is spent, a cancel
+ * is seen, or the lease is lost. A failed page is recorded and the crawl goes on, except the start
+ * page, whose failure fails the job.
+ */
+final class CrawlRun {
+
+    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED }
+
+    record Outcome(End end, FetchFailure startFailure, int pages) {
+    }
+
+    private final ClaimedJob job;
+    private final PageScraper scraper;
+    private final JobStore store;
+    private final EventLog events;
+    private final int parallelism;
+    private final CrawlFrontier frontier;
+    private UniEmitter<? super Outcome> emitter;
+    private int inFlight;
+    private int stored;
+    private End stop;
+    private FetchFailure startFailure;
+
+    CrawlRun(ClaimedJob job, PageScraper scraper, JobStore store, EventLog events, int parallelism) {
+        this.job = job;
+        this.scraper = scraper;
+        this.store = store;
+        this.events = events;
+        this.parallelism = Math.max(1, parallelism);
+        this.frontier = new CrawlFrontier(job.spec().url(), job.spec().crawl());
+    }
+
+    Uni<Outcome> run() {
+        return Uni.createFrom().emitter(e -> {
+            synchronized (this) {
+                emitter = e;
+            }
+            pump();
+        });
+    }
+
+    private void pump() {
+        synchronized (this) {
+            while (stop == null && inFlight < parallelism) {
+                Optional<CrawlFrontier.Target> next = frontier.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                inFlight++;
+                CrawlFrontier.Target target = next.get();
+                visit(target).subscribe().with(ignored -> finished(), failure -> failed(failure));
+            }
+            if (inFlight == 0 && (stop != null || frontier.exhausted())) {
+                emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored));
+            }
+        }
+    }
+
+    private void finished() {
+        synchronized (this) {
+            inFlight--;
+        }
+        pump();
+    }
+
+    private void failed(Throwable failure) {
+        synchronized (this) {
+            inFlight--;
+            if (stop == null) {
+                emitter.fail(failure);
+                stop = End.LEASE_LOST; // nothing more is started; the failure already went out
+            }
+        }
+    }
+
+    private Uni<Void> visit(CrawlFrontier.Target target) {
+        return scraper.scrape(target.url(), target.depth(), job.spec())
+                .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
+                .chain(page -> page == null ? Uni.createFrom().voidItem() : record(page));
+    }
+
+    private StoredPage onPageFailure(CrawlFrontier.Target target, FetchFailure failure) {
+        if (target.depth() == 0) {
+            synchronized (this) {
+                startFailure = failure;
+                stop = End.START_FAILED;
+            }
+            return null;
+        }
+        return StoredPage.failed(target.url(), target.depth(), failure.statusCode(), failure.toError());
+    }
+
+    private Uni<Void> record(StoredPage page) {
+        return store.storePage(job, page).chain(cancelPending -> {
+            if (cancelPending.isEmpty() || cancelPending.get()) {
+                synchronized (this) {
+                    if (stop == null) {
+                        stop = cancelPending.isEmpty() ? End.LEASE_LOST : End.CANCEL_REQUESTED;
+                    }
+                }
+                return Uni.createFrom().voidItem();
+            }
+            int found;
+            synchronized (this) {
+                if (page.fetched()) {
+                    stored++;
+                }
+                found = frontier.offer(page.links(), page.depth());
+            }
+            return events.append(job.id(), EventType.PAGE, pageEvent(page, found)).replaceWithVoid();
+        });
+    }
+
+    private Map<String, Object> pageEvent(StoredPage page, int newLinks) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("url", page.url());
+        data.put("statusCode", page.statusCode());
+        data.put("depth", page.depth());
+        if (page.error() != null) {
+            data.put("error", page.error().get("code"));
+        } else if (page.skipReason() != null) {
+            data.put("skipped", page.skipReason());
+        } else {
+            data.put("title", page.title());
+            data.put("links", page.links().size());
+        }
+        synchronized (this) {
+            data.put("newLinks", newLinks);
+            data.put("pagesStored", stored);
+            data.put("frontier", frontier.pending());
+        }
+        return data;
+    }
+}
