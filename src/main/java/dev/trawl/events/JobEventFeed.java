@@ -4,6 +4,7 @@ import dev.trawl.redis.RedisKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * duplicate. The order matters: subscribe first, then replay, then drop live events whose id was
  * already sent. The feed completes after the terminal event.
  */
+@Startup // its gauges exist from the start, not from the first follower
 @ApplicationScoped
 public class JobEventFeed {
 

@@ -12,6 +12,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
  * If the connection drops it is re-opened, every channel subscribed again, and each follower
  * told to catch up from the log.
  */
+@Startup // its gauges exist from the start, not from the first follower
 @ApplicationScoped
 public class LiveEvents {
 
