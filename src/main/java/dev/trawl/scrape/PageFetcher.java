@@ -4,10 +4,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.codec.BodyCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -67,12 +67,14 @@ public class PageFetcher {
             return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Invalid URL " + current));
         }
         int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+        CappedBody body = new CappedBody(config.maxBodyBytes(), current);
         return guard.check(target)
                 .chain(address -> client.requestAbs(HttpMethod.GET,
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
                         .putHeaders(io.vertx.mutiny.core.MultiMap.caseInsensitiveMultiMap().addAll(headers))
+                        .as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(body, false)))
                         .send())
                 .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify)
                 .chain(response -> {
@@ -81,23 +83,16 @@ public class PageFetcher {
                     if (status >= 300 && status < 400 && location != null) {
                         return hop(original, target.resolve(location.trim()).toString(), visited, headers, timeout);
                     }
-                    return Uni.createFrom().item(() -> toPage(original, current, response));
+                    return Uni.createFrom().item(() -> toPage(original, current, response, body.bytes()));
                 });
     }
 
-    private FetchedPage toPage(String original, String finalUrl, HttpResponse<Buffer> response) {
-        Buffer body = response.body();
-        long size = body == null ? 0 : body.length();
-        if (size > config.maxBodyBytes()) {
-            throw FetchFailure.permanent("oversize", "The body of " + finalUrl + " is " + size
-                    + " bytes, over the limit of " + config.maxBodyBytes());
-        }
+    private static FetchedPage toPage(String original, String finalUrl, HttpResponse<Void> response, byte[] body) {
         int status = response.statusCode();
         if (status >= 400) {
             throw FetchFailure.httpStatus(status);
         }
-        return new FetchedPage(original, finalUrl, status, response.getHeader("Content-Type"),
-                body == null ? new byte[0] : body.getBytes());
+        return new FetchedPage(original, finalUrl, status, response.getHeader("Content-Type"), body);
     }
 
     static FetchFailure classify(Throwable failure) {

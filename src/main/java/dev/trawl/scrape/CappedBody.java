@@ -1,0 +1,72 @@
+package dev.trawl.scrape;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * Collects a response body as it streams in and fails the moment it grows past the limit, so an
+ * endless or huge body never sits whole in memory. The limit applies after decompression.
+ */
+final class CappedBody implements WriteStream<Buffer> {
+
+    private final long limit;
+    private final String url;
+    private final Buffer collected = Buffer.buffer();
+
+    CappedBody(long limit, String url) {
+        this.limit = limit;
+        this.url = url;
+    }
+
+    byte[] bytes() {
+        return collected.getBytes();
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+        if (collected.length() + (long) data.length() > limit) {
+            return Future.failedFuture(FetchFailure.permanent("oversize",
+                    "The body of " + url + " is larger than the limit of " + limit + " bytes"));
+        }
+        collected.appendBuffer(data);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
+        Future<Void> result = write(data);
+        if (handler != null) {
+            handler.handle(result);
+        }
+    }
+
+    @Override
+    public void end(Handler<AsyncResult<Void>> handler) {
+        if (handler != null) {
+            handler.handle(Future.succeededFuture());
+        }
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        return this;
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+        return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return false;
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+        return this;
+    }
+}
