@@ -2,13 +2,10 @@ package dev.trawl.scrape;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -24,27 +21,30 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PageFetcher {
 
-    private final WebClient client;
+    private final FetchClients clients;
     private final OutboundAddressGuard guard;
     private final FetchConfig config;
 
-    public PageFetcher(Vertx vertx, OutboundAddressGuard guard, FetchConfig config) {
+    public PageFetcher(FetchClients clients, OutboundAddressGuard guard, FetchConfig config) {
+        this.clients = clients;
         this.guard = guard;
         this.config = config;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent(config.userAgent())
-                .setFollowRedirects(false)
-                .setDecompressionSupported(true)
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(256)
-                .setKeepAlive(true));
     }
 
+    /** Fetches on a lease of its own, held for the whole redirect chain. */
     public Uni<FetchedPage> fetch(String url) {
-        return hop(url, url, new HashSet<>());
+        return Uni.createFrom().deferred(() -> {
+            FetchClients.Lease lease = clients.acquire();
+            return fetch(lease, url).eventually(lease::close);
+        });
     }
 
-    private Uni<FetchedPage> hop(String original, String current, Set<String> visited) {
+    /** Fetches on the caller's lease, for a job that makes several fetches on one client. */
+    public Uni<FetchedPage> fetch(FetchClients.Lease lease, String url) {
+        return hop(lease.client(), url, url, new HashSet<>());
+    }
+
+    private Uni<FetchedPage> hop(WebClient client, String original, String current, Set<String> visited) {
         if (!visited.add(current)) {
             return Uni.createFrom().failure(FetchFailure.permanent("redirect-loop", "Redirect loop at " + current));
         }
@@ -70,7 +70,7 @@ public class PageFetcher {
                     int status = response.statusCode();
                     String location = response.getHeader("Location");
                     if (status >= 300 && status < 400 && location != null) {
-                        return hop(original, target.resolve(location.trim()).toString(), visited);
+                        return hop(client, original, target.resolve(location.trim()).toString(), visited);
                     }
                     return Uni.createFrom().item(() -> toPage(original, current, response));
                 });
@@ -102,10 +102,5 @@ public class PageFetcher {
             return FetchFailure.transientFailure("connection", "Connection failed: " + failure.getMessage());
         }
         return FetchFailure.transientFailure("fetch-error", String.valueOf(failure.getMessage()));
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
     }
 }
