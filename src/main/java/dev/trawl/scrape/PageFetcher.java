@@ -2,13 +2,11 @@ package dev.trawl.scrape;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.net.SocketAddress;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -26,33 +24,38 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PageFetcher {
 
-    private final WebClient client;
+    private final FetchClients clients;
     private final OutboundAddressGuard guard;
     private final FetchConfig config;
 
-    public PageFetcher(Vertx vertx, OutboundAddressGuard guard, FetchConfig config) {
+    public PageFetcher(FetchClients clients, OutboundAddressGuard guard, FetchConfig config) {
+        this.clients = clients;
         this.guard = guard;
         this.config = config;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent(config.userAgent())
-                .setFollowRedirects(false)
-                .setDecompressionSupported(true)
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(256)
-                .setKeepAlive(true));
     }
 
     public Uni<FetchedPage> fetch(String url) {
         return fetch(url, Map.of(), config.requestTimeout());
     }
 
-    /** Fetches with extra request headers and a time limit per hop. */
+    /** Fetches on a lease of its own, held for the whole redirect chain. */
     public Uni<FetchedPage> fetch(String url, Map<String, String> headers, Duration timeout) {
-        return hop(url, url, new HashSet<>(), headers, timeout);
+        return Uni.createFrom().deferred(() -> {
+            FetchClients.Lease lease = clients.acquire();
+            return fetch(lease, url, headers, timeout).eventually(lease::close);
+        });
     }
 
-    private Uni<FetchedPage> hop(String original, String current, Set<String> visited, Map<String, String> headers,
-            Duration timeout) {
+    /**
+     * Fetches on the caller's lease (a job holds one for all its pages), with extra request
+     * headers and a time limit per hop.
+     */
+    public Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, Map<String, String> headers, Duration timeout) {
+        return hop(lease.client(), url, url, new HashSet<>(), headers, timeout);
+    }
+
+    private Uni<FetchedPage> hop(WebClient client, String original, String current, Set<String> visited,
+            Map<String, String> headers, Duration timeout) {
         if (!visited.add(current)) {
             return Uni.createFrom().failure(FetchFailure.permanent("redirect-loop", "Redirect loop at " + current));
         }
@@ -73,7 +76,7 @@ public class PageFetcher {
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
-                        .putHeaders(io.vertx.mutiny.core.MultiMap.caseInsensitiveMultiMap().addAll(headers))
+                        .putHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers))
                         .as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(body, false)))
                         .send())
                 .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify)
@@ -81,7 +84,8 @@ public class PageFetcher {
                     int status = response.statusCode();
                     String location = response.getHeader("Location");
                     if (status >= 300 && status < 400 && location != null) {
-                        return hop(original, target.resolve(location.trim()).toString(), visited, headers, timeout);
+                        return hop(client, original, target.resolve(location.trim()).toString(), visited, headers,
+                                timeout);
                     }
                     return Uni.createFrom().item(() -> toPage(original, current, response, body.bytes()));
                 });
@@ -106,10 +110,5 @@ public class PageFetcher {
             return FetchFailure.transientFailure("connection", "Connection failed: " + failure.getMessage());
         }
         return FetchFailure.transientFailure("fetch-error", String.valueOf(failure.getMessage()));
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.trawl.events.EventType;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
+import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -27,6 +28,7 @@ final class CrawlRun {
     }
 
     private final ClaimedJob job;
+    private final FetchClients.Lease lease;
     private final PageScraper scraper;
     private final JobStore store;
     private final EventLog events;
@@ -38,8 +40,10 @@ final class CrawlRun {
     private End stop;
     private FetchFailure startFailure;
 
-    CrawlRun(ClaimedJob job, PageScraper scraper, JobStore store, EventLog events, int parallelism) {
+    CrawlRun(ClaimedJob job, FetchClients.Lease lease, PageScraper scraper, JobStore store, EventLog events,
+            int parallelism) {
         this.job = job;
+        this.lease = lease;
         this.scraper = scraper;
         this.store = store;
         this.events = events;
@@ -91,7 +95,7 @@ final class CrawlRun {
     }
 
     private Uni<Void> visit(CrawlFrontier.Target target) {
-        return scraper.scrape(target.url(), target.depth(), job.spec())
+        return scraper.scrape(lease, target.url(), target.depth(), job.spec())
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .chain(page -> page == null ? Uni.createFrom().voidItem() : record(page));
     }

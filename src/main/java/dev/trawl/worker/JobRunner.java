@@ -8,6 +8,7 @@ import dev.trawl.job.JobIds;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
+import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -71,15 +72,19 @@ public class JobRunner {
     private Uni<Void> execute(ClaimedJob job) {
         Timer.Sample timing = Timer.start(registry);
         return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
-                .chain(() -> job.spec().crawl().singlePage() ? singlePage(job) : crawl(job))
+                .chain(() -> Uni.createFrom().deferred(() -> {
+                    FetchClients.Lease lease = scraper.lease();
+                    return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
+                            .eventually(lease::close);
+                }))
                 .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
                         .publishPercentileHistogram().register(registry)))
                 .replaceWithVoid();
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
-    private Uni<String> singlePage(ClaimedJob job) {
-        return scraper.scrape(job.spec().url(), 0, job.spec())
+    private Uni<String> singlePage(ClaimedJob job, FetchClients.Lease lease) {
+        return scraper.scrape(lease, job.spec().url(), 0, job.spec())
                 .chain(page -> store.succeed(job, page).chain(state -> {
                     if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
                         return ended(job, state, 0);
@@ -90,8 +95,8 @@ public class JobRunner {
                 .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
     }
 
-    private Uni<String> crawl(ClaimedJob job) {
-        return new CrawlRun(job, scraper, store, events, crawlConfig.parallelism()).run().chain(outcome -> switch (outcome.end()) {
+    private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
+        return new CrawlRun(job, lease, scraper, store, events, crawlConfig.parallelism()).run().chain(outcome -> switch (outcome.end()) {
             case START_FAILED -> recordFailure(job, outcome.startFailure());
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));

@@ -2,12 +2,17 @@ package dev.trawl.worker;
 
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import dev.trawl.scrape.MemoryPressure;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -16,6 +21,11 @@ import org.jboss.logging.Logger;
  * Consumes the {@code jobs} channel when this process has the worker role, running up to
  * {@code trawl.worker.concurrency} jobs at once. The merge requests a new entry only when a job
  * ends, so the queue's back-pressure is the worker's own pace.
+ *
+ * <p>While the heap is above {@code trawl.worker.pause-heap-threshold} no new job starts: jobs in
+ * hand finish, and each entry that arrives meanwhile waits for relief before it runs. So up to
+ * {@code concurrency} entries can be held during a pause; they stay pending on this consumer and
+ * the connector keeps them fresh, so no other worker takes them over while this one lives.
  */
 @ApplicationScoped
 public class JobWorker {
@@ -26,14 +36,19 @@ public class JobWorker {
     private final JobRunner runner;
     private final RolesConfig roles;
     private final WorkerConfig config;
+    private final MemoryPressure memory;
+    private final AtomicBoolean paused = new AtomicBoolean();
     private volatile Cancellable subscription;
 
     public JobWorker(@Channel("jobs") Multi<Message<String>> jobs, JobRunner runner, RolesConfig roles,
-            WorkerConfig config) {
+            WorkerConfig config, MemoryPressure memory, MeterRegistry registry) {
         this.jobs = jobs;
         this.runner = runner;
         this.roles = roles;
         this.config = config;
+        this.memory = memory;
+        Gauge.builder("trawl.worker.paused", paused, p -> p.get() ? 1 : 0)
+                .description("1 while the worker starts no new job because the heap is high").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -42,10 +57,26 @@ public class JobWorker {
             return;
         }
         LOG.infof("Worker consuming jobs, %d at a time", config.concurrency());
-        subscription = jobs.onItem().transformToUni(runner::run).merge(config.concurrency())
+        subscription = jobs.onItem().transformToUni(message -> whenMemoryAllows().chain(() -> runner.run(message)))
+                .merge(config.concurrency())
                 .subscribe().with(
                         done -> { },
                         failure -> LOG.error("The job stream failed; this worker stopped consuming", failure));
+    }
+
+    private Uni<Void> whenMemoryAllows() {
+        if (!memory.high()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (paused.compareAndSet(false, true)) {
+            LOG.warn("Heap use is above trawl.worker.pause-heap-threshold: no new job starts until it falls;"
+                    + " jobs in hand go on");
+        }
+        return memory.awaitRelief().invoke(() -> {
+            if (paused.compareAndSet(true, false)) {
+                LOG.info("Heap use is back under trawl.worker.pause-heap-threshold: taking jobs again");
+            }
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -4,6 +4,7 @@ import dev.trawl.job.JobSpec;
 import dev.trawl.job.StoredPage;
 import dev.trawl.scrape.ExtractedPage;
 import dev.trawl.scrape.ExtractionRequest;
+import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchConfig;
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.FetchedPage;
@@ -24,22 +25,30 @@ import java.util.HashSet;
 @ApplicationScoped
 public class PageScraper {
 
+    private final FetchClients clients;
     private final PageFetcher fetcher;
     private final PageExtractor extractor;
     private final FetchConfig config;
     private final MeterRegistry registry;
 
-    public PageScraper(PageFetcher fetcher, PageExtractor extractor, FetchConfig config, MeterRegistry registry) {
+    public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, FetchConfig config,
+            MeterRegistry registry) {
+        this.clients = clients;
         this.fetcher = fetcher;
         this.extractor = extractor;
         this.config = config;
         this.registry = registry;
     }
 
-    public Uni<StoredPage> scrape(String url, int depth, JobSpec spec) {
+    /** A job holds one lease on the fetch client for all its pages, so recycling counts jobs. */
+    public FetchClients.Lease lease() {
+        return clients.acquire();
+    }
+
+    public Uni<StoredPage> scrape(FetchClients.Lease lease, String url, int depth, JobSpec spec) {
         Duration timeout = spec.timeoutSeconds() == null ? config.requestTimeout()
                 : Duration.ofSeconds(spec.timeoutSeconds());
-        return fetcher.fetch(url, spec.headers(), timeout)
+        return fetcher.fetch(lease, url, spec.headers(), timeout)
                 .invoke(page -> registry.counter("trawl.fetches", "status_class", page.statusCode() / 100 + "xx")
                         .increment())
                 .onFailure(FetchFailure.class).invoke(failure ->
