@@ -2,6 +2,7 @@ package dev.trawl.scrape.render;
 
 import dev.trawl.scrape.FetchFailure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Backends are infrastructure we configure, not sites, so the SSRF guard does not apply to them:
  * they usually live on a private network.
  */
+@Startup // the breaker gauges exist from the start, not from the first render
 @ApplicationScoped
 public class RenderBackends {
 

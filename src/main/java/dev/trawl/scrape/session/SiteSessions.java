@@ -6,6 +6,7 @@ import dev.trawl.scrape.site.SiteProfile;
 import dev.trawl.scrape.site.SiteProfiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
  * So a profile costs one login per renewal however many workers need it. See
  * docs/scrape-sessions-and-rendering.md for the keys and the lock.
  */
+@Startup // so a bad sessions configuration stops the pod at once, and the metrics exist from the start
 @ApplicationScoped
 public class SiteSessions {
 
@@ -119,7 +121,7 @@ public class SiteSessions {
     /** Logs in while holding the lock; empty if the lock expired meanwhile and the result was not stored. */
     private Uni<Optional<SiteSession>> loginAndStore(SiteProfile profile, SessionSettings settings, String token) {
         String name = profile.name();
-        return login.login(profile)
+        return Uni.createFrom().deferred(() -> login.login(profile))
                 .onFailure().call(failure -> {
                     LOG.warnf("Login for site profile %s failed: %s", name, failure.getMessage());
                     registry.counter("trawl.sessions.renewal.failures", "profile", name).increment();

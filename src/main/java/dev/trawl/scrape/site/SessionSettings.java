@@ -1,5 +1,7 @@
 package dev.trawl.scrape.site;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,6 +10,15 @@ public record SessionSettings(String loginUrl, String method, Optional<String> b
         Duration ttl, Duration renewBefore) {
 
     public SessionSettings {
+        URI uri;
+        try {
+            uri = new URI(loginUrl);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("login-url is not a URL: " + loginUrl, e);
+        }
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new IllegalArgumentException("login-url must be an absolute http(s) URL: " + loginUrl);
+        }
         if (renewBefore.compareTo(ttl) >= 0) {
             throw new IllegalArgumentException("renew-before (" + renewBefore + ") must be shorter than the ttl (" + ttl + ")");
         }

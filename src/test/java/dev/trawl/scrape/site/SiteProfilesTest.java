@@ -128,4 +128,13 @@ class SiteProfilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("renew-before (PT5M) must be shorter than the ttl (PT5M)");
     }
+
+    @Test
+    void aLoginUrlMustBeAnAbsoluteHttpUrl() {
+        assertThatThrownBy(() -> profiles(Map.of(
+                "trawl.sites.bad.host-pattern", "bad.example.org",
+                "trawl.sites.bad.session.login-url", "/login")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("absolute http(s) URL");
+    }
 }
