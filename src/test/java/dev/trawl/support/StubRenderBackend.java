@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Browserless-like render service on 127.0.0.1: {@code POST /content} with {@code {"url": …}}
- * answers {@code <html>… rendered <url> by <name> …</html>}. It can be stopped and started again
+ * answers {@code <html>… rendered <url> by <name> …</html>}, and 400 for anything but an http(s) URL. It can be stopped and started again
  * on the same port, answer 503, or hang until released.
  */
 public final class StubRenderBackend implements AutoCloseable {
@@ -124,7 +124,7 @@ public final class StubRenderBackend implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            if (!"POST".equals(exchange.getRequestMethod()) || body == null || !body.hasNonNull("url")) {
+            if (!"POST".equals(exchange.getRequestMethod()) || body == null || !body.path("url").asText().startsWith("http")) {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +59,7 @@ public class RenderBackends {
      * {@code render-rejected} one when a backend refused the request itself (a 4xx).
      */
     public Uni<RenderedPage> render(String url, Map<String, String> headers) {
+        Objects.requireNonNull(url, "url");
         if (backends.isEmpty()) {
             return Uni.createFrom().failure(FetchFailure.transientFailure("render-unavailable",
                     "No render backends are configured (trawl.render.backends)"));

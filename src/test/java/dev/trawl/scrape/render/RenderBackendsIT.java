@@ -228,8 +228,8 @@ class RenderBackendsIT {
     @Test
     void aRequestTheBackendRefusesIsNotRetriedElsewhere() {
         Map<String, Integer> before = pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
-        // the stub refuses a body without a url with 400
-        assertThatThrownBy(() -> backends.render(null, Map.of()).await().atMost(Duration.ofSeconds(10)))
+        // the stub refuses anything but an http(s) URL with 400
+        assertThatThrownBy(() -> backends.render("ftp://site.test/file", Map.of()).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(FetchFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("render-rejected");
                     assertThat(failure.isTransient()).isFalse();
