@@ -31,4 +31,27 @@ public class RedisKeys {
     public String jobChannel(UUID jobId) {
         return prefix + "job:" + jobId + ":live";
     }
+
+    /** A site profile's session: a hash of {@code cookie} and {@code version} whose TTL is the session's life. */
+    public String session(String profile) {
+        return prefix + "session:" + profile;
+    }
+
+    /** Held (SET NX PX) by the one worker logging in for a profile; the value is that worker's token. */
+    public String sessionLock(String profile) {
+        return prefix + "session:" + profile + ":lock";
+    }
+
+    /**
+     * The last version handed out for a profile. Kept apart from the session, which expires, so a
+     * version is never reused and a stale invalidation can never delete a newer session.
+     */
+    public String sessionGeneration(String profile) {
+        return prefix + "session:" + profile + ":generation";
+    }
+
+    /** Set for a short while after a failed login, so callers fail fast instead of queueing logins. */
+    public String sessionFailure(String profile) {
+        return prefix + "session:" + profile + ":failure";
+    }
 }

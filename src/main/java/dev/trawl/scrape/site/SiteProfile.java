@@ -1,0 +1,21 @@
+package dev.trawl.scrape.site;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** One configured site: which hosts it covers and what requests to them need. */
+public record SiteProfile(String name, HostPattern hostPattern, Map<String, String> headers,
+        OptionalInt maxConcurrency, Optional<Duration> minDelay, boolean render, Optional<SessionSettings> session) {
+
+    public SiteProfile {
+        headers = Map.copyOf(headers);
+    }
+
+    static SiteProfile of(String name, SiteProfilesConfig.Site config) {
+        return new SiteProfile(name, HostPattern.parse(config.hostPattern()), config.headers(),
+                config.maxConcurrency(), config.minDelay(), config.render(),
+                config.session().map(SessionSettings::of));
+    }
+}
