@@ -7,10 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +28,11 @@ public final class StubSite implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final ScheduledExecutorService answerLater = Executors.newSingleThreadScheduledExecutor();
 
     public StubSite() {
         this("127.0.0.1");
@@ -69,6 +78,31 @@ public final class StubSite implements AutoCloseable {
         return this;
     }
 
+    /** The path takes this long to answer, like a slow site; the answer is sent from a timer, no thread waits. */
+    public StubSite latency(String path, Duration latency) {
+        latencies.put(path, latency);
+        return this;
+    }
+
+    /** When each request to the path arrived, in {@link System#nanoTime()} of this JVM, oldest first. */
+    public List<Long> arrivals(String path) {
+        List<Long> times = arrivals.get(path);
+        if (times == null) {
+            return List.of();
+        }
+        synchronized (times) {
+            return List.copyOf(times);
+        }
+    }
+
+    /**
+     * The most requests the site was serving at once: counted from arrival until the site starts
+     * to answer, so it never exceeds what the client had in flight.
+     */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     public int hits(String path) {
         AtomicInteger count = hits.get(path);
         return count == null ? 0 : count.get();
@@ -77,13 +111,29 @@ public final class StubSite implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        List<Long> times = arrivals.computeIfAbsent(path, p -> new ArrayList<>());
+        synchronized (times) {
+            times.add(System.nanoTime());
+        }
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Duration latency = latencies.get(path);
+        if (latency == null) {
+            answer(exchange, path);
+        } else {
+            answerLater.schedule(() -> answer(exchange, path), latency.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void answer(HttpExchange exchange, String path) {
         Reply reply = replies.get(path);
         try (exchange) {
             if (reply == null) {
+                inFlight.decrementAndGet();
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
             if (reply.gate() != null && !reply.gate().await(60, TimeUnit.SECONDS)) {
+                inFlight.decrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
@@ -91,10 +141,13 @@ public final class StubSite implements AutoCloseable {
             if (reply.contentType() != null) {
                 exchange.getResponseHeaders().add("Content-Type", reply.contentType());
             }
+            inFlight.decrementAndGet();
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             if (reply.body().length > 0) {
                 exchange.getResponseBody().write(reply.body());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -102,6 +155,7 @@ public final class StubSite implements AutoCloseable {
 
     @Override
     public void close() {
+        answerLater.shutdownNow();
         server.stop(0);
     }
 }
