@@ -104,35 +104,35 @@ public class RobotsPolicy {
     }
 
     private Uni<SimpleRobotRules> rules(String origin) {
-        String key = keys.robots(origin);
-        return redis.send(Request.cmd(Command.GETRANGE).arg(key).arg(0).arg(RobotsEntry.HEADER_BYTES - 1))
-                .map(RobotsPolicy::bytes)
-                .chain(header -> {
-                    Optional<RobotsEntry> cached = RobotsEntry.decode(header);
-                    if (cached.isEmpty()) {
-                        return load(origin);
-                    }
-                    RobotsEntry entry = cached.get();
-                    if (entry.kind() != RobotsEntry.Kind.RULES) {
-                        return Uni.createFrom().item(markerRules(entry));
-                    }
-                    SimpleRobotRules known = parsed.get(parsedKey(origin, entry.detail()));
-                    return known != null ? Uni.createFrom().item(known) : readAndParse(origin, key);
-                });
+        return redis.send(Request.cmd(Command.GETRANGE).arg(keys.robots(origin)).arg(0).arg(RobotsEntry.HEADER_BYTES - 1))
+                .chain(header -> RobotsEntry.decode(bytes(header))
+                        .map(entry -> {
+                            SimpleRobotRules known = entry.kind() == RobotsEntry.Kind.RULES
+                                    ? parsed.get(parsedKey(origin, entry.detail()))
+                                    : markerRules(entry);
+                            return known != null
+                                    ? Uni.createFrom().item(known)
+                                    : read(origin).onItem().ifNull().switchTo(() -> load(origin)); // expired meanwhile
+                        })
+                        .orElseGet(() -> load(origin)));
     }
 
-    /** The whole cached file, parsed; only when this process has not parsed this version yet. */
-    private Uni<SimpleRobotRules> readAndParse(String origin, String key) {
-        return redis.send(Request.cmd(Command.GET).arg(key))
+    /** The whole cached entry, parsed if this process has not parsed that version yet; null if there is none. */
+    private Uni<SimpleRobotRules> read(String origin) {
+        return redis.send(Request.cmd(Command.GET).arg(keys.robots(origin)))
                 .chain(value -> RobotsEntry.decode(bytes(value))
-                        .map(entry -> entry.kind() == RobotsEntry.Kind.RULES
-                                ? parse(origin, entry)
-                                : Uni.createFrom().item(markerRules(entry)))
-                        .orElseGet(() -> load(origin))); // expired between the two reads
+                        .map(entry -> fromEntry(origin, entry))
+                        .orElseGet(() -> Uni.createFrom().nullItem()));
     }
 
+    /**
+     * Fetches robots.txt unless another check in this process already is. The cache is read again
+     * first: a check whose miss was answered just before another check's fetch stored the file
+     * must not fetch it a second time.
+     */
     private Uni<SimpleRobotRules> load(String origin) {
-        return Uni.createFrom().deferred(() -> loading.computeIfAbsent(origin, o -> fetchAndStore(o)
+        return Uni.createFrom().deferred(() -> loading.computeIfAbsent(origin, o -> read(o)
+                .onItem().ifNull().switchTo(() -> fetchAndStore(o))
                 .onTermination().invoke(() -> loading.remove(o))
                 .memoize().indefinitely()));
     }
@@ -141,10 +141,15 @@ public class RobotsPolicy {
         return fetcher.fetch(origin + "/robots.txt")
                 .map(page -> RobotsEntry.rules(truncate(page.body())))
                 .onFailure().recoverWithItem(failure -> whenUnfetched(origin, failure))
-                .chain(entry -> store(origin, entry)
-                        .chain(() -> entry.kind() == RobotsEntry.Kind.RULES
-                                ? parse(origin, entry)
-                                : Uni.createFrom().item(markerRules(entry))));
+                .chain(entry -> store(origin, entry).chain(() -> fromEntry(origin, entry)));
+    }
+
+    private Uni<SimpleRobotRules> fromEntry(String origin, RobotsEntry entry) {
+        if (entry.kind() != RobotsEntry.Kind.RULES) {
+            return Uni.createFrom().item(markerRules(entry));
+        }
+        SimpleRobotRules known = parsed.get(parsedKey(origin, entry.detail()));
+        return known != null ? Uni.createFrom().item(known) : parse(origin, entry);
     }
 
     /**
