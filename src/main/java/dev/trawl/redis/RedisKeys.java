@@ -54,4 +54,23 @@ public class RedisKeys {
     public String sessionFailure(String profile) {
         return prefix + "session:" + profile + ":failure";
     }
+
+    /**
+     * The permits held on a site: a sorted set of permit ids scored by lease expiry (ms, Redis
+     * clock). The braces are a cluster hash tag, so the politeness scripts find every key of a
+     * site in one slot.
+     */
+    public String siteHolders(String host) {
+        return prefix + "site:{" + host + "}:holders";
+    }
+
+    /** When a site may next be started: a hash with {@code last} (last start) and {@code paused-until}, ms. */
+    public String sitePace(String host) {
+        return prefix + "site:{" + host + "}:pace";
+    }
+
+    /** The cached robots.txt of an origin ({@code scheme://host[:port]}). */
+    public String robots(String origin) {
+        return prefix + "robots:" + origin;
+    }
 }

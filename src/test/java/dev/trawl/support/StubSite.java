@@ -7,10 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,8 +29,11 @@ public final class StubSite implements AutoCloseable {
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> lastHeaders = new ConcurrentHashMap<>();
+    private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final ScheduledExecutorService answerLater = Executors.newSingleThreadScheduledExecutor();
 
     public StubSite() {
         this("127.0.0.1");
@@ -72,6 +79,43 @@ public final class StubSite implements AutoCloseable {
         return this;
     }
 
+    /** The path takes this long to answer, like a slow site; the answer is sent from a timer, no thread waits. */
+    public StubSite latency(String path, Duration latency) {
+        latencies.put(path, latency);
+        return this;
+    }
+
+    /** When each request to the path arrived, in {@link System#nanoTime()} of this JVM, oldest first. */
+    public List<Long> arrivals(String path) {
+        List<Long> times = arrivals.get(path);
+        if (times == null) {
+            return List.of();
+        }
+        synchronized (times) {
+            return List.copyOf(times);
+        }
+    }
+
+    /**
+     * The most requests the site was serving at once: counted from arrival until the site starts
+     * to answer, so it never exceeds what the client had in flight.
+     */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    /** The request headers of the last request for the path, names in lower case. */
+    public Map<String, String> lastHeaders(String path) {
+        return lastHeaders.getOrDefault(path, Map.of());
+    }
+
+    /** Every path requested so far with its count. */
+    public Map<String, Integer> allHits() {
+        Map<String, Integer> all = new java.util.TreeMap<>();
+        hits.forEach((path, count) -> all.put(path, count.get()));
+        return all;
+    }
+
     public int hits(String path) {
         AtomicInteger count = hits.get(path);
         return count == null ? 0 : count.get();
@@ -83,14 +127,29 @@ public final class StubSite implements AutoCloseable {
         Map<String, String> headers = new java.util.HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         lastHeaders.put(path, headers);
+        List<Long> times = arrivals.computeIfAbsent(path, p -> new ArrayList<>());
+        synchronized (times) {
+            times.add(System.nanoTime());
+        }
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Duration latency = latencies.get(path);
+        if (latency == null) {
+            answer(exchange, path);
+        } else {
+            answerLater.schedule(() -> answer(exchange, path), latency.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void answer(HttpExchange exchange, String path) {
         Reply reply = replies.get(path);
         try (exchange) {
             if (reply == null) {
+                inFlight.decrementAndGet();
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
             if (reply.gate() != null && !reply.gate().await(60, TimeUnit.SECONDS)) {
+                inFlight.decrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
@@ -98,36 +157,21 @@ public final class StubSite implements AutoCloseable {
             if (reply.contentType() != null) {
                 exchange.getResponseHeaders().add("Content-Type", reply.contentType());
             }
+            inFlight.decrementAndGet();
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             if (reply.body().length > 0) {
                 exchange.getResponseBody().write(reply.body());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            inFlight.decrementAndGet();
         }
-    }
-
-    /** The request headers of the last request for the path, names in lower case. */
-    public Map<String, String> lastHeaders(String path) {
-        return lastHeaders.getOrDefault(path, Map.of());
-    }
-
-    /** The most requests this site has served at the same moment. */
-    public int maxConcurrent() {
-        return maxInFlight.get();
-    }
-
-    /** Every path requested so far with its count. */
-    public Map<String, Integer> allHits() {
-        Map<String, Integer> all = new java.util.TreeMap<>();
-        hits.forEach((path, count) -> all.put(path, count.get()));
-        return all;
     }
 
     @Override
     public void close() {
+        answerLater.shutdownNow();
         server.stop(0);
     }
 }

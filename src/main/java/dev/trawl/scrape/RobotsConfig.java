@@ -1,0 +1,21 @@
+package dev.trawl.scrape;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How long an origin's robots.txt is trusted before it is fetched again. */
+@ConfigMapping(prefix = "trawl.robots")
+public interface RobotsConfig {
+
+    /** A robots.txt that was fetched, or found missing (4xx), is kept this long (RFC 9309 asks for at most 24 hours). */
+    @WithDefault("24H")
+    Duration cacheTtl();
+
+    /**
+     * A robots.txt that could not be fetched (5xx, 429, timeout, connection or DNS failure) means
+     * "disallow everything" for this long, then it is tried again.
+     */
+    @WithDefault("5M")
+    Duration errorTtl();
+}

@@ -1,0 +1,64 @@
+package dev.trawl.scrape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of robots.txt handling: our robot's name, an URL's origin, the cached form. */
+class RobotsPolicyTest {
+
+    @Test
+    void ourRobotNameIsTheLowerCasedProductToken() {
+        assertThat(RobotsPolicy.robotName("TrawlBot/0.1 (+https://example.org/bot)")).isEqualTo("trawlbot");
+        assertThat(RobotsPolicy.robotName("Trawl")).isEqualTo("trawl");
+    }
+
+    @Test
+    void theOriginIsSchemeHostAndANonDefaultPort() {
+        assertThat(RobotsPolicy.origin(URI.create("HTTPS://Example.ORG/a/b?c=d#e"))).isEqualTo("https://example.org");
+        assertThat(RobotsPolicy.origin(URI.create("http://example.org:80/"))).isEqualTo("http://example.org");
+        assertThat(RobotsPolicy.origin(URI.create("https://example.org:443/"))).isEqualTo("https://example.org");
+        assertThat(RobotsPolicy.origin(URI.create("http://example.org:8080/x"))).isEqualTo("http://example.org:8080");
+        assertThat(RobotsPolicy.origin(URI.create("http://[::1]:8080/x"))).isEqualTo("http://[::1]:8080");
+    }
+
+    @Test
+    void onlyAbsoluteHttpUrlsHaveAnOrigin() {
+        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("ftp://example.org/"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("/relative"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCachedFileRoundTripsWithItsHash() {
+        byte[] body = "User-agent: *\nDisallow: /x\n".getBytes(StandardCharsets.UTF_8);
+        RobotsEntry entry = RobotsEntry.rules(body);
+
+        RobotsEntry read = RobotsEntry.decode(entry.encode()).orElseThrow();
+
+        assertThat(read.kind()).isEqualTo(RobotsEntry.Kind.RULES);
+        assertThat(read.detail()).hasSize(64).isEqualTo(entry.detail());
+        assertThat(read.body()).isEqualTo(body);
+    }
+
+    @Test
+    void theHeaderAloneNamesTheVersion() {
+        byte[] value = RobotsEntry.rules("User-agent: *\n".repeat(100).getBytes(StandardCharsets.UTF_8)).encode();
+        byte[] header = java.util.Arrays.copyOf(value, RobotsEntry.HEADER_BYTES);
+
+        assertThat(RobotsEntry.decode(header).orElseThrow().detail()).isEqualTo(RobotsEntry.decode(value).orElseThrow().detail());
+    }
+
+    @Test
+    void markersRoundTripAndAnythingElseIsAMiss() {
+        assertThat(RobotsEntry.decode(RobotsEntry.none().encode()).orElseThrow().kind()).isEqualTo(RobotsEntry.Kind.NONE);
+        RobotsEntry error = RobotsEntry.decode(RobotsEntry.error("http-503").encode()).orElseThrow();
+        assertThat(error.kind()).isEqualTo(RobotsEntry.Kind.ERROR);
+        assertThat(error.detail()).isEqualTo("http-503");
+        assertThat(RobotsEntry.decode(new byte[0])).isEmpty();
+        assertThat(RobotsEntry.decode("rules\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(RobotsEntry.decode("v2 something\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+    }
+}
