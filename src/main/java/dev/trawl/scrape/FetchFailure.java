@@ -12,12 +12,18 @@ public class FetchFailure extends RuntimeException {
     private final String code;
     private final boolean transientFailure;
     private final Integer statusCode;
+    private final String retryAfter;
 
     public FetchFailure(String code, boolean transientFailure, Integer statusCode, String message) {
+        this(code, transientFailure, statusCode, message, null);
+    }
+
+    private FetchFailure(String code, boolean transientFailure, Integer statusCode, String message, String retryAfter) {
         super(message);
         this.code = code;
         this.transientFailure = transientFailure;
         this.statusCode = statusCode;
+        this.retryAfter = retryAfter;
     }
 
     public static FetchFailure permanent(String code, String message) {
@@ -29,8 +35,23 @@ public class FetchFailure extends RuntimeException {
     }
 
     public static FetchFailure httpStatus(int status) {
+        return httpStatus(status, null);
+    }
+
+    /** @param retryAfter the raw Retry-After header of the answer, if any */
+    public static FetchFailure httpStatus(int status, String retryAfter) {
         boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
-        return new FetchFailure("http-" + status, retriable, status, "The site answered HTTP " + status);
+        return new FetchFailure("http-" + status, retriable, status, "The site answered HTTP " + status, retryAfter);
+    }
+
+    /** The Retry-After header the site sent with this answer, unparsed. */
+    public java.util.Optional<String> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
+    }
+
+    /** The site refused our credentials: a session may have expired. */
+    public boolean unauthorised() {
+        return statusCode != null && (statusCode == 401 || statusCode == 403);
     }
 
     public String code() {

@@ -94,7 +94,7 @@ public class PageFetcher {
     private static FetchedPage toPage(String original, String finalUrl, HttpResponse<Void> response, byte[] body) {
         int status = response.statusCode();
         if (status >= 400) {
-            throw FetchFailure.httpStatus(status);
+            throw FetchFailure.httpStatus(status, response.getHeader("Retry-After"));
         }
         return new FetchedPage(original, finalUrl, status, response.getHeader("Content-Type"), body);
     }

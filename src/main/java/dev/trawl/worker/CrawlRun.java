@@ -97,6 +97,8 @@ final class CrawlRun {
     private Uni<Void> visit(CrawlFrontier.Target target) {
         return scraper.scrape(lease, target.url(), target.depth(), job.spec())
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
+                .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
+                        ? onPageFailure(target, JobRunner.disallowed(page)) : page)
                 .chain(page -> page == null ? Uni.createFrom().voidItem() : record(page));
     }
 

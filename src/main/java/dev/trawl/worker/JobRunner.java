@@ -85,6 +85,11 @@ public class JobRunner {
     /** One page: the page is stored and the job ended in a single statement. */
     private Uni<String> singlePage(ClaimedJob job, FetchClients.Lease lease) {
         return scraper.scrape(lease, job.spec().url(), 0, job.spec())
+                .invoke(page -> {
+                    if (page.skipReason() != null) {
+                        throw disallowed(page);
+                    }
+                })
                 .chain(page -> store.succeed(job, page).chain(state -> {
                     if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
                         return ended(job, state, 0);
@@ -101,6 +106,11 @@ public class JobRunner {
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
         });
+    }
+
+    /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */
+    static FetchFailure disallowed(StoredPage page) {
+        return FetchFailure.permanent("robots-disallowed", "robots.txt of the site disallows " + page.url());
     }
 
     private static Map<String, Object> pageEvent(StoredPage page) {

@@ -10,17 +10,38 @@ import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.FetchedPage;
 import dev.trawl.scrape.PageExtractor;
 import dev.trawl.scrape.PageFetcher;
+import dev.trawl.scrape.RetryAfter;
+import dev.trawl.scrape.RobotsPolicy;
+import dev.trawl.scrape.RobotsVerdict;
+import dev.trawl.scrape.SiteLimits;
+import dev.trawl.scrape.SitePermit;
+import dev.trawl.scrape.SitePoliteness;
+import dev.trawl.scrape.render.RenderBackends;
+import dev.trawl.scrape.session.SiteSession;
+import dev.trawl.scrape.session.SiteSessions;
+import dev.trawl.scrape.site.SiteProfile;
+import dev.trawl.scrape.site.SiteProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * One page of a job: fetch it with the job's headers and time limit, extract the formats the
- * job asked for on a worker thread, and shape it for storage. A fetch that fails arrives as a
- * {@link FetchFailure}.
+ * One page of a job, the way a polite, well-known crawler fetches it: robots.txt first (a
+ * disallowed page is skipped, not fetched), then a permit from the site's cluster-wide politeness
+ * limits (its profile's, slowed to its Crawl-delay), the profile's headers and session cookie, the
+ * fetch itself (directly or through a render backend), and the permit back — with the site's
+ * Retry-After, if it sent one, so every worker slows down. A 401/403 with a session invalidates
+ * that session (one renewal for the cluster) and the page is tried once more. Extraction runs on
+ * a worker thread. A fetch that fails arrives as a {@link FetchFailure}.
  */
 @ApplicationScoped
 public class PageScraper {
@@ -28,14 +49,27 @@ public class PageScraper {
     private final FetchClients clients;
     private final PageFetcher fetcher;
     private final PageExtractor extractor;
+    private final RobotsPolicy robots;
+    private final SitePoliteness politeness;
+    private final SiteProfiles profiles;
+    private final SiteSessions sessions;
+    private final RenderBackends renderers;
+    private final RetryAfter retryAfter;
     private final FetchConfig config;
     private final MeterRegistry registry;
 
-    public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, FetchConfig config,
-            MeterRegistry registry) {
+    public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, RobotsPolicy robots,
+            SitePoliteness politeness, SiteProfiles profiles, SiteSessions sessions, RenderBackends renderers,
+            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry) {
         this.clients = clients;
         this.fetcher = fetcher;
         this.extractor = extractor;
+        this.robots = robots;
+        this.politeness = politeness;
+        this.profiles = profiles;
+        this.sessions = sessions;
+        this.renderers = renderers;
+        this.retryAfter = retryAfter;
         this.config = config;
         this.registry = registry;
     }
@@ -46,15 +80,72 @@ public class PageScraper {
     }
 
     public Uni<StoredPage> scrape(FetchClients.Lease lease, String url, int depth, JobSpec spec) {
+        String host = URI.create(url).getHost();
+        Optional<SiteProfile> profile = profiles.forHost(host);
+        Uni<RobotsVerdict> verdict = spec.respectRobots() ? robots.check(url)
+                : Uni.createFrom().item(new RobotsVerdict(true, Optional.empty()));
+        return verdict.chain(robotsSays -> {
+            if (robotsSays.unreachable()) {
+                return Uni.createFrom().failure(FetchFailure.transientFailure("robots-unavailable",
+                        "robots.txt of " + host + " could not be read; the site is not fetched until it can be"));
+            }
+            if (!robotsSays.allowed()) {
+                registry.counter("trawl.fetch.skipped", "reason", "robots").increment();
+                return Uni.createFrom().item(StoredPage.skipped(url, depth, "robots.txt"));
+            }
+            SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
+            return politeness.acquire(host, limits)
+                    .chain(permit -> fetchWithSession(lease, url, spec, profile, true)
+                            .onItemOrFailure().call((page, failure) -> release(permit, failure)))
+                    .invoke(page -> registry.counter("trawl.fetches", "status_class", page.statusCode() / 100 + "xx")
+                            .increment())
+                    .onFailure(FetchFailure.class).invoke(failure ->
+                            registry.counter("trawl.fetch.failures", "code", ((FetchFailure) failure).code()).increment())
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(page -> toStored(page, depth, extract(page, spec)));
+        });
+    }
+
+    private SiteLimits limitsFor(Optional<SiteProfile> profile) {
+        SiteLimits defaults = politeness.defaultLimits();
+        return profile.map(p -> new SiteLimits(p.maxConcurrency().orElse(defaults.maxConcurrency()),
+                p.minDelay().orElse(defaults.minDelay()))).orElse(defaults);
+    }
+
+    private Uni<Void> release(SitePermit permit, Throwable failure) {
+        if (failure instanceof FetchFailure fetchFailure && fetchFailure.retryAfter().isPresent()) {
+            Optional<Duration> pause = retryAfter.parse(fetchFailure.retryAfter().get(), Instant.now());
+            if (pause.isPresent()) {
+                return permit.release(pause.get());
+            }
+        }
+        return permit.release();
+    }
+
+    private Uni<FetchedPage> fetchWithSession(FetchClients.Lease lease, String url, JobSpec spec,
+            Optional<SiteProfile> profile, boolean mayRenew) {
+        Uni<Optional<SiteSession>> session = profile.filter(p -> p.session().isPresent())
+                .map(p -> sessions.current(p.name()).map(Optional::of))
+                .orElseGet(() -> Uni.createFrom().item(Optional.empty()));
+        return session.chain(current -> fetch(lease, url, spec, profile, current)
+                .onFailure(f -> mayRenew && current.isPresent() && f instanceof FetchFailure ff && ff.unauthorised())
+                .recoverWithUni(() -> sessions.invalidate(current.get().profile(), current.get().version())
+                        .chain(() -> fetchWithSession(lease, url, spec, profile, false))));
+    }
+
+    private Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, JobSpec spec, Optional<SiteProfile> profile,
+            Optional<SiteSession> session) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        profile.ifPresent(p -> headers.putAll(p.headers()));
+        headers.putAll(spec.headers());
+        session.ifPresent(s -> headers.put("Cookie", s.cookieHeader()));
+        if (spec.render() || profile.map(SiteProfile::render).orElse(false)) {
+            return renderers.render(url, headers).map(rendered -> new FetchedPage(url, rendered.url(), 200,
+                    "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
+        }
         Duration timeout = spec.timeoutSeconds() == null ? config.requestTimeout()
                 : Duration.ofSeconds(spec.timeoutSeconds());
-        return fetcher.fetch(lease, url, spec.headers(), timeout)
-                .invoke(page -> registry.counter("trawl.fetches", "status_class", page.statusCode() / 100 + "xx")
-                        .increment())
-                .onFailure(FetchFailure.class).invoke(failure ->
-                        registry.counter("trawl.fetch.failures", "code", ((FetchFailure) failure).code()).increment())
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(page -> toStored(page, depth, extract(page, spec)));
+        return fetcher.fetch(lease, url, headers, timeout);
     }
 
     private ExtractedPage extract(FetchedPage page, JobSpec spec) {

@@ -25,6 +25,13 @@ class CrawlIT {
 
     private static final StubSite SITE = new StubSite();
     private static final StubSite OTHER = new StubSite("127.0.0.2");
+    private static final StubSite LIMITED = new StubSite("127.0.0.3");
+
+    static {
+        // read once per origin and cached for a day: set before any job of this class runs
+        SITE.reply("/robots.txt", new StubSite.Reply(200, "text/plain",
+                "User-agent: *\nDisallow: /robo/private\nDisallow: /forbidden-start\n".getBytes(), Map.of(), null));
+    }
 
     @TestHTTPResource("/")
     URL base;
@@ -33,6 +40,7 @@ class CrawlIT {
     static void stopSites() {
         SITE.close();
         OTHER.close();
+        LIMITED.close();
     }
 
     private static String page(String title, String... links) {
@@ -123,6 +131,59 @@ class CrawlIT {
         String id = Jobs.submit(crawl(SITE.url("/no-start"), Map.of("maxPages", 10, "maxDepth", 2)));
         Jobs.awaitStatus(id, "failed");
         given().when().get("/v1/jobs/" + id).then().body("error.code", equalTo("http-404"));
+    }
+
+    @Test
+    void pagesRobotsTxtDisallowsAreReportedAsSkippedAndNotFetched() {
+        SITE.html("/robo/start", page("robo", "/robo/ok", "/robo/private/secret"));
+        SITE.html("/robo/ok", page("ok")).html("/robo/private/secret", page("secret"));
+        String id = Jobs.submit(crawl(SITE.url("/robo/start"), Map.of("maxPages", 10, "maxDepth", 1)));
+        Jobs.awaitStatus(id, "succeeded");
+        assertThat(SITE.hits("/robo/private/secret")).isZero();
+        assertThat(SITE.hits("/robo/ok")).isEqualTo(1);
+        given().when().get("/v1/jobs/" + id + "/result").then()
+                .body("pages.find { it.url.endsWith('/robo/private/secret') }.skipped", equalTo("robots.txt"));
+        try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
+            assertThat(sse.readToEnd(Duration.ofSeconds(30))).anySatisfy(e ->
+                    assertThat(e.data()).contains("\"skipped\":\"robots.txt\"").contains("/robo/private/secret"));
+        }
+    }
+
+    @Test
+    void aJobWhoseFirstPageRobotsTxtDisallowsFailsPermanently() {
+        SITE.html("/forbidden-start", page("no"));
+        String single = Jobs.submit(SITE.url("/forbidden-start"));
+        String crawl = Jobs.submit(crawl(SITE.url("/forbidden-start"), Map.of("maxPages", 5, "maxDepth", 1)));
+        Jobs.awaitStatus(single, "failed");
+        Jobs.awaitStatus(crawl, "failed");
+        given().when().get("/v1/jobs/" + single).then().body("error.code", equalTo("robots-disallowed"))
+                .body("error.transient", equalTo(false));
+        given().when().get("/v1/jobs/" + crawl).then().body("error.code", equalTo("robots-disallowed"));
+        assertThat(SITE.hits("/forbidden-start")).isZero();
+    }
+
+    @Test
+    void aJobThatIgnoresRobotsTxtFetchesWhatItDisallows() {
+        SITE.html("/robo/private/ignored", page("ignored"));
+        String id = Jobs.submit(Map.of("url", SITE.url("/robo/private/ignored"), "respectRobots", false));
+        Jobs.awaitStatus(id, "succeeded");
+        assertThat(SITE.hits("/robo/private/ignored")).isEqualTo(1);
+    }
+
+    @Test
+    void aSitesProfileLimitsHowManyOfItsPagesAreFetchedAtOnce() {
+        String[] links = IntStream.range(0, 16).mapToObj(i -> "/slow/" + i).toArray(String[]::new);
+        LIMITED.html("/slow", page("slow", links));
+        for (String link : links) {
+            LIMITED.html(link, page(link)).latency(link, Duration.ofMillis(150));
+        }
+        // two crawls at once, each fetching up to 8 pages in parallel: the profile allows 2 in flight in all
+        String first = Jobs.submit(crawl(LIMITED.url("/slow"), Map.of("maxPages", 17, "maxDepth", 1)));
+        String second = Jobs.submit(Map.of("url", LIMITED.url("/slow"), "formats", List.of("links"),
+                "crawl", Map.of("maxPages", 17, "maxDepth", 1), "selectors", Map.of("t", "title")));
+        Jobs.awaitStatus(first, "succeeded");
+        Jobs.awaitStatus(second, "succeeded");
+        assertThat(LIMITED.maxInFlight()).isEqualTo(2);
     }
 
     @Test

@@ -238,4 +238,15 @@ class RenderBackendsIT {
         assertThat(sent).isEqualTo(1);
         assertThat(pool.all()).allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
     }
+
+    @Test
+    void aJobThatAsksForRenderingIsFetchedThroughABackend() {
+        // nothing listens on this address: only the render backend can produce the page
+        String url = "http://127.0.0.1:9/needs-a-browser";
+        String id = dev.trawl.support.Jobs.submit(Map.of("url", url, "render", true, "respectRobots", false,
+                "formats", List.of("text")));
+        dev.trawl.support.Jobs.awaitStatus(id, "succeeded");
+        io.restassured.RestAssured.given().when().get("/v1/jobs/" + id + "/result").then()
+                .body("pages[0].text", org.hamcrest.Matchers.startsWith("rendered " + url + " by "));
+    }
 }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.support.RedisCli;
+import dev.trawl.support.Jobs;
 import dev.trawl.support.StubLogin;
+import dev.trawl.support.StubSite;
 import dev.trawl.support.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +35,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SiteSessionsIT.SitesWithSessions.class)
 class SiteSessionsIT {
 
-    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rejected", "broken");
+    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rejected", "broken", "members");
+    /** The site behind the "members" profile: jobs against it run through the whole worker. */
+    private static final StubSite MEMBERS = new StubSite("127.0.0.5");
 
     public static class SitesWithSessions implements QuarkusTestProfile {
         @Override
@@ -45,6 +50,7 @@ class SiteSessionsIT {
                 config.put("trawl.sites." + name + ".session.renew-before", "2M");
             }
             config.put("trawl.sites.fresh.headers.X-Trawl-Site", "fresh");
+            config.put("trawl.sites.members.host-pattern", "127.0.0.5");
             config.put("trawl.sessions.poll-interval", "20MS");
             config.put("trawl.sessions.wait-timeout", "20S");
             return config;
@@ -103,6 +109,24 @@ class SiteSessionsIT {
 
     private static void awaitAll(List<? extends CompletableFuture<?>> calls) {
         await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+    }
+
+    @AfterAll
+    static void stopMembersSite() {
+        MEMBERS.close();
+    }
+
+    @Test
+    void twentyJobsOnASiteWithoutASessionLogInOnceAndAllSendTheCookie() {
+        List<String> ids = IntStream.range(0, 20).mapToObj(i -> {
+            MEMBERS.html("/member/" + i, "<title>member " + i + "</title>");
+            return Jobs.submit(Map.of("url", MEMBERS.url("/member/" + i), "respectRobots", false));
+        }).toList();
+        ids.forEach(id -> Jobs.awaitStatus(id, "succeeded"));
+        assertThat(login.logins("/login/members")).isEqualTo(1);
+        String cookie = sessions.current("members").await().atMost(Duration.ofSeconds(10)).cookieHeader();
+        IntStream.range(0, 20).forEach(i ->
+                assertThat(MEMBERS.lastHeaders("/member/" + i)).containsEntry("cookie", cookie));
     }
 
     private double renewals(String profile) {
