@@ -76,6 +76,7 @@ public class PageFetcher {
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+                        .putHeader("Accept-Encoding", "gzip, deflate, br")
                         .putHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers))
                         .as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(body, false)))
                         .send())

@@ -123,6 +123,28 @@ class ScrapeEngineIT {
     }
 
     @Test
+    void compressedPagesAreDecodedWhateverTheEncoding() throws Exception {
+        byte[] html = "<html><head><title>Squeezed</title></head><body>small</body></html>".getBytes();
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write(html);
+        }
+        com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
+        byte[] brotli = com.aayushatharva.brotli4j.encoder.Encoder.compress(html);
+        SITE.reply("/gzip", new StubSite.Reply(200, "text/html", gzipped.toByteArray(),
+                Map.of("Content-Encoding", "gzip"), null));
+        SITE.reply("/br", new StubSite.Reply(200, "text/html", brotli, Map.of("Content-Encoding", "br"), null));
+        String gzipJob = submit(Map.of("url", SITE.url("/gzip"), "formats", List.of("text")));
+        String brJob = submit(Map.of("url", SITE.url("/br"), "formats", List.of("text")));
+        for (String id : List.of(gzipJob, brJob)) {
+            Jobs.awaitStatus(id, "succeeded");
+            given().when().get("/v1/jobs/" + id + "/result").then()
+                    .body("pages[0].title", equalTo("Squeezed")).body("pages[0].text", equalTo("small"));
+        }
+        assertThat(SITE.lastHeaders("/br").get("accept-encoding")).contains("br").contains("gzip");
+    }
+
+    @Test
     void aRedirectLoopIsAPermanentFailure() {
         SITE.redirect("/loop-a", "/loop-b").redirect("/loop-b", "/loop-a");
         String id = submit(Map.of("url", SITE.url("/loop-a")));
