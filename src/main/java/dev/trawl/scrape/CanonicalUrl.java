@@ -14,8 +14,26 @@ import java.util.Optional;
 public final class CanonicalUrl {
 
     private static final BasicURLNormalizer NORMALIZER = new BasicURLNormalizer();
+    private static final java.util.regex.Pattern TRACKING = java.util.regex.Pattern.compile(
+            "(?i)^(utm_[a-z_]+|gclid|dclid|fbclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid)$");
 
     private CanonicalUrl() {
+    }
+
+    /** The canonical form with tracking parameters (utm_*, gclid, fbclid, ...) removed from the query. */
+    public static Optional<String> withoutTracking(String url) {
+        return of(url).map(CanonicalUrl::stripTracking);
+    }
+
+    private static String stripTracking(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return url;
+        }
+        String kept = java.util.Arrays.stream(url.substring(q + 1).split("&"))
+                .filter(param -> !param.isEmpty() && !TRACKING.matcher(param.split("=", 2)[0]).matches())
+                .collect(java.util.stream.Collectors.joining("&"));
+        return kept.isEmpty() ? url.substring(0, q) : url.substring(0, q + 1) + kept;
     }
 
     public static Optional<String> of(String url) {

@@ -39,6 +39,10 @@ public interface FetchConfig {
     @WithDefault("10485760")
     long maxBodyBytes();
 
+    /** Drop tracking parameters (utm_*, gclid, fbclid, ...) from the links of a page, so a crawl sees one URL per page. */
+    @WithDefault("true")
+    boolean stripTrackingParams();
+
     /** Links kept per page. */
     @WithDefault("1000")
     int maxLinks();

@@ -193,7 +193,8 @@ public class PageExtractor {
     private List<String> links(Document doc) {
         Set<String> links = new LinkedHashSet<>();
         for (Element anchor : doc.select("a[href]")) {
-            CanonicalUrl.of(anchor.absUrl("href")).ifPresent(links::add);
+            String href = anchor.absUrl("href");
+            (config.stripTrackingParams() ? CanonicalUrl.withoutTracking(href) : CanonicalUrl.of(href)).ifPresent(links::add);
             if (links.size() >= config.maxLinks()) {
                 break;
             }

@@ -27,4 +27,15 @@ class CanonicalUrlTest {
     void rejectsWhatIsNotAnAbsoluteHttpUrl(String input) {
         assertThat(CanonicalUrl.of(input)).isEmpty();
     }
+
+    @ParameterizedTest
+    @CsvSource({
+            "http://example.org/p?utm_source=x&id=3&utm_medium=y, http://example.org/p?id=3",
+            "http://example.org/p?gclid=abc, http://example.org/p",
+            "http://example.org/p?fbclid=1&a=1&b=2, http://example.org/p?a=1&b=2",
+            "http://example.org/p?utmost=1, http://example.org/p?utmost=1",
+    })
+    void trackingParametersCanBeDropped(String input, String expected) {
+        assertThat(CanonicalUrl.withoutTracking(input)).contains(expected);
+    }
 }
