@@ -9,7 +9,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +49,9 @@ public class JobStore {
             WITH done AS (
                 UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
                        page_count = page_count + CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+                       error = NULL, next_attempt_at = NULL,
                        finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-                 WHERE id = $1 AND state = 'running' AND lease_owner = $2
+                 WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
                 RETURNING id, state
             ), page AS (
                 INSERT INTO pages (%s)
@@ -62,7 +66,8 @@ public class JobStore {
      */
     private static final String STORE_PAGE = """
             WITH j AS (
-                SELECT id, cancel_requested FROM jobs WHERE id = $1 AND state = 'running' AND lease_owner = $2
+                SELECT id, cancel_requested FROM jobs
+                 WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
             ), page AS (
                 INSERT INTO pages (%s)
                 SELECT id, %s FROM j WHERE NOT cancel_requested
@@ -72,17 +77,70 @@ public class JobStore {
 
     private static final String FINISH_CRAWL = """
             UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
+                   error = NULL, next_attempt_at = NULL,
                    page_count = (SELECT count(*) FROM pages
                                   WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
                    finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = $1 AND state = 'running' AND lease_owner = $2
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
             RETURNING state""";
 
+    /**
+     * A failed attempt: {@code retrying} when a retry time is given and attempts are left, else
+     * {@code failed} ({@code cancelled} if a cancel arrived meanwhile). The error of every attempt
+     * is kept in {@code error.attempts}.
+     */
     private static final String FAIL = """
-            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END,
-                   error = $3, finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = $1 AND state = 'running' AND lease_owner = $2
-            RETURNING state""";
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled'
+                                         WHEN $5::timestamptz IS NOT NULL AND attempt < max_attempts THEN 'retrying'
+                                         ELSE 'failed' END,
+                   error = $3::jsonb || jsonb_build_object('attempts', coalesce(error -> 'attempts', '[]'::jsonb)
+                           || jsonb_build_array($3::jsonb || jsonb_build_object('attempt', attempt))),
+                   next_attempt_at = CASE WHEN NOT cancel_requested AND attempt < max_attempts THEN $5::timestamptz END,
+                   finished_at = CASE WHEN NOT cancel_requested AND $5::timestamptz IS NOT NULL
+                                       AND attempt < max_attempts THEN NULL ELSE now() END,
+                   updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $4
+            RETURNING state, next_attempt_at""";
+
+    /** Keeps the lease of a running job; refused once another worker or a later attempt holds it. */
+    private static final String RENEW = """
+            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $4)
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
+            RETURNING id""";
+
+    /** A due retry goes back to the queue; the item is its priority, empty if it is no longer waiting. */
+    private static final String REQUEUE_RETRY = """
+            UPDATE jobs SET state = 'queued', next_attempt_at = NULL, updated_at = now()
+             WHERE id = $1 AND state = 'retrying'
+            RETURNING priority""";
+
+    /**
+     * Running jobs whose worker stopped renewing: back to {@code queued}, or {@code failed} when
+     * that was their last attempt (a job that kills its worker every time must end), or
+     * {@code cancelled} if a cancel was asked. SKIP LOCKED lets several reapers share the work.
+     */
+    private static final String REAP = """
+            WITH expired AS (
+                SELECT id FROM jobs
+                 WHERE state = 'running' AND lease_expires_at < now() - make_interval(secs => $1)
+                 ORDER BY lease_expires_at LIMIT $2
+                   FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'
+                                           WHEN j.attempt >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+                   error = CASE WHEN NOT j.cancel_requested AND j.attempt >= j.max_attempts THEN $3::jsonb
+                                ELSE j.error END,
+                   finished_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts THEN now() END,
+                   lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+              FROM expired
+             WHERE j.id = expired.id AND j.state = 'running'
+            RETURNING j.id, j.state, j.priority, j.attempt""";
+
+    private static final String QUEUED_AFTER = """
+            SELECT id, priority FROM jobs WHERE state = 'queued' AND id > $1 ORDER BY id LIMIT $2""";
+
+    private static final String RETRYING_AFTER = """
+            SELECT id, next_attempt_at FROM jobs WHERE state = 'retrying' AND id > $1 ORDER BY id LIMIT $2""";
 
     private static final String FAIL_UNQUEUED = """
             UPDATE jobs SET state = 'failed', error = $2, finished_at = now(), updated_at = now()
@@ -131,7 +189,56 @@ public class JobStore {
 
     /** Ends a crawl: succeeded, or cancelled if a cancel arrived meanwhile; counts its stored pages. */
     public Uni<Optional<JobState>> finishCrawl(ClaimedJob job) {
-        return pool.preparedQuery(FINISH_CRAWL).execute(Tuple.of(job.id(), job.owner())).map(JobStore::stateOf);
+        return pool.preparedQuery(FINISH_CRAWL).execute(Tuple.of(job.id(), job.owner(), job.attempt()))
+                .map(JobStore::stateOf);
+    }
+
+    /** Extends the lease of this attempt; false if the worker no longer holds it. */
+    public Uni<Boolean> renew(ClaimedJob job, Duration lease) {
+        return pool.preparedQuery(RENEW).execute(Tuple.of(job.id(), job.owner(), job.attempt(), lease.toMillis() / 1000.0))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Moves a due retry back to {@code queued}; the item is its priority, empty if it was not waiting. */
+    public Uni<Optional<Priority>> requeueRetry(UUID id) {
+        return pool.preparedQuery(REQUEUE_RETRY).execute(Tuple.of(id))
+                .map(rows -> first(rows).map(row -> Priority.fromWire(row.getString("priority"))));
+    }
+
+    /** Ends the expired leases of up to {@code limit} running jobs (see {@link #REAP}). */
+    public Uni<List<ReapedJob>> reapExpired(Duration grace, int limit, Map<String, Object> error) {
+        return pool.preparedQuery(REAP).execute(Tuple.of(grace.toMillis() / 1000.0, limit, new JsonObject(error)))
+                .map(rows -> {
+                    List<ReapedJob> reaped = new ArrayList<>();
+                    for (Row row : rows) {
+                        reaped.add(new ReapedJob(row.getUUID("id"), JobState.fromWire(row.getString("state")),
+                                Priority.fromWire(row.getString("priority")), row.getInteger("attempt")));
+                    }
+                    return reaped;
+                });
+    }
+
+    /** Queued jobs with an id after {@code after}, in id order: for rebuilding lost queues. */
+    public Uni<List<Map.Entry<UUID, Priority>>> queuedAfter(UUID after, int limit) {
+        return pool.preparedQuery(QUEUED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
+            List<Map.Entry<UUID, Priority>> jobs = new ArrayList<>();
+            for (Row row : rows) {
+                jobs.add(Map.entry(row.getUUID("id"), Priority.fromWire(row.getString("priority"))));
+            }
+            return jobs;
+        });
+    }
+
+    /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
+    public Uni<List<Map.Entry<UUID, Instant>>> retryingAfter(UUID after, int limit) {
+        return pool.preparedQuery(RETRYING_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
+            List<Map.Entry<UUID, Instant>> jobs = new ArrayList<>();
+            for (Row row : rows) {
+                OffsetDateTime due = row.getOffsetDateTime("next_attempt_at");
+                jobs.add(Map.entry(row.getUUID("id"), due == null ? Instant.EPOCH : due.toInstant()));
+            }
+            return jobs;
+        });
     }
 
     private static Tuple pageTuple(ClaimedJob job, StoredPage page) {
@@ -140,17 +247,25 @@ public class JobStore {
                 .addValue(page.depth()).addValue(jsonOrNull(page.metadata())).addValue(page.title())
                 .addValue(page.description()).addValue(page.text()).addValue(page.markdown()).addValue(page.html())
                 .addArrayOfString(page.links().toArray(String[]::new)).addValue(jsonOrNull(page.fields()))
-                .addValue(jsonOrNull(page.error())).addValue(page.skipReason());
+                .addValue(jsonOrNull(page.error())).addValue(page.skipReason()).addValue(job.attempt());
     }
 
     private static JsonObject jsonOrNull(Map<String, Object> map) {
         return map == null ? null : new JsonObject(map);
     }
 
-    /** Ends the job as failed with the error, or cancelled if a cancel arrived meanwhile. */
-    public Uni<Optional<JobState>> fail(ClaimedJob job, Map<String, Object> error) {
-        return pool.preparedQuery(FAIL).execute(Tuple.of(job.id(), job.owner(), new JsonObject(error)))
-                .map(JobStore::stateOf);
+    /**
+     * Ends this attempt with the error: {@code retrying} until {@code retryAt} if it is given and
+     * attempts are left, else {@code failed}; {@code cancelled} if a cancel arrived meanwhile.
+     * Empty if this worker no longer holds the job's lease for this attempt.
+     */
+    public Uni<Optional<FailedAttempt>> fail(ClaimedJob job, Map<String, Object> error, Instant retryAt) {
+        Tuple args = Tuple.of(job.id(), job.owner(), new JsonObject(error), job.attempt(),
+                retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC));
+        return pool.preparedQuery(FAIL).execute(args).map(rows -> first(rows).map(row -> {
+            OffsetDateTime next = row.getOffsetDateTime("next_attempt_at");
+            return new FailedAttempt(JobState.fromWire(row.getString("state")), next == null ? null : next.toInstant());
+        }));
     }
 
     /** A job that never reached the queue fails at once, so no client waits on it. */

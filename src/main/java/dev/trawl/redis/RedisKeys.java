@@ -22,6 +22,19 @@ public class RedisKeys {
         return prefix + "jobs:" + priority;
     }
 
+    /** Jobs waiting for a retry: a sorted set of job ids scored by due time (ms). */
+    public String delayedJobs() {
+        return prefix + "jobs:delayed";
+    }
+
+    /**
+     * A marker set (NX) by the first worker to find it missing. Its absence means Redis lost our
+     * data (flushed, or restarted without persistence), so the queues must be rebuilt from PostgreSQL.
+     */
+    public String epoch() {
+        return prefix + "epoch";
+    }
+
     /** A job's event log: {@code <prefix>job:{id}:events}. */
     public String jobEvents(UUID jobId) {
         return prefix + "job:" + jobId + ":events";

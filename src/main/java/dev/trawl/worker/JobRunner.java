@@ -2,18 +2,24 @@ package dev.trawl.worker;
 
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
+import dev.trawl.job.Backoff;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlLimits;
+import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
 import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
+import dev.trawl.scrape.RetryAfter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +45,14 @@ public class JobRunner {
     private final CrawlLimits crawlConfig;
     private final WorkerIdentity identity;
     private final MeterRegistry registry;
+    private final Backoff backoff;
+    private final RetryAfter retryAfter;
+    private final DelayedJobs delayed;
+    private final Vertx vertx;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
-            CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry) {
+            CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
+            RetryAfter retryAfter, DelayedJobs delayed, Vertx vertx) {
         this.store = store;
         this.events = events;
         this.scraper = scraper;
@@ -49,6 +60,10 @@ public class JobRunner {
         this.crawlConfig = crawlConfig;
         this.identity = identity;
         this.registry = registry;
+        this.backoff = backoff;
+        this.retryAfter = retryAfter;
+        this.delayed = delayed;
+        this.vertx = vertx;
     }
 
     public Uni<Void> run(Message<String> message) {
@@ -71,6 +86,7 @@ public class JobRunner {
 
     private Uni<Void> execute(ClaimedJob job) {
         Timer.Sample timing = Timer.start(registry);
+        long renewal = keepLease(job);
         return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
                 .chain(() -> Uni.createFrom().deferred(() -> {
                     FetchClients.Lease lease = scraper.lease();
@@ -79,7 +95,26 @@ public class JobRunner {
                 }))
                 .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
                         .publishPercentileHistogram().register(registry)))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .eventually(() -> vertx.cancelTimer(renewal));
+    }
+
+    /**
+     * Renews the lease every third of its length while the job runs, so a live worker's job is
+     * never taken over. A refused renewal means the job is no longer ours; the worker's later
+     * writes are refused by the same owner-and-attempt guard, so nothing more is done here.
+     */
+    private long keepLease(ClaimedJob job) {
+        Duration lease = config.lease();
+        return vertx.setPeriodic(Math.max(1, lease.toMillis() / 3), timer -> store.renew(job, lease).subscribe().with(
+                renewed -> {
+                    if (!renewed) {
+                        LOG.warnf("Job %s: attempt %d of %s lost its lease", job.id(), job.attempt(), job.owner());
+                        vertx.cancelTimer(timer);
+                    }
+                },
+                failure -> LOG.warnf("Job %s: renewing the lease failed, will try again: %s", job.id(),
+                        failure.getMessage())));
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
@@ -123,11 +158,32 @@ public class JobRunner {
         return data;
     }
 
+    /**
+     * A transient failure is retried after a backoff if attempts are left (the store decides, in
+     * the same statement that ends the attempt); anything else fails the job. The {@code retrying}
+     * event is written before the job enters the delayed set, so it precedes the next
+     * {@code started}.
+     */
     private Uni<String> recordFailure(ClaimedJob job, FetchFailure failure) {
-        return store.fail(job, failure.toError()).chain(state -> state.isPresent() && state.get() == JobState.FAILED
-                ? events.append(job.id(), EventType.FAILED, Map.of("error", failure.toError()))
-                        .map(id -> outcome(JobState.FAILED))
-                : ended(job, state, 0));
+        Instant now = Instant.now();
+        Instant retryAt = failure.isTransient()
+                ? now.plus(backoff.delay(job.attempt(), failure.retryAfter().flatMap(header -> retryAfter.parse(header, now))))
+                : null;
+        Map<String, Object> error = failure.toError();
+        return store.fail(job, error, retryAt).chain(result -> {
+            if (result.isEmpty()) {
+                return ended(job, Optional.empty(), 0);
+            }
+            return switch (result.get().state()) {
+                case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", error))
+                        .map(id -> outcome(JobState.FAILED));
+                case RETRYING -> events.append(job.id(), EventType.RETRYING, Map.of("attempt", job.attempt(),
+                                "nextAttemptAt", result.get().nextAttemptAt().toString(), "error", error))
+                        .chain(() -> delayed.schedule(job.id(), result.get().nextAttemptAt()))
+                        .map(ignored -> outcome(JobState.RETRYING));
+                default -> ended(job, Optional.of(result.get().state()), 0);
+            };
+        });
     }
 
     /** Writes the terminal event of the state the job ended in; empty means the lease was lost. */

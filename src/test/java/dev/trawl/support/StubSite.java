@@ -27,6 +27,7 @@ public final class StubSite implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final Map<String, List<Reply>> sequences = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> lastHeaders = new ConcurrentHashMap<>();
     private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
@@ -75,8 +76,25 @@ public final class StubSite implements AutoCloseable {
     }
 
     public StubSite reply(String path, Reply reply) {
+        sequences.remove(path);
         replies.put(path, reply);
         return this;
+    }
+
+    /** The n-th request to the path gets the n-th reply; the last one answers every later request. */
+    public StubSite sequence(String path, Reply... inOrder) {
+        replies.remove(path);
+        hits.remove(path);
+        sequences.put(path, List.of(inOrder));
+        return this;
+    }
+
+    public static Reply status(int status) {
+        return new Reply(status, null, new byte[0], Map.of(), null);
+    }
+
+    public static Reply page(String html) {
+        return new Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), Map.of(), null);
     }
 
     /** The path takes this long to answer, like a slow site; the answer is sent from a timer, no thread waits. */
@@ -123,7 +141,7 @@ public final class StubSite implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        int hit = hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         Map<String, String> headers = new java.util.HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         lastHeaders.put(path, headers);
@@ -134,14 +152,15 @@ public final class StubSite implements AutoCloseable {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Duration latency = latencies.get(path);
         if (latency == null) {
-            answer(exchange, path);
+            answer(exchange, path, hit);
         } else {
-            answerLater.schedule(() -> answer(exchange, path), latency.toMillis(), TimeUnit.MILLISECONDS);
+            answerLater.schedule(() -> answer(exchange, path, hit), latency.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void answer(HttpExchange exchange, String path) {
-        Reply reply = replies.get(path);
+    private void answer(HttpExchange exchange, String path, int hit) {
+        List<Reply> sequence = sequences.get(path);
+        Reply reply = sequence == null ? replies.get(path) : sequence.get(Math.min(hit, sequence.size()) - 1);
         try (exchange) {
             if (reply == null) {
                 inFlight.decrementAndGet();
