@@ -1,0 +1,85 @@
+package dev.trawl.maintenance;
+
+import dev.trawl.events.EventLog;
+import dev.trawl.events.EventType;
+import dev.trawl.job.JobQueue;
+import dev.trawl.job.JobStore;
+import dev.trawl.job.ReapedJob;
+import dev.trawl.roles.Role;
+import dev.trawl.roles.RolesConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Gives back running jobs whose worker died: a lease expired more than a grace ago means nobody
+ * renews it. The claim alone would take such a job over, but only if its stream entry still
+ * exists; here the job is requeued in PostgreSQL and XADDed again, so it runs even when the entry
+ * is gone. A job on its last attempt fails instead, so a job that kills its worker cannot loop.
+ */
+@ApplicationScoped
+public class LeaseReaper {
+
+    private static final Logger LOG = Logger.getLogger(LeaseReaper.class);
+    private static final Map<String, Object> LEASE_EXPIRED = Map.of("code", "lease-expired", "transient", true,
+            "message", "The worker running the job stopped renewing its lease on its last attempt");
+
+    private final JobStore store;
+    private final JobQueue queue;
+    private final EventLog events;
+    private final RecoveryConfig config;
+    private final RolesConfig roles;
+    private final PeriodicTask task;
+
+    public LeaseReaper(JobStore store, JobQueue queue, EventLog events, RecoveryConfig config, RolesConfig roles,
+            Vertx vertx) {
+        this.store = store;
+        this.queue = queue;
+        this.events = events;
+        this.config = config;
+        this.roles = roles;
+        this.task = new PeriodicTask(vertx, "Reaping expired leases", this::reap);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (roles.runs(Role.WORKER)) {
+            task.start(config.reaperInterval());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        task.stop();
+    }
+
+    /** One pass; the item is how many jobs it ended or requeued. */
+    public Uni<Integer> reap() {
+        return store.reapExpired(config.leaseGrace(), config.batchSize(), LEASE_EXPIRED).chain(this::announce);
+    }
+
+    private Uni<Integer> announce(List<ReapedJob> reaped) {
+        if (reaped.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        LOG.infof("Reaped %d jobs whose lease expired", reaped.size());
+        return Uni.join().all(reaped.stream().map(this::announce).toList()).andCollectFailures()
+                .replaceWith(reaped.size());
+    }
+
+    private Uni<Void> announce(ReapedJob job) {
+        return switch (job.state()) {
+            case QUEUED -> events.append(job.id(), EventType.QUEUED, Map.of("reason", "lease-expired",
+                            "attempt", job.attempt()))
+                    .chain(() -> queue.enqueue(job.id(), job.priority()));
+            case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", LEASE_EXPIRED)).replaceWithVoid();
+            case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
+                    .replaceWithVoid();
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+}

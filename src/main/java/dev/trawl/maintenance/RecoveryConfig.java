@@ -1,0 +1,28 @@
+package dev.trawl.maintenance;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "trawl.recovery")
+public interface RecoveryConfig {
+
+    /** How often a worker looks for running jobs whose lease ran out. */
+    @WithDefault("30S")
+    Duration reaperInterval();
+
+    /**
+     * How long past its expiry a lease is left alone before the reaper requeues the job, so the
+     * queue's own take-over (XAUTOCLAIM) gets the first chance and a slow renewal is not punished.
+     */
+    @WithDefault("30S")
+    Duration leaseGrace();
+
+    /** How often a worker checks that Redis still holds our data (the epoch marker). */
+    @WithDefault("10S")
+    Duration reconcileInterval();
+
+    /** Jobs read from PostgreSQL per batch when requeueing. */
+    @WithDefault("500")
+    int batchSize();
+}

@@ -1,0 +1,85 @@
+package dev.trawl.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trawl.job.JobIds;
+import dev.trawl.job.JobKey;
+import dev.trawl.job.JobSpec;
+import dev.trawl.job.JobState;
+import dev.trawl.job.JobStore;
+import dev.trawl.job.Priority;
+import dev.trawl.support.Jobs;
+import dev.trawl.support.RedisCli;
+import dev.trawl.support.StubSite;
+import dev.trawl.support.TestServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestServices.class)
+class RecoveryIT {
+
+    private static final Logger LOG = Logger.getLogger(RecoveryIT.class);
+    private static final StubSite SITE = new StubSite();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    QueueReconciler reconciler;
+
+    @AfterAll
+    static void stopSite() {
+        SITE.close();
+    }
+
+    @Test
+    void aJobWhoseWorkerDiedWithoutAStreamEntryIsRequeuedAndRuns() {
+        SITE.html("/orphan", "<html><head><title>Orphan</title></head><body>back</body></html>");
+        UUID id = insert(SITE.url("/orphan"));
+        // a worker that claims and dies at once; its stream entry never existed
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+
+        Jobs.awaitStatus(id.toString(), "succeeded");
+        assertThat(SITE.hits("/orphan")).isEqualTo(1);
+    }
+
+    @Test
+    void queuedJobsRedisNeverHeardOfRunOnceRedisIsFoundEmpty() {
+        SITE.html("/stale", "<html><head><title>Stale</title></head><body>stale</body></html>");
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(insert(SITE.url("/stale?n=" + i)));
+        }
+        Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
+
+        try (RedisCli redis = new RedisCli()) {
+            redis.call("DEL", TestServices.KEY_PREFIX + "epoch");
+        }
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> ids.stream()
+                .allMatch(id -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED))));
+        QueueReconciler.Rebuild rebuild = reconciler.lastRebuild().orElseThrow();
+        assertThat(rebuild).isNotEqualTo(before.orElse(null));
+        assertThat(rebuild.requeued()).isGreaterThanOrEqualTo(100);
+        LOG.infof("Requeued %d stale jobs in %d ms", rebuild.requeued(), rebuild.took().toMillis());
+    }
+
+    private UUID insert(String url) {
+        UUID id = JobIds.next();
+        JobSpec spec = new JobSpec(url, List.of("text"), Priority.NORMAL);
+        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        return id;
+    }
+}
