@@ -48,11 +48,10 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @RestHeader(IdempotentSubmits.HEADER) String idempotencyKey, @RestHeader("X-Api-Key") String apiKey,
             @Context HttpServerRequest request) {
         JobSpec spec = options.toSpec(body);
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(idempotencyKey, apiKey, request), "v1", spec, dedupe,
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1", spec, dedupe,
                 () -> submitter.submit(spec, dedupe),
                 job -> new IdempotentSubmits.Answer(job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job)));
     }

@@ -56,11 +56,10 @@ public class LegacyScrapeResource {
     @Path("scrape/async")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @RestHeader(IdempotentSubmits.HEADER) String idempotencyKey, @RestHeader("X-Api-Key") String apiKey,
             @Context HttpServerRequest request) {
         JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(idempotencyKey, apiKey, request), "scrape-async", spec,
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "scrape-async", spec,
                 dedupe, () -> submitter.submit(spec, dedupe),
                 job -> new IdempotentSubmits.Answer(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job)));
     }
