@@ -1,8 +1,10 @@
 package dev.trawl.api;
 
+import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.net.URI;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -33,9 +34,11 @@ public class JobResource {
     private final JobLookup lookup;
     private final JobEventStream eventStream;
     private final SubmissionOptions options;
+    private final IdempotentSubmits idempotent;
 
     public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            SubmissionOptions options) {
+            SubmissionOptions options, IdempotentSubmits idempotent) {
+        this.idempotent = idempotent;
         this.submitter = submitter;
         this.lookup = lookup;
         this.eventStream = eventStream;
@@ -44,14 +47,13 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
-        return submitter.submit(options.toSpec(body)).map(job -> {
-            var links = JobViews.Links.of(job.id());
-            return Response.accepted(new JobViews.Accepted(job.id().toString(), job.state().wireName(),
-                            job.createdAt(), links))
-                    .location(URI.create(links.self()))
-                    .build();
-        });
+    public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
+            @Context HttpServerRequest request) {
+        JobSpec spec = options.toSpec(body);
+        boolean dedupe = body.deduplicates();
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1", spec, dedupe,
+                () -> submitter.submit(spec, dedupe),
+                job -> new IdempotentSubmits.Answer(job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job)));
     }
 
     @GET

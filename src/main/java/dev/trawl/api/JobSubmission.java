@@ -40,7 +40,9 @@ public record JobSubmission(
 
         Boolean respectRobots,
 
-        Boolean render) {
+        Boolean render,
+
+        Boolean dedupe) {
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
@@ -59,11 +61,16 @@ public record JobSubmission(
     JobSubmission withDefaultFormats(List<String> defaults) {
         return formats != null && !formats.isEmpty() ? this
                 : new JobSubmission(url, defaults, priority, selectors, crawl, headers, timeoutSeconds, respectRobots,
-                        render);
+                        render, dedupe);
+    }
+
+    /** Unless the client opted out, an identical live or recently succeeded job answers instead of a new one. */
+    boolean deduplicates() {
+        return dedupe == null || dedupe;
     }
 
     /** A submission with just a URL, as the original API's clients send. */
     public JobSubmission(String url) {
-        this(url, null, null, null, null, null, null, null, null);
+        this(url, null, null, null, null, null, null, null, null, null);
     }
 }

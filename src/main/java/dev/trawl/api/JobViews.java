@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.trawl.job.Job;
 import dev.trawl.job.PageRecord;
+import dev.trawl.job.SubmittedJob;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,14 @@ public final class JobViews {
         }
     }
 
-    public record Accepted(String id, String status, OffsetDateTime createdAt, Links links) {
+    /** {@code deduplicated} is present (true) only when an earlier identical job answers. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Accepted(String id, String status, OffsetDateTime createdAt, Links links, Boolean deduplicated) {
+
+        static Accepted of(SubmittedJob job) {
+            return new Accepted(job.id().toString(), job.state().wireName(), job.createdAt(), Links.of(job.id()),
+                    job.deduplicated() ? Boolean.TRUE : null);
+        }
     }
 
     public record Status(String id, String status, String priority, int attempt, OffsetDateTime createdAt,
@@ -58,13 +66,15 @@ public final class JobViews {
     }
 
     /** {@code POST /scrape/async} of the original scraper API. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LegacyAccepted(@JsonProperty("job_id") String jobId, String status,
             @JsonProperty("stream_url") String streamUrl, @JsonProperty("status_url") String statusUrl,
-            @JsonProperty("result_url") String resultUrl) {
+            @JsonProperty("result_url") String resultUrl, Boolean deduplicated) {
 
-        static LegacyAccepted of(UUID id, String status) {
-            String base = "/jobs/" + id;
-            return new LegacyAccepted(id.toString(), status, base + "/stream", base + "/status", base + "/result");
+        static LegacyAccepted of(SubmittedJob job) {
+            String base = "/jobs/" + job.id();
+            return new LegacyAccepted(job.id().toString(), job.state().wireName(), base + "/stream", base + "/status",
+                    base + "/result", job.deduplicated() ? Boolean.TRUE : null);
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.trawl.api;
 
 import dev.trawl.events.JobEventFeed;
+import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -38,9 +39,11 @@ public class LegacyScrapeResource {
     private final JobEventFeed feed;
     private final ApiConfig config;
     private final SubmissionOptions options;
+    private final IdempotentSubmits idempotent;
 
     public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            JobEventFeed feed, ApiConfig config, SubmissionOptions options) {
+            JobEventFeed feed, ApiConfig config, SubmissionOptions options, IdempotentSubmits idempotent) {
+        this.idempotent = idempotent;
         this.options = options;
         this.submitter = submitter;
         this.lookup = lookup;
@@ -52,11 +55,13 @@ public class LegacyScrapeResource {
     @POST
     @Path("scrape/async")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
-        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS))).map(job -> Response
-                .accepted(JobViews.LegacyAccepted.of(job.id(), job.state().wireName()))
-                .location(URI.create("/jobs/" + job.id() + "/status"))
-                .build());
+    public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
+            @Context HttpServerRequest request) {
+        JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
+        boolean dedupe = body.deduplicates();
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "scrape-async", spec,
+                dedupe, () -> submitter.submit(spec, dedupe),
+                job -> new IdempotentSubmits.Answer(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job)));
     }
 
     /** Submits and waits for the job to end, up to {@code trawl.api.sync-timeout}; 504 after that. */
@@ -65,7 +70,7 @@ public class LegacyScrapeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
         io.vertx.core.Context request = Vertx.currentContext();
-        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)))
+        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)), body.deduplicates())
                 .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
                         .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
                         // the end arrives on the pub/sub connection's thread; reads need the request's context

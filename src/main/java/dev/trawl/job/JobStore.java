@@ -31,6 +31,35 @@ public class JobStore {
             VALUES ($1, 'queued', $2, $3, $4)
             RETURNING created_at""";
 
+    /**
+     * Claims the job key for a new job and inserts it, or hands back the job that holds the key.
+     * The key's row serializes concurrent identical submits; its holder is replaced only if it
+     * failed, was cancelled, aborted or marked duplicate, or succeeded longer than the window
+     * ago. A holder this statement's snapshot cannot see yet was committed just now, so it
+     * counts as live. {@code inserted} is null when the key was held.
+     */
+    private static final String INSERT_UNLESS_HELD = """
+            WITH claim AS (
+                INSERT INTO job_keys AS k (job_key, job_id) VALUES ($4, $1)
+                ON CONFLICT (job_key) DO UPDATE
+                   SET job_id = CASE WHEN EXISTS (
+                           SELECT 1 FROM jobs o
+                            WHERE o.id = k.job_id
+                              AND (o.state IN ('failed', 'cancelled', 'aborted', 'duplicate')
+                                   OR o.state = 'succeeded'
+                                      AND o.finished_at <= now() - make_interval(secs => $5)))
+                       THEN EXCLUDED.job_id ELSE k.job_id END
+                RETURNING job_id
+            ), job AS (
+                INSERT INTO jobs (id, state, priority, request, job_key)
+                SELECT $1, 'queued', $2, $3, $4 FROM claim WHERE job_id = $1
+                RETURNING created_at
+            )
+            SELECT claim.job_id, job.created_at AS inserted FROM claim LEFT JOIN job ON true""";
+
+    /** Read in a statement of its own: the holder may have committed after the claim's snapshot. */
+    private static final String HOLDER = "SELECT state, created_at FROM jobs WHERE id = $1";
+
     private static final String CLAIM = """
             UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $2,
                    lease_expires_at = now() + make_interval(secs => $3),
@@ -166,6 +195,28 @@ public class JobStore {
         return pool.preparedQuery(INSERT)
                 .execute(Tuple.of(id, spec.priority().wireName(), toJson(spec), jobKey))
                 .map(rows -> rows.iterator().next().getOffsetDateTime("created_at"));
+    }
+
+    /**
+     * Inserts the job unless a live or recently succeeded job holds its key; then that job is
+     * the item, marked deduplicated.
+     */
+    public Uni<SubmittedJob> insertUnlessHeld(UUID id, JobSpec spec, String jobKey, Duration window) {
+        return pool.preparedQuery(INSERT_UNLESS_HELD)
+                .execute(Tuple.of(id, spec.priority().wireName(), toJson(spec), jobKey, window.toMillis() / 1000.0))
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    OffsetDateTime inserted = row.getOffsetDateTime("inserted");
+                    if (inserted != null) {
+                        return Uni.createFrom().item(new SubmittedJob(id, JobState.QUEUED, inserted));
+                    }
+                    UUID holder = row.getUUID("job_id");
+                    return pool.preparedQuery(HOLDER).execute(Tuple.of(holder)).map(held -> {
+                        Row job = held.iterator().next();
+                        return new SubmittedJob(holder, JobState.fromWire(job.getString("state")),
+                                job.getOffsetDateTime("created_at"), true);
+                    });
+                });
     }
 
     /** Takes the lease on a queued job, or on a running one whose lease has run out. */
