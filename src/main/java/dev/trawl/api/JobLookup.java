@@ -4,8 +4,10 @@ import dev.trawl.job.Job;
 import dev.trawl.job.JobCancellation;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobQueries;
+import dev.trawl.job.JobRedrive;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +21,10 @@ public class JobLookup {
     private final JobQueries queries;
     private final JobStore store;
     private final JobCancellation cancellation;
+    private final JobRedrive redrive;
 
-    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation) {
+    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation, JobRedrive redrive) {
+        this.redrive = redrive;
         this.queries = queries;
         this.store = store;
         this.cancellation = cancellation;
@@ -62,5 +66,32 @@ public class JobLookup {
                             "The job is " + finished.wireName() + " and can no longer be cancelled")
                             .withJob(id, finished.wireName()));
                 }));
+    }
+
+    /** Re-drives a failed or aborted job and answers it as it is now; a 409 naming the status for any other. */
+    public Uni<Job> redrive(String id) {
+        UUID uuid = parseId(id);
+        return redrive.redrive(uuid).chain(redriven -> {
+            if (redriven.isPresent()) {
+                return Uni.createFrom().item(redriven.get());
+            }
+            return store.state(uuid).map(current -> {
+                JobState state = current.orElseThrow(() -> ProblemException.jobNotFound(id));
+                throw new ProblemException(Problem.of(409, "job-not-redrivable", "Job cannot be re-driven",
+                        "The job is " + state.wireName() + "; only failed and aborted jobs can be re-driven")
+                        .withJob(id, state.wireName()));
+            });
+        });
+    }
+
+    /** The job's operation-ledger entries; a 404 for an unknown job. */
+    public Uni<List<LedgerEntry>> ops(String id) {
+        UUID uuid = parseId(id);
+        return store.state(uuid).chain(state -> {
+            if (state.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.jobNotFound(id));
+            }
+            return store.ops(uuid);
+        });
     }
 }

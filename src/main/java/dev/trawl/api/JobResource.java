@@ -35,9 +35,11 @@ public class JobResource {
     private final JobEventStream eventStream;
     private final SubmissionOptions options;
     private final IdempotentSubmits idempotent;
+    private final AdminToken admin;
 
     public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            SubmissionOptions options, IdempotentSubmits idempotent) {
+            SubmissionOptions options, IdempotentSubmits idempotent, AdminToken admin) {
+        this.admin = admin;
         this.idempotent = idempotent;
         this.submitter = submitter;
         this.lookup = lookup;
@@ -86,5 +88,19 @@ public class JobResource {
     public Uni<Response> cancel(@RestPath String id) {
         return lookup.cancel(id).map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(),
                 "cancelRequested", true)).build());
+    }
+
+    /** Admin: puts a failed or aborted job back in the queue with its attempts reset. */
+    @POST
+    @Path("{id}/retry")
+    public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token) {
+        admin.require(token);
+        return lookup.redrive(id).map(job -> Response.accepted(JobViews.Status.of(job)).build());
+    }
+
+    @GET
+    @Path("{id}/ops")
+    public Uni<JobViews.Ops> ops(@RestPath String id) {
+        return lookup.ops(id).map(entries -> JobViews.Ops.of(id, entries));
     }
 }

@@ -3,6 +3,7 @@ package dev.trawl.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.trawl.job.Job;
+import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
 import dev.trawl.job.SubmittedJob;
 import java.time.OffsetDateTime;
@@ -30,6 +31,17 @@ public final class JobViews {
         static Accepted of(SubmittedJob job) {
             return new Accepted(job.id().toString(), job.state().wireName(), job.createdAt(), Links.of(job.id()),
                     job.deduplicated() ? Boolean.TRUE : null);
+        }
+    }
+
+    /** The effects recorded once for a job in the operation ledger, oldest first. */
+    public record Ops(String jobId, List<Op> ops) {
+
+        public record Op(String kind, String context, OffsetDateTime createdAt) {
+        }
+
+        static Ops of(String jobId, List<LedgerEntry> entries) {
+            return new Ops(jobId, entries.stream().map(e -> new Op(e.kind(), e.context(), e.createdAt())).toList());
         }
     }
 

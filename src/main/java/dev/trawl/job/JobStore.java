@@ -73,7 +73,11 @@ public class JobStore {
                     + "html, links, fields, error, skip_reason";
     private static final String PAGE_VALUES = "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
 
-    /** The single-page path: store the page and end the job in one statement. */
+    /**
+     * The single-page path: store the page and end the job in one statement. Storing a page, here
+     * and in {@link #STORE_PAGE}, goes through the operation ledger: the page is inserted only if
+     * its {@code page-stored} op key ($19) was not taken yet, so it is stored and recorded once.
+     */
     private static final String SUCCEED = """
             WITH done AS (
                 UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
@@ -82,9 +86,14 @@ public class JobStore {
                        finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
                  WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
                 RETURNING id, state
+            ), ledger AS (
+                INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
+                SELECT $19, id, 'page-stored', $3, jsonb_build_object('attempt', $18::int) FROM done WHERE state = 'succeeded'
+                ON CONFLICT (op_key) DO NOTHING
+                RETURNING job_id
             ), page AS (
                 INSERT INTO pages (%s)
-                SELECT id, %s FROM done WHERE state = 'succeeded'
+                SELECT job_id, %s FROM ledger
                 ON CONFLICT (job_id, url) DO NOTHING
             )
             SELECT state FROM done""".formatted(PAGE_COLUMNS, PAGE_VALUES);
@@ -97,9 +106,14 @@ public class JobStore {
             WITH j AS (
                 SELECT id, cancel_requested FROM jobs
                  WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
+            ), ledger AS (
+                INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
+                SELECT $19, id, 'page-stored', $3, jsonb_build_object('attempt', $18::int) FROM j WHERE NOT cancel_requested
+                ON CONFLICT (op_key) DO NOTHING
+                RETURNING job_id
             ), page AS (
                 INSERT INTO pages (%s)
-                SELECT id, %s FROM j WHERE NOT cancel_requested
+                SELECT job_id, %s FROM ledger
                 ON CONFLICT (job_id, url) DO NOTHING
             )
             SELECT cancel_requested FROM j""".formatted(PAGE_COLUMNS, PAGE_VALUES);
@@ -163,7 +177,7 @@ public class JobStore {
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
               FROM expired
              WHERE j.id = expired.id AND j.state = 'running'
-            RETURNING j.id, j.state, j.priority, j.attempt""";
+            RETURNING j.id, j.state, j.priority, j.attempt, j.request ->> 'url' AS url""";
 
     private static final String QUEUED_AFTER = """
             SELECT id, priority FROM jobs WHERE state = 'queued' AND id > $1 ORDER BY id LIMIT $2""";
@@ -184,6 +198,21 @@ public class JobStore {
             RETURNING state""";
 
     private static final String STATE = "SELECT state FROM jobs WHERE id = $1";
+
+    private static final String STATES = "SELECT id, state FROM jobs WHERE id = ANY($1)";
+
+    /**
+     * Re-drives a failed or aborted job: back to {@code queued} with its attempts reset. The error
+     * and its per-attempt history stay, so an operator still sees why it failed before.
+     */
+    private static final String REDRIVE = """
+            UPDATE jobs SET state = 'queued', attempt = 0, cancel_requested = false, next_attempt_at = NULL,
+                   finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+             WHERE id = $1 AND state IN ('failed', 'aborted')
+            RETURNING priority, request ->> 'url' AS url""";
+
+    private static final String OPS = """
+            SELECT kind, context, created_at FROM op_ledger WHERE job_id = $1 ORDER BY created_at, op_key""";
 
     private final Pool pool;
 
@@ -263,7 +292,7 @@ public class JobStore {
                     List<ReapedJob> reaped = new ArrayList<>();
                     for (Row row : rows) {
                         reaped.add(new ReapedJob(row.getUUID("id"), JobState.fromWire(row.getString("state")),
-                                Priority.fromWire(row.getString("priority")), row.getInteger("attempt")));
+                                Priority.fromWire(row.getString("priority")), row.getInteger("attempt"), row.getString("url")));
                     }
                     return reaped;
                 });
@@ -298,7 +327,8 @@ public class JobStore {
                 .addValue(page.depth()).addValue(jsonOrNull(page.metadata())).addValue(page.title())
                 .addValue(page.description()).addValue(page.text()).addValue(page.markdown()).addValue(page.html())
                 .addArrayOfString(page.links().toArray(String[]::new)).addValue(jsonOrNull(page.fields()))
-                .addValue(jsonOrNull(page.error())).addValue(page.skipReason()).addValue(job.attempt());
+                .addValue(jsonOrNull(page.error())).addValue(page.skipReason()).addValue(job.attempt())
+                .addValue(OpKeys.of(OpKeys.PAGE_STORED, job.id(), page.url()));
     }
 
     private static JsonObject jsonOrNull(Map<String, Object> map) {
@@ -335,6 +365,38 @@ public class JobStore {
 
     public Uni<Optional<JobState>> state(UUID id) {
         return pool.preparedQuery(STATE).execute(Tuple.of(id)).map(JobStore::stateOf);
+    }
+
+    /** The states of those of the jobs that exist. */
+    public Uni<Map<UUID, JobState>> states(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(STATES).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, JobState> states = new java.util.HashMap<>();
+            for (Row row : rows) {
+                states.put(row.getUUID("id"), JobState.fromWire(row.getString("state")));
+            }
+            return states;
+        });
+    }
+
+    /** Puts a failed or aborted job back in the queue; the item is its priority, empty if it was in another state. */
+    public Uni<Optional<Priority>> redrive(UUID id) {
+        return pool.preparedQuery(REDRIVE).execute(Tuple.of(id))
+                .map(rows -> first(rows).map(row -> Priority.fromWire(row.getString("priority"))));
+    }
+
+    /** The job's operation-ledger entries, oldest first. */
+    public Uni<List<LedgerEntry>> ops(UUID jobId) {
+        return pool.preparedQuery(OPS).execute(Tuple.of(jobId)).map(rows -> {
+            List<LedgerEntry> entries = new ArrayList<>();
+            for (Row row : rows) {
+                entries.add(new LedgerEntry(row.getString("kind"), row.getString("context"),
+                        row.getOffsetDateTime("created_at")));
+            }
+            return entries;
+        });
     }
 
     private static Optional<JobState> stateOf(RowSet<Row> rows) {

@@ -2,6 +2,7 @@ package dev.trawl.maintenance;
 
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
+import dev.trawl.job.DeadLetters;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.ReapedJob;
@@ -35,10 +36,12 @@ public class LeaseReaper {
     private final EventLog events;
     private final RecoveryConfig config;
     private final RolesConfig roles;
+    private final DeadLetters deadLetters;
     private final PeriodicTask task;
 
-    public LeaseReaper(JobStore store, JobQueue queue, EventLog events, RecoveryConfig config, RolesConfig roles,
-            Vertx vertx) {
+    public LeaseReaper(JobStore store, JobQueue queue, EventLog events, DeadLetters deadLetters, RecoveryConfig config,
+            RolesConfig roles, Vertx vertx) {
+        this.deadLetters = deadLetters;
         this.store = store;
         this.queue = queue;
         this.events = events;
@@ -76,7 +79,9 @@ public class LeaseReaper {
             case QUEUED -> events.append(job.id(), EventType.QUEUED, Map.of("reason", "lease-expired",
                             "attempt", job.attempt()))
                     .chain(() -> queue.enqueue(job.id(), job.priority()));
-            case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", LEASE_EXPIRED)).replaceWithVoid();
+            case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", LEASE_EXPIRED))
+                    .chain(() -> deadLetters.record(job.id(), job.url(), "lease-expired", job.attempt()))
+                    .replaceWithVoid();
             case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
                     .replaceWithVoid();
             default -> Uni.createFrom().voidItem();

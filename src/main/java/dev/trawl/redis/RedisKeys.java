@@ -22,6 +22,11 @@ public class RedisKeys {
         return prefix + "jobs:" + priority;
     }
 
+    /** Jobs that used up their attempts and failed: a stream of dead letters, one entry per failure. */
+    public String deadLetters() {
+        return prefix + "jobs:dead";
+    }
+
     /** Jobs waiting for a retry: a sorted set of job ids scored by due time (ms). */
     public String delayedJobs() {
         return prefix + "jobs:delayed";

@@ -5,6 +5,7 @@ import dev.trawl.events.EventType;
 import dev.trawl.job.Backoff;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlLimits;
+import dev.trawl.job.DeadLetters;
 import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobState;
@@ -48,11 +49,13 @@ public class JobRunner {
     private final Backoff backoff;
     private final RetryAfter retryAfter;
     private final DelayedJobs delayed;
+    private final DeadLetters deadLetters;
     private final Vertx vertx;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
             CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
-            RetryAfter retryAfter, DelayedJobs delayed, Vertx vertx) {
+            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, Vertx vertx) {
+        this.deadLetters = deadLetters;
         this.store = store;
         this.events = events;
         this.scraper = scraper;
@@ -176,6 +179,7 @@ public class JobRunner {
             }
             return switch (result.get().state()) {
                 case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", error))
+                        .chain(() -> deadLetters.record(job.id(), job.spec().url(), failure.code(), job.attempt()))
                         .map(id -> outcome(JobState.FAILED));
                 case RETRYING -> events.append(job.id(), EventType.RETRYING, Map.of("attempt", job.attempt(),
                                 "nextAttemptAt", result.get().nextAttemptAt().toString(), "error", error))

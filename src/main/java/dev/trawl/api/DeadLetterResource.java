@@ -1,0 +1,62 @@
+package dev.trawl.api;
+
+import dev.trawl.events.StreamIds;
+import dev.trawl.job.DeadLetter;
+import dev.trawl.job.DeadLetters;
+import dev.trawl.job.JobState;
+import dev.trawl.job.JobStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** The dead-letter stream, newest first, each entry with its job's current status from PostgreSQL. */
+@Path("/v1/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    /** One dead letter; {@code status} is the job's status now (e.g. {@code queued} once re-driven). */
+    public record Entry(String id, String jobId, String url, String errorCode, int attempts, Instant at, String status) {
+    }
+
+    /** {@code next} is the {@code after} of the following page, null on the last one. */
+    public record Page(List<Entry> items, String next) {
+    }
+
+    private final DeadLetters deadLetters;
+    private final JobStore store;
+    private final AdminToken admin;
+
+    public DeadLetterResource(DeadLetters deadLetters, JobStore store, AdminToken admin) {
+        this.deadLetters = deadLetters;
+        this.store = store;
+        this.admin = admin;
+    }
+
+    @GET
+    public Uni<Page> list(@RestHeader(AdminToken.HEADER) String token,
+            @RestQuery @DefaultValue("50") @Min(value = 1, message = "must be at least 1")
+            @Max(value = 500, message = "must be at most 500") int limit,
+            @RestQuery String after) {
+        admin.require(token);
+        if (after != null && !StreamIds.isValid(after)) {
+            throw ProblemException.badRequest("after", "after must be a dead-letter id such as 1700000000000-0");
+        }
+        return deadLetters.newestFirst(Optional.ofNullable(after), limit).chain(letters ->
+                store.states(letters.stream().map(DeadLetter::jobId).distinct().toList()).map(states -> {
+                    List<Entry> items = letters.stream().map(l -> new Entry(l.entryId(), l.jobId().toString(), l.url(),
+                            l.errorCode(), l.attempts(), l.at(),
+                            Optional.ofNullable(states.get(l.jobId())).map(JobState::wireName).orElse(null))).toList();
+                    return new Page(items, items.size() < limit ? null : items.get(items.size() - 1).id());
+                }));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.trawl.job;
+
+import dev.trawl.redis.RedisKeys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The dead-letter stream {@code <prefix>jobs:dead}: a job that ran out of attempts (or failed
+ * permanently) is XADDed here when it ends {@code failed}. PostgreSQL keeps the job and its
+ * error history; the stream is the list an operator works through, newest first.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    private final Redis redis;
+    private final RedisKeys keys;
+
+    public DeadLetters(Redis redis, RedisKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public Uni<String> record(UUID jobId, String url, String errorCode, int attempts) {
+        return redis.send(Request.cmd(Command.XADD).arg(keys.deadLetters()).arg("*")
+                        .arg("job").arg(jobId.toString())
+                        .arg("url").arg(url)
+                        .arg("code").arg(errorCode == null ? "unknown" : errorCode)
+                        .arg("attempts").arg(Integer.toString(attempts))
+                        .arg("at").arg(Instant.now().toString()))
+                .map(Response::toString);
+    }
+
+    /** Up to {@code limit} entries, newest first, older than the entry {@code before} when it is given. */
+    public Uni<List<DeadLetter>> newestFirst(Optional<String> before, int limit) {
+        String end = before.map(id -> "(" + id).orElse("+");
+        return redis.send(Request.cmd(Command.XREVRANGE).arg(keys.deadLetters()).arg(end).arg("-")
+                        .arg("COUNT").arg(Integer.toString(limit)))
+                .map(DeadLetters::entries);
+    }
+
+    private static List<DeadLetter> entries(Response reply) {
+        List<DeadLetter> letters = new ArrayList<>();
+        if (reply == null) {
+            return letters;
+        }
+        for (Response entry : reply) {
+            Map<String, String> fields = new HashMap<>();
+            Response pairs = entry.get(1);
+            for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                fields.put(pairs.get(i).toString(), pairs.get(i + 1).toString());
+            }
+            Optional<UUID> job = JobIds.parse(fields.getOrDefault("job", ""));
+            if (job.isEmpty()) {
+                continue;
+            }
+            letters.add(new DeadLetter(entry.get(0).toString(), job.get(), fields.get("url"), fields.get("code"),
+                    Integer.parseInt(fields.getOrDefault("attempts", "0")), Instant.parse(fields.get("at"))));
+        }
+        return letters;
+    }
+}

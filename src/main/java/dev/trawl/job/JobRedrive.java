@@ -1,0 +1,43 @@
+package dev.trawl.job;
+
+import dev.trawl.events.EventLog;
+import dev.trawl.events.EventType;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Re-driving a job that failed for good (or was aborted): one conditional UPDATE puts it back to
+ * {@code queued} with its attempts reset, then its {@code queued} event (reason {@code redriven})
+ * is written and it is XADDed to the stream of its priority, in the order a submit uses. The job is
+ * read before the XADD, so the caller sees it queued, not already taken by a worker.
+ */
+@ApplicationScoped
+public class JobRedrive {
+
+    private final JobStore store;
+    private final JobQueue queue;
+    private final EventLog events;
+    private final JobQueries queries;
+
+    public JobRedrive(JobStore store, JobQueue queue, EventLog events, JobQueries queries) {
+        this.queries = queries;
+        this.store = store;
+        this.queue = queue;
+        this.events = events;
+    }
+
+    /** The job queued again if it was failed or aborted; empty if it is in any other state or unknown. */
+    public Uni<Optional<Job>> redrive(UUID id) {
+        return store.redrive(id).chain(priority -> {
+            if (priority.isEmpty()) {
+                return Uni.createFrom().item(Optional.<Job>empty());
+            }
+            return events.append(id, EventType.QUEUED, Map.of("reason", "redriven", "priority", priority.get().wireName()))
+                    .chain(() -> queries.find(id))
+                    .call(() -> queue.enqueue(id, priority.get()));
+        });
+    }
+}
