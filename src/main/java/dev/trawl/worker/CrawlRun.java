@@ -56,6 +56,14 @@ final class CrawlRun {
             synchronized (this) {
                 emitter = e;
             }
+            // a cancelled run (the job timed out) starts no more pages; those in flight find the job ended
+            e.onTermination(() -> {
+                synchronized (this) {
+                    if (stop == null) {
+                        stop = End.LEASE_LOST;
+                    }
+                }
+            });
             pump();
         });
     }

@@ -50,12 +50,14 @@ public class JobRunner {
     private final RetryAfter retryAfter;
     private final DelayedJobs delayed;
     private final DeadLetters deadLetters;
+    private final JobTimeoutConfig timeout;
     private final Vertx vertx;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
             CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
-            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, Vertx vertx) {
+            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx) {
         this.deadLetters = deadLetters;
+        this.timeout = timeout;
         this.store = store;
         this.events = events;
         this.scraper = scraper;
@@ -92,10 +94,13 @@ public class JobRunner {
         long renewal = keepLease(job);
         return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
                 .chain(() -> Uni.createFrom().deferred(() -> {
-                    FetchClients.Lease lease = scraper.lease();
-                    return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
-                            .eventually(lease::close);
-                }))
+                            FetchClients.Lease lease = scraper.lease();
+                            return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
+                                    .eventually(lease::close);
+                        })
+                        // the timeout cancels the run (a crawl starts no more pages); the conditional
+                        // UPDATE of recordFailure then ends the job unless it ended meanwhile
+                        .ifNoItem().after(timeout.timeout()).recoverWithUni(() -> recordFailure(job, timedOut())))
                 .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
                         .publishPercentileHistogram().register(registry)))
                 .replaceWithVoid()
@@ -144,6 +149,11 @@ public class JobRunner {
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
         });
+    }
+
+    private FetchFailure timedOut() {
+        return FetchFailure.permanent("job-timeout", "The job ran longer than trawl.jobs.timeout ("
+                + timeout.timeout().toSeconds() + " s)");
     }
 
     /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */
