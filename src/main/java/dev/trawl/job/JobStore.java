@@ -113,6 +113,16 @@ public class JobStore {
              WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
             RETURNING state""";
 
+    /** A crawl whose pages fail too often ends {@code aborted}, fenced like {@link #FINISH_CRAWL}. */
+    private static final String ABORT = """
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END,
+                   error = CASE WHEN cancel_requested THEN NULL ELSE $4::jsonb END, next_attempt_at = NULL,
+                   page_count = (SELECT count(*) FROM pages
+                                  WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
+                   finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
+            RETURNING state""";
+
     /**
      * A failed attempt: {@code retrying} when a retry time is given and attempts are left, else
      * {@code failed} ({@code cancelled} if a cancel arrived meanwhile). The error of every attempt
@@ -241,6 +251,12 @@ public class JobStore {
     /** Ends a crawl: succeeded, or cancelled if a cancel arrived meanwhile; counts its stored pages. */
     public Uni<Optional<JobState>> finishCrawl(ClaimedJob job) {
         return pool.preparedQuery(FINISH_CRAWL).execute(Tuple.of(job.id(), job.owner(), job.attempt()))
+                .map(JobStore::stateOf);
+    }
+
+    /** Ends a crawl {@code aborted} with the error ({@code cancelled} if a cancel arrived meanwhile). */
+    public Uni<Optional<JobState>> abort(ClaimedJob job, Map<String, Object> error) {
+        return pool.preparedQuery(ABORT).execute(Tuple.of(job.id(), job.owner(), job.attempt(), new JsonObject(error)))
                 .map(JobStore::stateOf);
     }
 
