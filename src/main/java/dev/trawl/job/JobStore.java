@@ -127,6 +127,16 @@ public class JobStore {
              WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
             RETURNING state""";
 
+    /** A crawl whose pages fail too often ends {@code aborted}, fenced like {@link #FINISH_CRAWL}. */
+    private static final String ABORT = """
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END,
+                   error = CASE WHEN cancel_requested THEN NULL ELSE $4::jsonb END, next_attempt_at = NULL,
+                   page_count = (SELECT count(*) FROM pages
+                                  WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
+                   finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
+            RETURNING state""";
+
     /**
      * A failed attempt: {@code retrying} when a retry time is given and attempts are left, else
      * {@code failed} ({@code cancelled} if a cancel arrived meanwhile). The error of every attempt
@@ -150,6 +160,21 @@ public class JobStore {
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $4)
              WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
             RETURNING id""";
+
+    /**
+     * A draining worker hands back the jobs it still runs. The owner is unique to one process
+     * start and the worker claims nothing while it drains, so every running row it owns is a
+     * lease it holds. The attempt is kept, so a later claim gets a higher one and the draining
+     * run's late writes stay fenced off; {@code max_attempts} grows by one instead, so a shutdown
+     * does not spend the job's retries.
+     */
+    private static final String RELEASE_LEASES = """
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+                   max_attempts = max_attempts + CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+                   finished_at = CASE WHEN cancel_requested THEN now() END,
+                   lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+             WHERE state = 'running' AND lease_owner = $1
+            RETURNING id, state, priority, attempt, request ->> 'url' AS url""";
 
     /** A due retry goes back to the queue; the item is its priority, empty if it is no longer waiting. */
     private static final String REQUEUE_RETRY = """
@@ -273,10 +298,28 @@ public class JobStore {
                 .map(JobStore::stateOf);
     }
 
+    /** Ends a crawl {@code aborted} with the error ({@code cancelled} if a cancel arrived meanwhile). */
+    public Uni<Optional<JobState>> abort(ClaimedJob job, Map<String, Object> error) {
+        return pool.preparedQuery(ABORT).execute(Tuple.of(job.id(), job.owner(), job.attempt(), new JsonObject(error)))
+                .map(JobStore::stateOf);
+    }
+
     /** Extends the lease of this attempt; false if the worker no longer holds it. */
     public Uni<Boolean> renew(ClaimedJob job, Duration lease) {
         return pool.preparedQuery(RENEW).execute(Tuple.of(job.id(), job.owner(), job.attempt(), lease.toMillis() / 1000.0))
                 .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Hands back every lease {@code owner} holds (see {@link #RELEASE_LEASES}). */
+    public Uni<List<ReapedJob>> releaseLeases(String owner) {
+        return pool.preparedQuery(RELEASE_LEASES).execute(Tuple.of(owner)).map(rows -> {
+            List<ReapedJob> released = new ArrayList<>();
+            for (Row row : rows) {
+                released.add(new ReapedJob(row.getUUID("id"), JobState.fromWire(row.getString("state")),
+                        Priority.fromWire(row.getString("priority")), row.getInteger("attempt"), row.getString("url")));
+            }
+            return released;
+        });
     }
 
     /** Moves a due retry back to {@code queued}; the item is its priority, empty if it was not waiting. */

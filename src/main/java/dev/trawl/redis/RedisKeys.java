@@ -87,6 +87,11 @@ public class RedisKeys {
         return prefix + "site:{" + host + "}:pace";
     }
 
+    /** The latest fetch outcomes of a site, newest first: a list of 1 (failed) and 0 (ok). */
+    public String siteOutcomes(String host) {
+        return prefix + "site:{" + host + "}:outcomes";
+    }
+
     /** The cached robots.txt of an origin ({@code scheme://host[:port]}). */
     public String robots(String origin) {
         return prefix + "robots:" + origin;

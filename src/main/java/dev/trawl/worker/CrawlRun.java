@@ -6,6 +6,7 @@ import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
 import dev.trawl.scrape.FetchClients;
+import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -18,13 +19,14 @@ import java.util.Optional;
  * lease holds and no cancel is pending) and announced with a {@code page} event before its links
  * join the frontier. The crawl ends when the frontier is exhausted, the budget is spent, a cancel
  * is seen, or the lease is lost. A failed page is recorded and the crawl goes on, except the start
- * page, whose failure fails the job.
+ * page, whose failure fails the job, and a crawl whose window of page outcomes crosses the abort
+ * bound, which is aborted.
  */
 final class CrawlRun {
 
-    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED }
+    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED }
 
-    record Outcome(End end, FetchFailure startFailure, int pages) {
+    record Outcome(End end, FetchFailure startFailure, int pages, FailureWindow.Trip abort) {
     }
 
     private final ClaimedJob job;
@@ -34,14 +36,16 @@ final class CrawlRun {
     private final EventLog events;
     private final int parallelism;
     private final CrawlFrontier frontier;
+    private final FailureWindow failures;
     private UniEmitter<? super Outcome> emitter;
     private int inFlight;
     private int stored;
     private End stop;
     private FetchFailure startFailure;
+    private FailureWindow.Trip abort;
 
     CrawlRun(ClaimedJob job, FetchClients.Lease lease, PageScraper scraper, JobStore store, EventLog events,
-            int parallelism) {
+            int parallelism, FailureWindow failures) {
         this.job = job;
         this.lease = lease;
         this.scraper = scraper;
@@ -49,6 +53,7 @@ final class CrawlRun {
         this.events = events;
         this.parallelism = Math.max(1, parallelism);
         this.frontier = new CrawlFrontier(job.spec().url(), job.spec().crawl());
+        this.failures = failures;
     }
 
     Uni<Outcome> run() {
@@ -80,7 +85,7 @@ final class CrawlRun {
                 visit(target).subscribe().with(ignored -> finished(), failure -> failed(failure));
             }
             if (inFlight == 0 && (stop != null || frontier.exhausted())) {
-                emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored));
+                emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored, abort));
             }
         }
     }
@@ -135,6 +140,12 @@ final class CrawlRun {
             synchronized (this) {
                 if (page.fetched()) {
                     stored++;
+                }
+                if (page.fetched() || page.error() != null) {
+                    failures.record(page.error() != null).filter(trip -> stop == null).ifPresent(trip -> {
+                        abort = trip;
+                        stop = End.ABORTED;
+                    });
                 }
                 found = frontier.offer(page.links(), page.depth());
             }

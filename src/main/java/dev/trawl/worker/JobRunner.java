@@ -11,6 +11,8 @@ import dev.trawl.job.JobIds;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
+import dev.trawl.scrape.AbortConfig;
+import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.RetryAfter;
@@ -52,10 +54,12 @@ public class JobRunner {
     private final DeadLetters deadLetters;
     private final JobTimeoutConfig timeout;
     private final Vertx vertx;
+    private final AbortConfig abortConfig;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
             CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
-            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx) {
+            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx,
+            AbortConfig abortConfig) {
         this.deadLetters = deadLetters;
         this.timeout = timeout;
         this.store = store;
@@ -69,6 +73,7 @@ public class JobRunner {
         this.retryAfter = retryAfter;
         this.delayed = delayed;
         this.vertx = vertx;
+        this.abortConfig = abortConfig;
     }
 
     public Uni<Void> run(Message<String> message) {
@@ -144,8 +149,10 @@ public class JobRunner {
     }
 
     private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
-        return new CrawlRun(job, lease, scraper, store, events, crawlConfig.parallelism()).run().chain(outcome -> switch (outcome.end()) {
+        return new CrawlRun(job, lease, scraper, store, events, crawlConfig.parallelism(), FailureWindow.of(abortConfig))
+                .run().chain(outcome -> switch (outcome.end()) {
             case START_FAILED -> recordFailure(job, outcome.startFailure());
+            case ABORTED -> abort(job, outcome.abort(), outcome.pages());
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
         });
@@ -154,6 +161,14 @@ public class JobRunner {
     private FetchFailure timedOut() {
         return FetchFailure.permanent("job-timeout", "The job ran longer than trawl.jobs.timeout ("
                 + timeout.timeout().toSeconds() + " s)");
+    }
+
+    private Uni<String> abort(ClaimedJob job, FailureWindow.Trip trip, int pages) {
+        Map<String, Object> error = new LinkedHashMap<>(Map.of("code", "too-many-failures", "message", trip.reason()));
+        error.putAll(trip.toEvent());
+        return store.abort(job, error).chain(state -> state.isPresent() && state.get() == JobState.ABORTED
+                ? events.append(job.id(), EventType.ABORTED, trip.toEvent()).map(id -> outcome(JobState.ABORTED))
+                : ended(job, state, pages));
     }
 
     /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */

@@ -10,9 +10,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.DemandPauser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -38,6 +40,8 @@ public class JobWorker {
     private final WorkerConfig config;
     private final MemoryPressure memory;
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final DemandPauser intake = new DemandPauser();
+    private final AtomicInteger inHand = new AtomicInteger();
     private volatile Cancellable subscription;
 
     public JobWorker(@Channel("jobs") Multi<Message<String>> jobs, JobRunner runner, RolesConfig roles,
@@ -57,7 +61,12 @@ public class JobWorker {
             return;
         }
         LOG.infof("Worker consuming jobs, %d at a time", config.concurrency());
-        subscription = jobs.onItem().transformToUni(message -> whenMemoryAllows().chain(() -> runner.run(message)))
+        // Entries already asked for when intake stops are buffered, unclaimed, until it resumes.
+        subscription = jobs.pauseDemand().bufferUnconditionally().using(intake)
+                .onItem().transformToUni(message -> whenMemoryAllows().chain(() -> Uni.createFrom().deferred(() -> {
+                    inHand.incrementAndGet();
+                    return runner.run(message).eventually(inHand::decrementAndGet);
+                })))
                 .merge(config.concurrency())
                 .subscribe().with(
                         done -> { },
@@ -77,6 +86,25 @@ public class JobWorker {
                 LOG.info("Heap use is back under trawl.worker.pause-heap-threshold: taking jobs again");
             }
         });
+    }
+
+    /** Asks the queue for no more entries; the jobs in hand go on. */
+    public void stopTaking() {
+        intake.pause();
+    }
+
+    public void resumeTaking() {
+        intake.resume();
+    }
+
+    /** False once intake has stopped: this worker is draining. */
+    public boolean accepting() {
+        return !intake.isPaused();
+    }
+
+    /** Entries being run right now, from their claim to their acknowledgement. */
+    public int jobsInHand() {
+        return inHand.get();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -13,6 +13,7 @@ import dev.trawl.scrape.PageFetcher;
 import dev.trawl.scrape.RetryAfter;
 import dev.trawl.scrape.RobotsPolicy;
 import dev.trawl.scrape.RobotsVerdict;
+import dev.trawl.scrape.SiteHealth;
 import dev.trawl.scrape.SiteLimits;
 import dev.trawl.scrape.SitePermit;
 import dev.trawl.scrape.SitePoliteness;
@@ -57,10 +58,11 @@ public class PageScraper {
     private final RetryAfter retryAfter;
     private final FetchConfig config;
     private final MeterRegistry registry;
+    private final SiteHealth siteHealth;
 
     public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, RobotsPolicy robots,
             SitePoliteness politeness, SiteProfiles profiles, SiteSessions sessions, RenderBackends renderers,
-            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry) {
+            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry, SiteHealth siteHealth) {
         this.clients = clients;
         this.fetcher = fetcher;
         this.extractor = extractor;
@@ -72,6 +74,7 @@ public class PageScraper {
         this.retryAfter = retryAfter;
         this.config = config;
         this.registry = registry;
+        this.siteHealth = siteHealth;
     }
 
     /** A job holds one lease on the fetch client for all its pages, so recycling counts jobs. */
@@ -96,7 +99,8 @@ public class PageScraper {
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
             return politeness.acquire(host, limits)
                     .chain(permit -> fetchWithSession(lease, url, spec, profile, true)
-                            .onItemOrFailure().call((page, failure) -> release(permit, failure)))
+                            .onItemOrFailure().call((page, failure) -> release(permit, failure)
+                                    .chain(() -> siteHealth.record(host, failure))))
                     .invoke(page -> registry.counter("trawl.fetches", "status_class", page.statusCode() / 100 + "xx")
                             .increment())
                     .onFailure(FetchFailure.class).invoke(failure ->

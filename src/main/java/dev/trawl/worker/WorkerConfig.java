@@ -14,4 +14,11 @@ public interface WorkerConfig {
     /** How long a claimed job belongs to its worker before another may take it over. */
     @WithDefault("5M")
     Duration lease();
+
+    /**
+     * On shutdown, how long the jobs in hand may run on before their leases are handed back.
+     * Keep it under the pod's terminationGracePeriodSeconds, with room for the rest of the shutdown.
+     */
+    @WithDefault("25S")
+    Duration shutdownGrace();
 }
