@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +24,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,6 +58,12 @@ public class LoadGen {
     static String command = "java bench/LoadGen.java";
     static long platformPid = -1;
     static long clockTicks = 100;
+    static String mode = "submit";
+    static int pages = 600;            // crawl mode: pages of the target site (and maxPages of the job)
+    static int maxDepth = 20;          // crawl mode: maxDepth of the job
+    static int pageKb = 20;            // crawl mode: size of one page
+    static int concurrency = 8;        // crawl mode: the per-site concurrency the platform runs with (for the report)
+    static long siteDelayMillis = 0;   // crawl mode: time the site takes per page (0: answer at once)
 
     // ---- target site counters ----------------------------------------------------------------
     static final AtomicLong pagesServed = new AtomicLong();
@@ -61,11 +71,22 @@ public class LoadGen {
     static final AtomicLong otherServed = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
+        // The JDK's HttpServer leaves Nagle's algorithm on and writes a response's headers and body
+        // separately: on a keep-alive connection the body then waits for the client's delayed ACK,
+        // about 40 ms per response on Linux, and the "instant" site is not instant. Real web
+        // servers set TCP_NODELAY; so does this one (read once, before the first server is created).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         parse(args);
         URI apiUri = URI.create(api);
         String apiHost = apiUri.getHost();
         if (!"127.0.0.1".equals(apiHost) && !"localhost".equals(apiHost)) {
             die("--api must point at 127.0.0.1 (loopback only), got " + api);
+        }
+        if ("crawl".equals(mode)) {
+            Crawl.run(apiUri);
+            return;
         }
 
         // ---- the target site -----------------------------------------------------------------
@@ -245,7 +266,9 @@ public class LoadGen {
         out.append(String.format("target:   %d page requests served (%d robots.txt, %d other) for %d accepted jobs%n",
                 pagesServed.get(), robotsServed.get(), otherServed.get(), acceptedJobs));
         out.append("cpu:      ").append(cpuBefore.describe(cpuAfter, (tEnd - t0) / 1e9)).append('\n');
-        out.append("command: ").append(command).append('\n');
+        if (!command.isEmpty()) {
+            out.append("command: ").append(command).append('\n');
+        }
         System.out.print(out);
         System.out.flush();
 
@@ -586,6 +609,12 @@ public class LoadGen {
                     case "command" -> command = v;
                     case "platform-pid" -> platformPid = Long.parseLong(v);
                     case "clock-ticks" -> clockTicks = Long.parseLong(v);
+                    case "mode" -> mode = v;
+                    case "pages" -> pages = Integer.parseInt(v);
+                    case "max-depth" -> maxDepth = Integer.parseInt(v);
+                    case "page-kb" -> pageKb = Integer.parseInt(v);
+                    case "concurrency" -> concurrency = Integer.parseInt(v);
+                    case "site-delay-ms" -> siteDelayMillis = Long.parseLong(v);
                     default -> die("unknown option --" + e.getKey() + usage());
                 }
             }
@@ -595,6 +624,14 @@ public class LoadGen {
         if (jobs < 1 || clients < 1 || timeoutSeconds < 1 || pollMillis < 10) {
             die("jobs, clients and timeout must be positive, poll-ms at least 10" + usage());
         }
+        if (!"submit".equals(mode) && !"crawl".equals(mode)) {
+            die("--mode must be submit or crawl, got " + mode + usage());
+        }
+        if (pages < 2 || pages > 100_000 || maxDepth < 1 || pageKb < 1 || pageKb > 1024 || concurrency < 1
+                || siteDelayMillis < 0 || siteDelayMillis > 10_000) {
+            die("crawl mode needs pages in [2, 100000], max-depth >= 1, page-kb in [1, 1024], concurrency >= 1"
+                    + " and site-delay-ms in [0, 10000]" + usage());
+        }
         if (!"127.0.0.1".equals(pgHost) && !"localhost".equals(pgHost)) {
             die("--pg-host must be 127.0.0.1 (loopback only)");
         }
@@ -603,6 +640,379 @@ public class LoadGen {
     static String usage() {
         return "\nusage: java bench/LoadGen.java [--api http://127.0.0.1:18080] [--jobs 5000] [--clients 50]"
                 + " [--db trawl_bench] [--timeout 600] [--poll-ms 200] [--worker-concurrency N] [--env TEXT]"
-                + " [--command TEXT] [--platform-pid PID] [--clock-ticks 100]";
+                + " [--command TEXT] [--platform-pid PID] [--clock-ticks 100]"
+                + "\n       crawl mode: --mode crawl [--pages 600] [--max-depth 20] [--page-kb 20] [--concurrency C]"
+                + " [--site-delay-ms 0] [--api ...] [--timeout 600] [--poll-ms 200] [--platform-pid PID]";
+    }
+
+    // ---- crawl mode --------------------------------------------------------------------------------
+
+    /**
+     * Crawl mode: a site of {@code pages} linked pages of about {@code pageKb} KB each at
+     * {@code /crawl/p0} .. {@code /crawl/p<pages-1>}, one crawl job over all of it, and the figures:
+     * pages per second, how often each page was served (a page served twice is a bug), and the
+     * peak resident memory of the platform process while it crawled.
+     */
+    static final class Crawl {
+
+        static final Pattern PAGE_PATH = Pattern.compile("/crawl/p(0|[1-9][0-9]{0,5})");
+        static final String[] WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor"
+                + " incididunt labore dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris"
+                + " nisi aliquip commodo consequat duis aute irure reprehenderit voluptate velit esse cillum fugiat"
+                + " nulla pariatur excepteur sint occaecat cupidatat proident culpa officia deserunt mollit anim est"
+                + " crawler frontier politeness queue worker lease page link breadth depth budget").split(" ");
+
+        static byte[][] site;
+        static AtomicIntegerArray servedPerPage;
+        static final AtomicLong served = new AtomicLong();
+        static final AtomicInteger inFlight = new AtomicInteger();
+        static final AtomicInteger peakInFlight = new AtomicInteger();
+        static final AtomicLong firstServedNanos = new AtomicLong();
+        static final AtomicLong lastServedNanos = new AtomicLong();
+        static int linksPerPage;
+
+        static void run(URI apiUri) throws Exception {
+            site = new byte[pages][];
+            long siteBytes = 0;
+            for (int i = 0; i < pages; i++) {
+                site[i] = page(i).getBytes(StandardCharsets.UTF_8);
+                siteBytes += site[i].length;
+            }
+            servedPerPage = new AtomicIntegerArray(pages);
+
+            // Enough threads that the site never caps the concurrency the platform may use.
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+            ExecutorService threads = Executors.newFixedThreadPool(Math.max(16, concurrency + 16), daemon("site"));
+            server.setExecutor(threads);
+            server.createContext("/", Crawl::serve);
+            server.start();
+            String siteBase = "http://127.0.0.1:" + server.getAddress().getPort();
+
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+
+            RssSampler rss = new RssSampler(platformPid, deadline);
+            long rssBefore = rss.readKb("VmRSS");
+            CpuSnapshot cpuBefore = CpuSnapshot.take();
+            Thread sampler = new Thread(rss, "rss-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+
+            // ---- submit one crawl job -----------------------------------------------------------------
+            String body = "{\"url\":\"" + siteBase + "/crawl/p0\",\"formats\":[\"metadata\",\"links\"],"
+                    + "\"crawl\":{\"maxPages\":" + pages + ",\"maxDepth\":" + maxDepth + "}}";
+            long t0 = System.nanoTime();
+            HttpResponse<String> submitted;
+            try {
+                submitted = http.send(HttpRequest.newBuilder(apiUri.resolve("/v1/jobs"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                die("submitting the crawl job failed: " + e);
+                return;
+            }
+            String id = field(submitted.body(), "id");
+            if (submitted.statusCode() != 202 || id == null) {
+                die("the crawl job was not accepted: HTTP " + submitted.statusCode() + ": " + abbreviate(submitted.body()));
+            }
+
+            // ---- wait for it: GET /v1/jobs/{id} every poll-ms, up to the timeout ------------------
+            URI statusUri = apiUri.resolve("/v1/jobs/" + id);
+            String status = "queued";
+            String last = submitted.body();
+            long tEnd = -1;
+            int pollFailures = 0;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(pollMillis);
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(statusUri)
+                            .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+                    }
+                    last = r.body();
+                    status = String.valueOf(field(last, "status"));
+                } catch (IOException e) {
+                    if (++pollFailures > 25) {
+                        System.err.println("loadgen: GET " + statusUri + " keeps failing (" + e.getMessage() + "); giving up");
+                        break;
+                    }
+                    continue;
+                }
+                if (!List.of("queued", "running", "retrying").contains(status)) {
+                    tEnd = System.nanoTime();
+                    break;
+                }
+            }
+            boolean ended = tEnd >= 0;
+            if (!ended) {
+                tEnd = System.nanoTime();
+                try {   // leave nothing running: ask the platform to cancel the crawl
+                    http.send(HttpRequest.newBuilder(statusUri).timeout(Duration.ofSeconds(5)).DELETE().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                } catch (IOException e) {
+                    // the platform is stopped by run.sh anyway
+                }
+            }
+            rss.stop();
+            sampler.join(1000);
+            CpuSnapshot cpuAfter = CpuSnapshot.take();
+            long hwm = rss.readKb("VmHWM");
+            long rssAfter = rss.readKb("VmRSS");
+
+            // ---- report ---------------------------------------------------------------------------------
+            int stored = intField(last, "pages");
+            double seconds = (tEnd - t0) / 1e9;
+            int distinct = 0;
+            List<String> twice = new ArrayList<>();
+            int duplicates = 0;
+            for (int i = 0; i < pages; i++) {
+                int n = servedPerPage.get(i);
+                if (n > 0) {
+                    distinct++;
+                }
+                if (n > 1) {
+                    duplicates += n - 1;
+                    if (twice.size() < 5) {
+                        twice.add("/crawl/p" + i + " x" + n);
+                    }
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("crawl: concurrency=%-4d pages=%d in %.1f s = %.1f pages/s  peak RSS %s  served=%d distinct=%d%s%n",
+                    concurrency, stored, seconds, stored / seconds, mb(rss.peakKb()), served.get(), distinct,
+                    duplicates > 0 ? "  DUPLICATES=" + duplicates + " (" + String.join(", ", twice) + ")" : ""));
+            if (!ended) {
+                out.append(String.format("       NOT FINISHED after %.0f s: job %s is '%s'; the site served %d of %d pages%n",
+                        seconds, id, status, served.get(), pages));
+            }
+            String worker = "";
+            Double createdToFinished = between(last, "createdAt", "finishedAt");
+            Double running = between(last, "startedAt", "finishedAt");
+            if (ended && running != null && running > 0) {
+                worker = String.format(" worker %.2f s from start to finish (%.1f pages/s)%s;", running, stored / running,
+                        createdToFinished == null ? "" : String.format(", %.2f s from created", createdToFinished));
+            }
+            out.append(String.format("       job %s:%s site (%d pages, %.1f KB and %d links each): %d requests in flight at most,"
+                            + " first page %.2f s and last %.2f s after submit, %d robots.txt, %d other%n",
+                    status, worker, pages, siteBytes / 1024.0 / pages, linksPerPage, peakInFlight.get(),
+                    since(t0, firstServedNanos.get()), since(t0, lastServedNanos.get()), robotsServed.get(), otherServed.get()));
+            out.append(String.format("       rss: %s before submit, peak %s (VmRSS every 100 ms, %d samples), %s at the end;"
+                            + " VmHWM %s since the JVM started%n",
+                    mb(rssBefore), mb(rss.peakKb()), rss.samples(), mb(rssAfter), mb(hwm)));
+            out.append("       cpu: ").append(cpuBefore.describe(cpuAfter, seconds)).append('\n');
+            if (!command.isEmpty()) {
+                out.append("command: ").append(command).append('\n');
+            }
+            System.out.print(out);
+            System.out.flush();
+            if (!ended || !"succeeded".equals(status)) {
+                System.err.println("loadgen: last answer for job " + id + ": " + abbreviate(last));
+            }
+            server.stop(0);
+            threads.shutdownNow();
+            boolean ok = ended && "succeeded".equals(status) && stored == pages && distinct == pages && duplicates == 0;
+            System.exit(ok ? 0 : 2);
+        }
+
+        static void serve(HttpExchange exchange) throws IOException {
+            int now = inFlight.incrementAndGet();
+            peakInFlight.accumulateAndGet(now, Math::max);
+            try (exchange) {
+                try (InputStream in = exchange.getRequestBody()) {
+                    in.readAllBytes();
+                }
+                String path = exchange.getRequestURI().getPath();
+                Matcher m = PAGE_PATH.matcher(path == null ? "" : path);
+                int n = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+                byte[] body;
+                int status = 200;
+                String type = "text/html; charset=utf-8";
+                if (n >= 0 && n < pages && exchange.getRequestURI().getRawQuery() == null) {
+                    long t = System.nanoTime();
+                    firstServedNanos.compareAndSet(0, t);
+                    lastServedNanos.accumulateAndGet(t, Math::max);
+                    served.incrementAndGet();
+                    servedPerPage.incrementAndGet(n);
+                    if (siteDelayMillis > 0) {
+                        try {
+                            Thread.sleep(siteDelayMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    body = site[n];
+                } else if ("/robots.txt".equals(path)) {
+                    robotsServed.incrementAndGet();
+                    body = "User-agent: *\nAllow: /\n".getBytes(StandardCharsets.UTF_8);
+                    type = "text/plain; charset=utf-8";
+                } else {
+                    otherServed.incrementAndGet();
+                    body = "not found\n".getBytes(StandardCharsets.UTF_8);
+                    status = 404;
+                    type = "text/plain; charset=utf-8";
+                }
+                exchange.getResponseHeaders().set("Content-Type", type);
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(body);
+                }
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        /**
+         * Page i: a title, a description, navigation, ten links to other pages (p(7i+1) .. p(7i+8),
+         * the next and the previous one, so that every page is a few hops from p0), a "top" link to
+         * itself with a fragment, and paragraphs of filler text up to about {@code pageKb} KB.
+         */
+        static String page(int i) {
+            List<Integer> targets = new ArrayList<>();
+            for (int k = 1; k <= 8; k++) {
+                targets.add((int) ((i * 7L + k) % pages));
+            }
+            targets.add((i + 1) % pages);
+            targets.add((i - 1 + pages) % pages);
+            linksPerPage = targets.size() + 2;   // and the home link and the #top self link
+            java.util.Random random = new java.util.Random(i * 1_000_003L + 17);
+            StringBuilder html = new StringBuilder(pageKb * 1024 + 1024);
+            html.append("<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n")
+                    .append("  <title>Trawl crawl page ").append(i).append("</title>\n")
+                    .append("  <meta name=\"description\" content=\"Page ").append(i)
+                    .append(" of a ").append(pages).append("-page site served by the Trawl load generator.\">\n")
+                    .append("</head>\n<body id=\"top\">\n  <header><nav><a href=\"/crawl/p0\">Home</a> | ")
+                    .append("<a href=\"/crawl/p").append(targets.get(8)).append("\">Next</a> | ")
+                    .append("<a href=\"/crawl/p").append(targets.get(9)).append("\">Previous</a></nav></header>\n")
+                    .append("  <main>\n    <h1>Crawl page ").append(i).append("</h1>\n    <ul class=\"related\">\n");
+            for (int k = 0; k < 8; k++) {
+                html.append("      <li><a href=\"/crawl/p").append(targets.get(k)).append("\">Related page ")
+                        .append(targets.get(k)).append("</a></li>\n");
+            }
+            html.append("    </ul>\n");
+            String end = "    <p><a href=\"#top\">Back to top</a></p>\n  </main>\n"
+                    + "  <footer><p>&copy; Trawl bench. All requests stay on 127.0.0.1.</p></footer>\n</body>\n</html>\n";
+            int target = pageKb * 1024 - end.length();
+            int section = 0;
+            while (html.length() < target) {
+                if (section % 4 == 0) {
+                    html.append("    <h2>Section ").append(section / 4 + 1).append("</h2>\n");
+                }
+                section++;
+                html.append("    <p>");
+                int words = 60 + random.nextInt(60);
+                for (int w = 0; w < words && html.length() < target - 8; w++) {
+                    String word = WORDS[random.nextInt(WORDS.length)];
+                    html.append(w == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : " " + word);
+                }
+                html.append(".</p>\n");
+            }
+            return html.append(end).toString();
+        }
+
+        /** A top-level string member of a small JSON object (first occurrence), or null. */
+        static String field(String json, String name) {
+            Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json == null ? "" : json);
+            return m.find() ? m.group(1) : null;
+        }
+
+        static int intField(String json, String name) {
+            Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\d+)").matcher(json == null ? "" : json);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }
+
+        /** Seconds between two timestamps of the job (the platform's clock), or null. */
+        static Double between(String json, String from, String to) {
+            try {
+                String a = field(json, from);
+                String b = field(json, to);
+                if (a == null || b == null) {
+                    return null;
+                }
+                Duration d = Duration.between(OffsetDateTime.parse(a), OffsetDateTime.parse(b));
+                return d.toNanos() / 1e9;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        static double since(long t0, long t) {
+            return t == 0 ? 0 : (t - t0) / 1e9;
+        }
+
+        static String mb(long kb) {
+            return kb < 0 ? "n/a" : String.format("%d MB", Math.round(kb / 1024.0));
+        }
+    }
+
+    /** Samples VmRSS of a process from /proc/PID/status every 100 ms until stopped (or the deadline). */
+    static final class RssSampler implements Runnable {
+        private final long pid;
+        private final long deadline;
+        private volatile boolean stopped;
+        private final AtomicLong peak = new AtomicLong(-1);
+        private final AtomicInteger samples = new AtomicInteger();
+
+        RssSampler(long pid, long deadline) {
+            this.pid = pid;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void run() {
+            while (!stopped && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+                sample();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void sample() {
+            long kb = readKb("VmRSS");
+            if (kb >= 0) {
+                samples.incrementAndGet();
+                peak.accumulateAndGet(kb, Math::max);
+            }
+        }
+
+        void stop() {
+            sample();
+            stopped = true;
+        }
+
+        long peakKb() {
+            return peak.get();
+        }
+
+        int samples() {
+            return samples.get();
+        }
+
+        /** A "Name:   123 kB" line of /proc/PID/status, in kB, or -1. */
+        long readKb(String name) {
+            if (pid <= 0) {
+                return -1;
+            }
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith(name + ":")) {
+                        return Long.parseLong(line.substring(name.length() + 1).replace("kB", "").trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process is gone
+            }
+            return -1;
+        }
     }
 }
