@@ -74,10 +74,25 @@ public class JobStore {
     private static final String PAGE_VALUES = "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
 
     /**
-     * The single-page path: store the page and end the job in one statement. Storing a page, here
-     * and in {@link #STORE_PAGE}, goes through the operation ledger: the page is inserted only if
-     * its {@code page-stored} op key ($19) was not taken yet, so it is stored and recorded once.
+     * The CTEs that store a page through the operation ledger: the page row is written only if its
+     * {@code page-stored} op key was new, so a page is stored (and recorded) once whatever retries.
+     * {@code source} yields the job's {@code id} when the page may be stored.
      */
+    private static String ledgeredPageFrom(String source) {
+        return """
+                ledger AS (
+                    INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
+                    SELECT $19, id, 'page-stored', $3, jsonb_build_object('attempt', $18::int) FROM %s
+                    ON CONFLICT (op_key) DO NOTHING
+                    RETURNING job_id
+                ), page AS (
+                    INSERT INTO pages (%s)
+                    SELECT job_id, %s FROM ledger
+                    ON CONFLICT (job_id, url) DO NOTHING
+                )""".formatted(source, PAGE_COLUMNS, PAGE_VALUES);
+    }
+
+    /** The single-page path: store the page (through the ledger) and end the job in one statement. */
     private static final String SUCCEED = """
             WITH done AS (
                 UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
@@ -86,17 +101,8 @@ public class JobStore {
                        finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
                  WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
                 RETURNING id, state
-            ), ledger AS (
-                INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
-                SELECT $19, id, 'page-stored', $3, jsonb_build_object('attempt', $18::int) FROM done WHERE state = 'succeeded'
-                ON CONFLICT (op_key) DO NOTHING
-                RETURNING job_id
-            ), page AS (
-                INSERT INTO pages (%s)
-                SELECT job_id, %s FROM ledger
-                ON CONFLICT (job_id, url) DO NOTHING
-            )
-            SELECT state FROM done""".formatted(PAGE_COLUMNS, PAGE_VALUES);
+            ), %s
+            SELECT state FROM done""".formatted(ledgeredPageFrom("done WHERE state = 'succeeded'"));
 
     /**
      * One page of a crawl, stored only while this worker holds the lease and no cancel is asked;
@@ -106,17 +112,8 @@ public class JobStore {
             WITH j AS (
                 SELECT id, cancel_requested FROM jobs
                  WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
-            ), ledger AS (
-                INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
-                SELECT $19, id, 'page-stored', $3, jsonb_build_object('attempt', $18::int) FROM j WHERE NOT cancel_requested
-                ON CONFLICT (op_key) DO NOTHING
-                RETURNING job_id
-            ), page AS (
-                INSERT INTO pages (%s)
-                SELECT job_id, %s FROM ledger
-                ON CONFLICT (job_id, url) DO NOTHING
-            )
-            SELECT cancel_requested FROM j""".formatted(PAGE_COLUMNS, PAGE_VALUES);
+            ), %s
+            SELECT cancel_requested FROM j""".formatted(ledgeredPageFrom("j WHERE NOT cancel_requested"));
 
     private static final String FINISH_CRAWL = """
             UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
