@@ -42,7 +42,10 @@ public record JobSubmission(
 
         Boolean render,
 
-        Boolean dedupe) {
+        Boolean dedupe,
+
+        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10")
+        Integer maxAttempts) {
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
@@ -61,7 +64,7 @@ public record JobSubmission(
     JobSubmission withDefaultFormats(List<String> defaults) {
         return formats != null && !formats.isEmpty() ? this
                 : new JobSubmission(url, defaults, priority, selectors, crawl, headers, timeoutSeconds, respectRobots,
-                        render, dedupe);
+                        render, dedupe, maxAttempts);
     }
 
     /** Unless the client opted out, an identical live or recently succeeded job answers instead of a new one. */
@@ -71,6 +74,6 @@ public record JobSubmission(
 
     /** A submission with just a URL, as the original API's clients send. */
     public JobSubmission(String url) {
-        this(url, null, null, null, null, null, null, null, null, null);
+        this(url, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -46,7 +46,7 @@ public class SubmissionOptions {
                 : s.formats().stream().distinct().toList();
         return new JobSpec(url, formats, s.priority() == null ? Priority.NORMAL : Priority.fromWire(s.priority()),
                 selectors(s.selectors()), crawl(s.crawl()), headers(s.headers()), s.timeoutSeconds(),
-                s.respectRobots() == null || s.respectRobots(), Boolean.TRUE.equals(s.render()));
+                s.respectRobots() == null || s.respectRobots(), Boolean.TRUE.equals(s.render()), s.maxAttempts());
     }
 
     private static Map<String, FieldSelector> selectors(Map<String, JsonNode> requested) {

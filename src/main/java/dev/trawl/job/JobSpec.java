@@ -10,9 +10,11 @@ import java.util.TreeMap;
  * job's {@code request} column and is what a worker runs.
  *
  * @param timeoutSeconds per page; null for the configured default
+ * @param maxAttempts    attempts before a transiently failing job fails; null for the default (3)
  */
 public record JobSpec(String url, List<String> formats, Priority priority, Map<String, FieldSelector> selectors,
-        CrawlSpec crawl, Map<String, String> headers, Integer timeoutSeconds, boolean respectRobots, boolean render) {
+        CrawlSpec crawl, Map<String, String> headers, Integer timeoutSeconds, boolean respectRobots, boolean render,
+        Integer maxAttempts) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public JobSpec {
@@ -24,7 +26,7 @@ public record JobSpec(String url, List<String> formats, Priority priority, Map<S
 
     /** A single page with default options. */
     public JobSpec(String url, List<String> formats, Priority priority) {
-        this(url, formats, priority, Map.of(), CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false);
+        this(url, formats, priority, Map.of(), CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false, null);
     }
 
     public boolean wants(String format) {

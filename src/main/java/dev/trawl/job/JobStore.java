@@ -27,8 +27,8 @@ import java.util.UUID;
 public class JobStore {
 
     private static final String INSERT = """
-            INSERT INTO jobs (id, state, priority, request, job_key)
-            VALUES ($1, 'queued', $2, $3, $4)
+            INSERT INTO jobs (id, state, priority, request, job_key, max_attempts)
+            VALUES ($1, 'queued', $2, $3, $4, coalesce(($3::jsonb ->> 'maxAttempts')::int, 3))
             RETURNING created_at""";
 
     /**
@@ -51,8 +51,9 @@ public class JobStore {
                        THEN EXCLUDED.job_id ELSE k.job_id END
                 RETURNING job_id
             ), job AS (
-                INSERT INTO jobs (id, state, priority, request, job_key)
-                SELECT $1, 'queued', $2, $3, $4 FROM claim WHERE job_id = $1
+                INSERT INTO jobs (id, state, priority, request, job_key, max_attempts)
+                SELECT $1, 'queued', $2, $3, $4, coalesce(($3::jsonb ->> 'maxAttempts')::int, 3)
+                  FROM claim WHERE job_id = $1
                 RETURNING created_at
             )
             SELECT claim.job_id, job.created_at AS inserted FROM claim LEFT JOIN job ON true""";

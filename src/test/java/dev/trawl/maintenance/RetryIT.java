@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 class RetryIT {
 
     private static final StubSite SITE = new StubSite();
+    private static final StubSite ATTEMPTS_SITE = new StubSite("127.0.0.6");
 
     @Inject
     EventLog events;
 
     @AfterAll
     static void stopSite() {
+        ATTEMPTS_SITE.close();
         SITE.close();
     }
 
@@ -96,5 +98,31 @@ class RetryIT {
 
     private List<String> types(String id) {
         return eventsOf(id).stream().map(StoredEvent::type).toList();
+    }
+
+    @Test
+    void aJobMayAskForFewerOrMoreAttempts() {
+        // a host of its own: the site failure window of 127.0.0.1 is shared with the other tests
+        ATTEMPTS_SITE.sequence("/once", StubSite.status(503));
+        String once = Jobs.submit(java.util.Map.of("url", ATTEMPTS_SITE.url("/once"), "maxAttempts", 1));
+        Jobs.awaitStatus(once, "failed");
+        given().when().get("/v1/jobs/" + once).then().body("attempt", org.hamcrest.Matchers.equalTo(1));
+        org.assertj.core.api.Assertions.assertThat(ATTEMPTS_SITE.hits("/once")).isEqualTo(1);
+
+        ATTEMPTS_SITE.sequence("/patient", StubSite.status(503), StubSite.status(503), StubSite.status(503),
+                StubSite.page("<title>fourth</title>"));
+        String patient = Jobs.submit(java.util.Map.of("url", ATTEMPTS_SITE.url("/patient"), "maxAttempts", 4));
+        Jobs.awaitStatus(patient, "succeeded");
+        given().when().get("/v1/jobs/" + patient).then().body("attempt", org.hamcrest.Matchers.equalTo(4));
+    }
+
+    @Test
+    void anAttemptCountOutOfRangeIsRejected() {
+        for (int attempts : new int[] {0, 11}) {
+            given().contentType(io.restassured.http.ContentType.JSON)
+                    .body(java.util.Map.of("url", SITE.url("/x"), "maxAttempts", attempts))
+                    .when().post("/v1/jobs").then().statusCode(400)
+                    .contentType("application/problem+json").body("field", org.hamcrest.Matchers.equalTo("maxAttempts"));
+        }
     }
 }
