@@ -22,7 +22,8 @@
 #   APP_DIR=DIR         run the quarkus-app directory DIR (a build elsewhere, e.g. a clone's
 #                       target/quarkus-app) instead of target/quarkus-app; never builds
 #
-# Everything stays on 127.0.0.1. The platform is always stopped on exit (trap).
+# Everything stays on 127.0.0.1. The platform is always stopped on exit (trap). One run at a time:
+# a second run waits for the first (lock /tmp/trawl-bench.lock), at most 15 min.
 set -euo pipefail
 
 MODE=${MODE:-submit}
@@ -55,7 +56,7 @@ for arg in "$@"; do
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
         CONCURRENCIES=*) CONCURRENCIES=${arg#CONCURRENCIES=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$arg' (expected submit, crawl or all, and KEY=VALUE settings; see --help)" ;;
     esac
 done
@@ -75,13 +76,23 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 # ---- prerequisites ------------------------------------------------------------------------------
-for tool in java psql redis-cli curl; do
+for tool in java psql redis-cli curl flock; do
     command -v "$tool" >/dev/null || die "'$tool' is not installed or not on PATH"
 done
 pong=$("${REDIS[@]}" ping 2>&1) || true
 [[ $pong == PONG ]] || die "Redis is not answering on 127.0.0.1:6379 (redis-cli ping: ${pong:-no answer}); start it first"
 "${PG[@]}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
     || die "PostgreSQL is not answering on 127.0.0.1:5432 as user postgres (try: psql -h 127.0.0.1 -U postgres -c 'select 1')"
+
+# One benchmark at a time on this machine: every run drops the same database (WITH (FORCE), which
+# cuts off a platform using it), deletes the same Redis keys and competes for the same two cores.
+# A second run waits (bounded) for the first one to finish.
+LOCK=/tmp/trawl-bench.lock
+exec 9>>"$LOCK" || die "cannot open the lock file $LOCK"
+if ! flock -n 9; then
+    log "another bench/run.sh is running (lock $LOCK); waiting up to 15 min for it to finish ..."
+    flock -w 900 9 || die "another bench/run.sh still holds $LOCK after 15 min"
+fi
 
 # The two cores are shared: anything else busy now (a build, a test run) lowers the figures.
 others=$(pgrep -x java 2>/dev/null | wc -l || true)
@@ -207,7 +218,7 @@ start_platform() {
         -Dquarkus.log.level=WARN \
         "$@" \
         $PLATFORM_OPTS \
-        -jar "$WORK/quarkus-app/quarkus-run.jar" >"$PLATFORM_LOG" 2>&1 &
+        -jar "$WORK/quarkus-app/quarkus-run.jar" >"$PLATFORM_LOG" 2>&1 9>&- &
     PID=$!
 
     local ready_url="http://127.0.0.1:$PORT/q/health/ready" deadline=$((SECONDS + READY_TIMEOUT)) ready= body=
@@ -241,7 +252,7 @@ run_loadgen() {
         --platform-pid "$PID" \
         --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
         --command "" \
-        "$@" &
+        "$@" 9>&- &
     LOADGEN_PID=$!
     local rc=0
     wait "$LOADGEN_PID" || rc=$?
@@ -291,7 +302,16 @@ if [[ $MODE == submit || $MODE == all ]]; then
     reset_state
     # Every job hits the one local site: lift its politeness limits (a real crawler keeps them),
     # so the figures measure the queue and the workers, not the politeness delay.
-    start_platform submit -Dtrawl.politeness.max-concurrency="$WORKER_CONCURRENCY" -Dtrawl.politeness.min-delay=0MS
+    rc=0
+    POLITENESS_PROBE=1 start_platform submit \
+        -Dtrawl.politeness.max-concurrency="$WORKER_CONCURRENCY" -Dtrawl.politeness.min-delay=0MS || rc=$?
+    if (( rc == 3 )); then             # an older build without politeness: nothing to lift
+        log "this build does not know trawl.politeness.* (SRCFG00050 at startup); starting it without them"
+        reset_state
+        start_platform submit
+    elif (( rc != 0 )); then
+        die "the platform did not start"
+    fi
     rc=0
     run_loadgen \
         --mode submit \
