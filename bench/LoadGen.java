@@ -306,11 +306,7 @@ public class LoadGen {
                 status = 404;
                 type = "text/plain; charset=utf-8";
             }
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(body);
-            }
+            respond(exchange, status, type, body);
         }
     }
 
@@ -859,11 +855,7 @@ public class LoadGen {
                     status = 404;
                     type = "text/plain; charset=utf-8";
                 }
-                exchange.getResponseHeaders().set("Content-Type", type);
-                exchange.sendResponseHeaders(status, body.length);
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
-                }
+                respond(exchange, status, type, body);
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -1013,6 +1005,16 @@ public class LoadGen {
                 // the process is gone
             }
             return -1;
+        }
+    }
+
+    /** Sends one whole response from either target site. */
+    static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String type, byte[] body)
+            throws java.io.IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(body);
         }
     }
 }

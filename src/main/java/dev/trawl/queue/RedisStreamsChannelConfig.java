@@ -1,8 +1,5 @@
 package dev.trawl.queue;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +34,7 @@ final class RedisStreamsChannelConfig {
     }
 
     String consumer() {
-        return config.getOptionalValue("consumer", String.class).orElseGet(RedisStreamsChannelConfig::defaultConsumer);
+        return config.getOptionalValue("consumer", String.class).orElseGet(ProcessName::hostAndPid);
     }
 
     int batchSize() {
@@ -74,18 +71,6 @@ final class RedisStreamsChannelConfig {
 
     int maxInflight() {
         return config.getOptionalValue("max-inflight", Integer.class).orElse(256);
-    }
-
-    /** A pod's host name is unique and stable for its life; the pid separates processes on one host. */
-    static String defaultConsumer() {
-        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElseGet(() -> {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                return "worker";
-            }
-        });
-        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
     enum FailureStrategy {
