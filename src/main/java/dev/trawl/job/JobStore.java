@@ -116,24 +116,32 @@ public class JobStore {
             ), %s
             SELECT cancel_requested FROM j""".formatted(ledgeredPageFrom("j WHERE NOT cancel_requested"));
 
-    private static final String FINISH_CRAWL = """
-            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
-                   error = NULL, next_attempt_at = NULL,
-                   page_count = (SELECT count(*) FROM pages
-                                  WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
-                   finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
-            RETURNING state""";
+    /**
+     * Ends a crawl, fenced by lease and attempt, counting its stored pages; {@code state} and
+     * {@code error} are the SQL the job's new state and error are set to. A crawl that ended needs
+     * no checkpoint: it is deleted in the same statement.
+     */
+    private static String endCrawl(String state, String error) {
+        return """
+                WITH done AS (
+                    UPDATE jobs SET state = %s, error = %s, next_attempt_at = NULL,
+                           page_count = (SELECT count(*) FROM pages
+                                          WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
+                           finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+                     WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
+                    RETURNING id, state
+                ), checkpoint AS (
+                    DELETE FROM crawl_checkpoints WHERE job_id IN (SELECT id FROM done)
+                )
+                SELECT state FROM done""".formatted(state, error);
+    }
 
-    /** A crawl whose pages fail too often ends {@code aborted}, fenced like {@link #FINISH_CRAWL}. */
-    private static final String ABORT = """
-            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END,
-                   error = CASE WHEN cancel_requested THEN NULL ELSE $4::jsonb END, next_attempt_at = NULL,
-                   page_count = (SELECT count(*) FROM pages
-                                  WHERE job_id = $1 AND error IS NULL AND skip_reason IS NULL),
-                   finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
-            RETURNING state""";
+    private static final String FINISH_CRAWL =
+            endCrawl("CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END", "NULL");
+
+    /** A crawl whose pages fail too often ends {@code aborted}. */
+    private static final String ABORT = endCrawl("CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END",
+            "CASE WHEN cancel_requested THEN NULL ELSE $4::jsonb END");
 
     /**
      * A failed attempt: {@code retrying} when a retry time is given and attempts are left, else

@@ -3,10 +3,14 @@ package dev.trawl.worker;
 import dev.trawl.job.CrawlSpec;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,11 +18,17 @@ import java.util.regex.Pattern;
 /**
  * The pages a crawl still has to visit, breadth first, and the ones it has seen: a URL (in
  * canonical form) is taken at most once, only within depth, the include/exclude patterns, the
- * start page's site if asked, and the page budget. Not thread-safe: the crawl serialises access.
+ * start page's site if asked, and the page budget. A taken page is in flight until the crawl
+ * marks it {@link #done}; a {@link #snapshot} puts the pages in flight back in front of the
+ * queue, so a crawl resumed from it visits them again. Not thread-safe: the crawl serialises access.
  */
 final class CrawlFrontier {
 
     record Target(String url, int depth) {
+    }
+
+    /** The frontier as a checkpoint keeps it: pages done, pages still to visit in order, pages stored. */
+    record Snapshot(List<String> done, List<Target> pending, int pagesStored) {
     }
 
     private final CrawlSpec spec;
@@ -27,7 +37,8 @@ final class CrawlFrontier {
     private final List<Pattern> exclude;
     private final Deque<Target> queue = new ArrayDeque<>();
     private final Set<String> seen = new HashSet<>();
-    private int taken;
+    private final Map<String, Target> inFlight = new LinkedHashMap<>();
+    private final Set<String> done = new LinkedHashSet<>();
 
     CrawlFrontier(String startUrl, CrawlSpec spec) {
         this.spec = spec;
@@ -36,6 +47,39 @@ final class CrawlFrontier {
         this.exclude = spec.exclude().stream().map(Pattern::compile).toList();
         seen.add(startUrl);
         queue.add(new Target(startUrl, 0));
+    }
+
+    /** A frontier as a checkpoint left it: its done pages are not visited again. */
+    static CrawlFrontier restore(String startUrl, CrawlSpec spec, Snapshot snapshot) {
+        CrawlFrontier frontier = new CrawlFrontier(startUrl, spec);
+        frontier.queue.clear();
+        frontier.done.addAll(snapshot.done());
+        frontier.seen.addAll(snapshot.done());
+        for (Target target : snapshot.pending()) {
+            if (!frontier.done.contains(target.url()) && frontier.seen.add(target.url())) {
+                frontier.queue.add(target);
+            }
+        }
+        return frontier;
+    }
+
+    /** A page an earlier attempt stored: its URL, its depth, the links found on it, whether it was fetched. */
+    record Visited(String url, int depth, List<String> links, boolean fetched) {
+    }
+
+    /**
+     * Pages stored by an earlier attempt that this frontier does not count as done yet, in the
+     * order they were visited: each is done now (never taken again) and its links are offered as
+     * if it had just been visited.
+     */
+    void replay(List<Visited> pages) {
+        for (Visited page : pages) {
+            if (done.add(page.url())) {
+                seen.add(page.url());
+                offer(page.links(), page.depth());
+            }
+        }
+        queue.removeIf(target -> done.contains(target.url()));
     }
 
     /** Offers the links of a page found at {@code depth}; returns how many were new and admissible. */
@@ -54,19 +98,42 @@ final class CrawlFrontier {
     }
 
     Optional<Target> next() {
-        if (taken >= spec.maxPages() || queue.isEmpty()) {
+        if (budgetSpent() || queue.isEmpty()) {
             return Optional.empty();
         }
-        taken++;
-        return Optional.of(queue.poll());
+        Target target = queue.poll();
+        inFlight.put(target.url(), target);
+        return Optional.of(target);
+    }
+
+    /** The page was visited and its outcome stored. */
+    void done(String url) {
+        if (inFlight.remove(url) != null) {
+            done.add(url);
+        }
     }
 
     boolean exhausted() {
-        return taken >= spec.maxPages() || queue.isEmpty();
+        return budgetSpent() || queue.isEmpty();
     }
 
     int pending() {
         return queue.size();
+    }
+
+    int doneCount() {
+        return done.size();
+    }
+
+    Snapshot snapshot(int pagesStored) {
+        List<Target> pending = new ArrayList<>(inFlight.size() + queue.size());
+        pending.addAll(inFlight.values());
+        pending.addAll(queue);
+        return new Snapshot(List.copyOf(done), pending, pagesStored);
+    }
+
+    private boolean budgetSpent() {
+        return done.size() + inFlight.size() >= spec.maxPages();
     }
 
     private boolean admissible(String url) {

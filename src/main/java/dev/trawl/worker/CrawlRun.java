@@ -13,6 +13,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * One crawl: pages are scraped up to {@code parallelism} at a time; each is stored (while the
@@ -20,9 +21,13 @@ import java.util.Optional;
  * join the frontier. The crawl ends when the frontier is exhausted, the budget is spent, a cancel
  * is seen, or the lease is lost. A failed page is recorded and the crawl goes on, except the start
  * page, whose failure fails the job, and a crawl whose window of page outcomes crosses the abort
- * bound, which is aborted.
+ * bound, which is aborted. Every {@code everyPages} pages or {@code every} of time the crawl saves
+ * a checkpoint of its frontier (one save at a time; the run ends only after a save in progress),
+ * so a worker that takes the job over resumes from it.
  */
 final class CrawlRun {
+
+    private static final Logger LOG = Logger.getLogger(CrawlRun.class);
 
     enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED }
 
@@ -37,6 +42,13 @@ final class CrawlRun {
     private final int parallelism;
     private final CrawlFrontier frontier;
     private final FailureWindow failures;
+    private final CrawlCheckpoints checkpoints;
+    private final CheckpointConfig checkpointConfig;
+    private long checkpointSequence;
+    private int pagesSinceCheckpoint;
+    private long lastCheckpointNanos = System.nanoTime();
+    private boolean saving;
+    private boolean ended;
     private UniEmitter<? super Outcome> emitter;
     private int inFlight;
     private int stored;
@@ -44,16 +56,20 @@ final class CrawlRun {
     private FetchFailure startFailure;
     private FailureWindow.Trip abort;
 
-    CrawlRun(ClaimedJob job, FetchClients.Lease lease, PageScraper scraper, JobStore store, EventLog events,
-            int parallelism, FailureWindow failures) {
+    CrawlRun(ClaimedJob job, CrawlResumption start, FetchClients.Lease lease, PageScraper scraper, JobStore store,
+            EventLog events, int parallelism, FailureWindow failures, CrawlCheckpoints checkpoints,
+            CheckpointConfig checkpointConfig) {
         this.job = job;
         this.lease = lease;
         this.scraper = scraper;
         this.store = store;
         this.events = events;
         this.parallelism = Math.max(1, parallelism);
-        this.frontier = new CrawlFrontier(job.spec().url(), job.spec().crawl());
+        this.frontier = start.frontier();
+        this.stored = start.pagesStored();
         this.failures = failures;
+        this.checkpoints = checkpoints;
+        this.checkpointConfig = checkpointConfig;
     }
 
     Uni<Outcome> run() {
@@ -84,7 +100,8 @@ final class CrawlRun {
                 CrawlFrontier.Target target = next.get();
                 visit(target).subscribe().with(ignored -> finished(), failure -> failed(failure));
             }
-            if (inFlight == 0 && (stop != null || frontier.exhausted())) {
+            if (!ended && inFlight == 0 && !saving && (stop != null || frontier.exhausted())) {
+                ended = true;
                 emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored, abort));
             }
         }
@@ -112,7 +129,50 @@ final class CrawlRun {
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
                         ? onPageFailure(target, JobRunner.disallowed(page)) : page)
-                .chain(page -> page == null ? Uni.createFrom().voidItem() : record(page));
+                .chain(page -> page == null ? Uni.createFrom().voidItem() : record(target, page));
+    }
+
+    /**
+     * Saves a checkpoint now unless one is being saved; the item says whether one was stored.
+     * Used by a worker shutting down before it hands the job back.
+     */
+    Uni<Boolean> checkpoint() {
+        CrawlCheckpoint.Encoded encoded;
+        long sequence;
+        synchronized (this) {
+            if (saving) {
+                return Uni.createFrom().item(false);
+            }
+            saving = true;
+            sequence = ++checkpointSequence;
+            pagesSinceCheckpoint = 0;
+            lastCheckpointNanos = System.nanoTime();
+            encoded = CrawlCheckpoint.encode(job.spec().url(), frontier.snapshot(stored));
+        }
+        return checkpoints.save(job, sequence, encoded)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Job %s: saving checkpoint %d failed, the next one will try again: %s", job.id(),
+                            sequence, failure.getMessage());
+                    return false;
+                })
+                .eventually(() -> {
+                    boolean dueAgain;
+                    synchronized (this) {
+                        saving = false;
+                        dueAgain = stop == null && checkpointDue();
+                    }
+                    // a checkpoint that came due while this one was saved is postponed, never skipped
+                    if (dueAgain) {
+                        checkpoint().subscribe().with(saved -> { });
+                    } else {
+                        pump();
+                    }
+                });
+    }
+
+    private boolean checkpointDue() {
+        return pagesSinceCheckpoint >= checkpointConfig.everyPages()
+                || System.nanoTime() - lastCheckpointNanos >= checkpointConfig.every().toNanos();
     }
 
     private StoredPage onPageFailure(CrawlFrontier.Target target, FetchFailure failure) {
@@ -126,7 +186,7 @@ final class CrawlRun {
         return StoredPage.failed(target.url(), target.depth(), failure.statusCode(), failure.toError());
     }
 
-    private Uni<Void> record(StoredPage page) {
+    private Uni<Void> record(CrawlFrontier.Target target, StoredPage page) {
         return store.storePage(job, page).chain(cancelPending -> {
             if (cancelPending.isEmpty() || cancelPending.get()) {
                 synchronized (this) {
@@ -137,7 +197,10 @@ final class CrawlRun {
                 return Uni.createFrom().voidItem();
             }
             int found;
+            boolean checkpointDue;
             synchronized (this) {
+                frontier.done(target.url());
+                pagesSinceCheckpoint++;
                 if (page.fetched()) {
                     stored++;
                 }
@@ -148,6 +211,10 @@ final class CrawlRun {
                     });
                 }
                 found = frontier.offer(page.links(), page.depth());
+                checkpointDue = stop == null && !saving && checkpointDue();
+            }
+            if (checkpointDue) {
+                checkpoint().subscribe().with(saved -> { });
             }
             return events.append(job.id(), EventType.PAGE, pageEvent(page, found)).replaceWithVoid();
         });

@@ -55,11 +55,18 @@ public class JobRunner {
     private final JobTimeoutConfig timeout;
     private final Vertx vertx;
     private final AbortConfig abortConfig;
+    private final CrawlCheckpoints checkpoints;
+    private final CheckpointConfig checkpointConfig;
+    private final ActiveCrawls activeCrawls;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
             CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
             RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx,
-            AbortConfig abortConfig) {
+            AbortConfig abortConfig, CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig,
+            ActiveCrawls activeCrawls) {
+        this.checkpoints = checkpoints;
+        this.checkpointConfig = checkpointConfig;
+        this.activeCrawls = activeCrawls;
         this.deadLetters = deadLetters;
         this.timeout = timeout;
         this.store = store;
@@ -149,8 +156,16 @@ public class JobRunner {
     }
 
     private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
-        return new CrawlRun(job, lease, scraper, store, events, crawlConfig.parallelism(), FailureWindow.of(abortConfig))
-                .run().chain(outcome -> switch (outcome.end()) {
+        return checkpoints.resume(job)
+                .call(start -> start.resumed()
+                        ? events.append(job.id(), EventType.RESUMED, start.toEvent()) : Uni.createFrom().voidItem())
+                .chain(start -> {
+                    CrawlRun run = new CrawlRun(job, start, lease, scraper, store, events, crawlConfig.parallelism(),
+                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig);
+                    activeCrawls.add(run);
+                    return run.run().eventually(() -> activeCrawls.remove(run));
+                })
+                .chain(outcome -> switch (outcome.end()) {
             case START_FAILED -> recordFailure(job, outcome.startFailure());
             case ABORTED -> abort(job, outcome.abort(), outcome.pages());
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());

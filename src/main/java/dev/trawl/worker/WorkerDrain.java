@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The worker's part of a graceful shutdown: stop taking entries (readiness goes DOWN with it),
- * let the jobs in hand finish for up to the grace, then hand back the leases of those still
- * running, so another worker takes them at once instead of after the lease runs out. Entries
+ * let the jobs in hand finish for up to the grace, then checkpoint the crawls still running and
+ * hand back the leases of every job still running, so another worker takes them at once (a crawl
+ * resuming from where it stood) instead of after the lease runs out. Entries
  * read but not yet started stay pending on this consumer and are taken over by XAUTOCLAIM.
  */
 @ApplicationScoped
@@ -37,9 +38,11 @@ public class WorkerDrain {
     private final WorkerIdentity identity;
     private final WorkerConfig config;
     private final RolesConfig roles;
+    private final ActiveCrawls activeCrawls;
 
     public WorkerDrain(JobWorker worker, JobStore store, JobQueue queue, EventLog events, WorkerIdentity identity,
-            WorkerConfig config, RolesConfig roles) {
+            WorkerConfig config, RolesConfig roles, ActiveCrawls activeCrawls) {
+        this.activeCrawls = activeCrawls;
         this.worker = worker;
         this.store = store;
         this.queue = queue;
@@ -85,7 +88,14 @@ public class WorkerDrain {
     }
 
     private Uni<List<ReapedJob>> handBack() {
-        return store.releaseLeases(identity.name()).call(released -> {
+        return activeCrawls.checkpointAll()
+                .invoke(saved -> LOG.infof("Grace over: checkpointed %d crawls", saved))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Checkpointing the crawls in hand failed; they resume from their stored pages: %s",
+                            failure.getMessage());
+                    return 0;
+                })
+                .chain(() -> store.releaseLeases(identity.name())).call(released -> {
             LOG.infof("Grace over: handed back %d jobs still running", released.size());
             return released.isEmpty() ? Uni.createFrom().voidItem()
                     : Uni.join().all(released.stream().map(this::announce).toList()).andCollectFailures();
