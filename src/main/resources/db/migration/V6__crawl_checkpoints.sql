@@ -1,6 +1,7 @@
 -- Where a crawl stood: its visited pages and its frontier, saved every N pages or T seconds by
 -- the worker that holds the lease, so a worker that takes the job over resumes instead of
--- starting again. One row per job: a save replaces the row only with a later (attempt, sequence).
+-- starting again. One row per job, written only by the lease holder; within one attempt only a
+-- later sequence replaces it.
 -- The payload is kept as the exact text its SHA-256 checksum was computed over.
 CREATE TABLE crawl_checkpoints (
     job_id     uuid        PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,

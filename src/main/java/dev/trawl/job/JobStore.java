@@ -213,6 +213,32 @@ public class JobStore {
     private static final String QUEUED_AFTER = """
             SELECT id, priority FROM jobs WHERE state = 'queued' AND id > $1 ORDER BY id LIMIT $2""";
 
+    /**
+     * Queued jobs of one priority that have waited since before {@code $2} (PostgreSQL's now() when
+     * null) less {@code $3} seconds: the queue's sweep found no sign of their entries. Touching
+     * {@code updated_at} hands each to one sweeper and restarts its clock.
+     */
+    private static final String TOUCH_STRANDED_QUEUED = """
+            UPDATE jobs SET updated_at = now()
+             WHERE id IN (SELECT id FROM jobs
+                           WHERE state = 'queued' AND priority = $1
+                             AND updated_at < coalesce(to_timestamp($2::bigint / 1000.0), now())
+                                              - make_interval(secs => $3)
+                           ORDER BY updated_at LIMIT $4
+                             FOR UPDATE SKIP LOCKED)
+               AND state = 'queued'
+            RETURNING id""";
+
+    /** Retrying jobs due more than {@code $1} seconds ago: the delayed set lost them. Back to queued. */
+    private static final String REQUEUE_OVERDUE_RETRIES = """
+            UPDATE jobs SET state = 'queued', next_attempt_at = NULL, updated_at = now()
+             WHERE id IN (SELECT id FROM jobs
+                           WHERE state = 'retrying' AND next_attempt_at < now() - make_interval(secs => $1)
+                           ORDER BY next_attempt_at LIMIT $2
+                             FOR UPDATE SKIP LOCKED)
+               AND state = 'retrying'
+            RETURNING id, priority""";
+
     private static final String RETRYING_AFTER = """
             SELECT id, next_attempt_at FROM jobs WHERE state = 'retrying' AND id > $1 ORDER BY id LIMIT $2""";
 
@@ -356,6 +382,31 @@ public class JobStore {
             }
             return jobs;
         });
+    }
+
+    /**
+     * Takes up to {@code limit} queued jobs of {@code priority} that have waited since before
+     * {@code before} (now when null) less {@code age}; each is handed to one caller.
+     */
+    public Uni<List<UUID>> touchStrandedQueued(Priority priority, Instant before, Duration age, int limit) {
+        Tuple values = Tuple.tuple().addValue(priority.wireName())
+                .addValue(before == null ? null : before.toEpochMilli()).addValue(age.toMillis() / 1000.0)
+                .addValue(limit);
+        return pool.preparedQuery(TOUCH_STRANDED_QUEUED).execute(values).map(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(row -> ids.add(row.getUUID("id")));
+            return ids;
+        });
+    }
+
+    /** Puts retrying jobs overdue by more than {@code age} back in {@code queued}; the items are those moved. */
+    public Uni<List<Map.Entry<UUID, Priority>>> requeueOverdueRetries(Duration age, int limit) {
+        return pool.preparedQuery(REQUEUE_OVERDUE_RETRIES).execute(Tuple.of(age.toMillis() / 1000.0, limit))
+                .map(rows -> {
+                    List<Map.Entry<UUID, Priority>> jobs = new ArrayList<>();
+                    rows.forEach(row -> jobs.add(Map.entry(row.getUUID("id"), Priority.fromWire(row.getString("priority")))));
+                    return jobs;
+                });
     }
 
     /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */

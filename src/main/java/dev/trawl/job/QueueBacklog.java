@@ -9,10 +9,11 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -65,26 +66,18 @@ public class QueueBacklog {
     }
 
     void refresh() {
-        lag.keySet().forEach(stream -> redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream))
-                .subscribe().with(reply -> record(stream, reply),
-                        failure -> LOG.debugf("XINFO GROUPS %s failed: %s", stream, failure.getMessage())));
+        for (Priority priority : Priority.values()) {
+            String stream = keys.jobStream(priority.wireName());
+            progress(priority).subscribe().with(found -> found.ifPresent(progress -> {
+                lag.get(stream).set(progress.lag() == null ? 0 : progress.lag());
+                pending.get(stream).set(progress.pending());
+            }), failure -> LOG.debugf("XINFO GROUPS %s failed: %s", stream, failure.getMessage()));
+        }
     }
 
-    private void record(String stream, Response groups) {
-        for (Response info : groups) {
-            Map<String, Response> fields = new java.util.HashMap<>();
-            if (info.isMap()) {
-                info.getKeys().forEach(k -> fields.put(k, info.get(k)));
-            } else {
-                for (int i = 0; i + 1 < info.size(); i += 2) {
-                    fields.put(info.get(i).toString(), info.get(i + 1));
-                }
-            }
-            if (fields.containsKey("name") && group.equals(fields.get("name").toString())) {
-                Response lagValue = fields.get("lag");
-                lag.get(stream).set(lagValue == null ? 0 : lagValue.toLong());
-                pending.get(stream).set(fields.get("pending").toLong());
-            }
-        }
+    /** The worker group's progress through the work stream of {@code priority}, read now; empty without a group. */
+    public Uni<Optional<GroupProgress>> progress(Priority priority) {
+        return redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(keys.jobStream(priority.wireName())))
+                .map(groups -> GroupProgress.of(groups, group));
     }
 }

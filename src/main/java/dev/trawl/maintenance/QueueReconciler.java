@@ -1,8 +1,12 @@
 package dev.trawl.maintenance;
 
+import dev.trawl.events.EventLog;
+import dev.trawl.events.EventType;
 import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.Priority;
+import dev.trawl.job.QueueBacklog;
 import dev.trawl.redis.RedisKeys;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
@@ -16,6 +20,10 @@ import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -26,6 +34,13 @@ import org.jboss.logging.Logger;
  * without persistence) sets it again with SET NX, so exactly one worker rebuilds: it XADDs every
  * {@code queued} job and puts every {@code retrying} one back in the delayed set at its due time.
  * A job that still had its entry gets a second one; the claim runs it once all the same.
+ *
+ * <p>A check that finds the marker in place sweeps for jobs lost one at a time, with Redis intact: an XADD that never
+ * happened after the INSERT or UPDATE that queued a job (the process died in between, the stream
+ * was trimmed past it), or a retry whose ZADD was lost. A queued job counts as stranded once the
+ * worker group has read every entry of its stream, or entries added {@code stranded-after} later
+ * than the job was queued, and it is still queued {@code stranded-after} on; a retry once it is
+ * overdue by that much. Each gets a {@code queued} event ({@code reason: stranded}) and a new entry.
  */
 @ApplicationScoped
 public class QueueReconciler {
@@ -45,10 +60,14 @@ public class QueueReconciler {
     private final RecoveryConfig config;
     private final RolesConfig roles;
     private final PeriodicTask task;
+    private final QueueBacklog backlog;
+    private final EventLog events;
     private volatile Rebuild lastRebuild;
 
     public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
-            RecoveryConfig config, RolesConfig roles, Vertx vertx) {
+            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, EventLog events) {
+        this.backlog = backlog;
+        this.events = events;
         this.redis = redis;
         this.keys = keys;
         this.store = store;
@@ -80,7 +99,37 @@ public class QueueReconciler {
         String epoch = UUID.randomUUID().toString();
         return redis.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(epoch).arg("NX"))
                 .map(reply -> reply != null && "OK".equals(reply.toString()))
-                .chain(missing -> missing ? rebuild().replaceWith(true) : Uni.createFrom().item(false));
+                .chain(missing -> missing ? rebuild().replaceWith(true) : sweepStranded().replaceWith(false));
+    }
+
+    /** Re-enqueues the jobs this sweep finds stranded; the item is how many. */
+    public Uni<Integer> sweepStranded() {
+        Duration age = config.strandedAfter();
+        Uni<List<Map.Entry<UUID, Priority>>> overdue = store.requeueOverdueRetries(age, config.batchSize());
+        List<Uni<List<Map.Entry<UUID, Priority>>>> sweeps = new ArrayList<>(List.of(overdue));
+        for (Priority priority : Priority.values()) {
+            sweeps.add(backlog.progress(priority).chain(progress -> progress.isEmpty() ? Uni.createFrom().item(List.of())
+                    : store.touchStrandedQueued(priority, progress.get().caughtUp() ? null
+                                    : Instant.ofEpochMilli(progress.get().lastDeliveredMillis()), age, config.batchSize())
+                            .map(ids -> ids.stream().map(id -> Map.entry(id, priority)).toList())));
+        }
+        return Uni.join().all(sweeps).andCollectFailures()
+                .map(found -> found.stream().flatMap(List::stream).toList())
+                .call(stranded -> stranded.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(stranded.stream().map(job -> requeue(job.getKey(), job.getValue())).toList())
+                                .andCollectFailures())
+                .invoke(stranded -> {
+                    if (!stranded.isEmpty()) {
+                        LOG.warnf("Re-enqueued %d jobs the queue had lost: %s", stranded.size(),
+                                stranded.stream().map(job -> job.getKey().toString()).toList());
+                    }
+                })
+                .map(List::size);
+    }
+
+    private Uni<Void> requeue(UUID id, Priority priority) {
+        return events.append(id, EventType.QUEUED, Map.of("reason", "stranded"))
+                .chain(() -> queue.enqueue(id, priority));
     }
 
     private Uni<Rebuild> rebuild() {

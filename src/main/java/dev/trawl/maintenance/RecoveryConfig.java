@@ -22,6 +22,14 @@ public interface RecoveryConfig {
     @WithDefault("10S")
     Duration reconcileInterval();
 
+    /**
+     * How long a job may sit in {@code queued} after the worker group got past the point where its
+     * entry would be (or a retry past its due time) before the reconciler takes it for lost and
+     * enqueues it again. Also covers clock skew between PostgreSQL and Redis.
+     */
+    @WithDefault("60S")
+    Duration strandedAfter();
+
     /** Jobs read from PostgreSQL per batch when requeueing. */
     @WithDefault("500")
     int batchSize();

@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Where crawl checkpoints are kept (PostgreSQL, beside the pages they describe). A save is fenced
- * like every other write of a worker: only the lease holder of the running attempt writes, and
- * only over an older (attempt, sequence), so a worker that lost the job cannot set it back.
+ * like every other write of a worker: only the lease holder of the running attempt writes (the
+ * job row is locked FOR SHARE, so a take-over committing meanwhile is seen, not missed), and
+ * within one attempt only a later sequence replaces a checkpoint. A re-driven job starts its
+ * attempts again at 1, so across attempts the lease alone decides.
  */
 @ApplicationScoped
 public class CrawlCheckpoints {
@@ -27,11 +29,12 @@ public class CrawlCheckpoints {
             INSERT INTO crawl_checkpoints (job_id, attempt, sequence, format, payload, checksum, pages_done)
             SELECT id, attempt, $4, $5, $6, $7, $8 FROM jobs
              WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
+               FOR SHARE
             ON CONFLICT (job_id) DO UPDATE
                SET attempt = EXCLUDED.attempt, sequence = EXCLUDED.sequence, format = EXCLUDED.format,
                    payload = EXCLUDED.payload, checksum = EXCLUDED.checksum, pages_done = EXCLUDED.pages_done,
                    saved_at = now()
-             WHERE (crawl_checkpoints.attempt, crawl_checkpoints.sequence) < (EXCLUDED.attempt, EXCLUDED.sequence)
+             WHERE crawl_checkpoints.attempt <> EXCLUDED.attempt OR crawl_checkpoints.sequence < EXCLUDED.sequence
             RETURNING job_id""";
 
     private static final String LOAD = "SELECT format, payload, checksum, sequence FROM crawl_checkpoints WHERE job_id = $1";

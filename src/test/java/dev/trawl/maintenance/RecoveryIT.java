@@ -11,11 +11,15 @@ import dev.trawl.job.JobStore;
 import dev.trawl.job.Priority;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
+import dev.trawl.support.SseClient;
 import dev.trawl.support.StubSite;
+import dev.trawl.support.Submits;
 import dev.trawl.support.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,9 @@ class RecoveryIT {
 
     @Inject
     JobStore store;
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Inject
     QueueReconciler reconciler;
@@ -74,6 +81,36 @@ class RecoveryIT {
         assertThat(rebuild).isNotEqualTo(before.orElse(null));
         assertThat(rebuild.requeued()).isGreaterThanOrEqualTo(100);
         LOG.infof("Requeued %d stale jobs in %d ms", rebuild.requeued(), rebuild.took().toMillis());
+    }
+
+    @Test
+    void aQueuedJobWhoseStreamEntryWasNeverWrittenIsFoundAndRunsOnce() {
+        SITE.html("/unqueued", "<html><head><title>Unqueued</title></head><body>never on the stream</body></html>");
+        // the API process died between its INSERT and its XADD
+        UUID id = insert(SITE.url("/unqueued"));
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED)));
+        assertThat(SITE.hits("/unqueued")).isEqualTo(1);
+        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("1");
+        try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
+            assertThat(sse.readToEnd(WAIT)).extracting(SseClient.Event::type)
+                    .containsExactly("queued", "started", "page", "succeeded");
+        }
+    }
+
+    @Test
+    void aRetryTheDelayedSetLostIsRunOnceItIsLongOverdue() {
+        SITE.html("/lost-retry", "<html><head><title>Lost retry</title></head><body>retried</body></html>");
+        UUID id = insert(SITE.url("/lost-retry"));
+        // the worker died between the UPDATE to retrying and the ZADD of the delayed set
+        Submits.sql("UPDATE jobs SET state = 'retrying', attempt = 1, next_attempt_at = now() - interval '1 minute' "
+                + "WHERE id = ?::uuid", id.toString());
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED)));
+        assertThat(SITE.hits("/lost-retry")).isEqualTo(1);
+        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("2");
     }
 
     private UUID insert(String url) {
