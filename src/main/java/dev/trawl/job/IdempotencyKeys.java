@@ -40,6 +40,11 @@ public class IdempotencyKeys {
     private static final String RELEASE = """
             DELETE FROM idempotency_keys WHERE client_hash = $1 AND key = $2 AND status IS NULL""";
 
+    private static final String DELETE_EXPIRED = """
+            DELETE FROM idempotency_keys
+             WHERE (client_hash, key) IN (SELECT client_hash, key FROM idempotency_keys
+                                           WHERE expires_at <= now() LIMIT $1)""";
+
     private final Pool pool;
     private final SubmitConfig config;
 
@@ -49,6 +54,11 @@ public class IdempotencyKeys {
     }
 
     /** True if this request now owns the key and must submit, then {@link #record} or {@link #release}. */
+    /** Deletes up to {@code limit} expired keys; the item is how many went. */
+    public Uni<Integer> deleteExpired(int limit) {
+        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(limit)).map(rows -> rows.rowCount());
+    }
+
     public Uni<Boolean> reserve(String clientHash, String key, String requestHash) {
         return pool.preparedQuery(RESERVE)
                 .execute(Tuple.of(clientHash, key, requestHash, config.idempotencyTtl().toMillis() / 1000.0))

@@ -30,7 +30,11 @@ public interface RecoveryConfig {
     @WithDefault("60S")
     Duration strandedAfter();
 
-    /** Jobs read from PostgreSQL per batch when requeueing. */
+    /** How often a worker deletes Idempotency-Keys past their time. */
+    @WithDefault("10M")
+    Duration keySweepInterval();
+
+    /** Jobs read from PostgreSQL per batch when requeueing (and expired keys deleted per statement). */
     @WithDefault("500")
     int batchSize();
 }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.endsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trawl.maintenance.ExpiredKeySweeper;
 import dev.trawl.support.StubSite;
 import dev.trawl.support.Submits;
 import dev.trawl.support.TestServices;
@@ -17,8 +18,10 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +36,9 @@ class IdempotencyKeyIT {
 
     private static final StubSite SITE = new StubSite();
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ExpiredKeySweeper sweeper;
 
     @TestHTTPResource("/v1/jobs")
     URI jobs;
@@ -66,6 +72,24 @@ class IdempotencyKeyIT {
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(JSON.readTree(again.asString())).isEqualTo(JSON.readTree(first.asString()));
         assertThat(Submits.jobsFor(SITE.url("/once"))).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyPastItsTimeIsNewAgainAndIsSweptAway() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("url", SITE.url("/expiring"), "dedupe", false);
+        String first = post("/v1/jobs", key, body).statusCode(202).extract().header("Location");
+        Submits.sql("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = ?", key);
+
+        String second = post("/v1/jobs", key, body).statusCode(202).extract().header("Location");
+        assertThat(second).isNotEqualTo(first);
+
+        Submits.sql("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = ?", key);
+        String live = UUID.randomUUID().toString();
+        post("/v1/jobs", live, body).statusCode(202);
+        assertThat(sweeper.sweep().await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
+        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", key)).isEqualTo("0");
+        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", live)).isEqualTo("1");
     }
 
     @Test
