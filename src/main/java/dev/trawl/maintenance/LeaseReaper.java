@@ -52,6 +52,8 @@ public class LeaseReaper {
 
     void start(@Observes StartupEvent event) {
         if (roles.runs(Role.WORKER)) {
+            // a worker starting after a crash finds its predecessors' stale leases at once
+            task.runOnce();
             task.start(config.reaperInterval());
         }
     }

@@ -91,6 +91,9 @@ final class CrawlRun {
 
     private void pump() {
         synchronized (this) {
+            if (emitter == null || ended) {
+                return; // not started yet (a shutdown checkpoint came first), or over
+            }
             while (stop == null && inFlight < parallelism) {
                 Optional<CrawlFrontier.Target> next = frontier.next();
                 if (next.isEmpty()) {
@@ -100,7 +103,7 @@ final class CrawlRun {
                 CrawlFrontier.Target target = next.get();
                 visit(target).subscribe().with(ignored -> finished(), failure -> failed(failure));
             }
-            if (!ended && inFlight == 0 && !saving && (stop != null || frontier.exhausted())) {
+            if (inFlight == 0 && !saving && (stop != null || frontier.exhausted())) {
                 ended = true;
                 emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored, abort));
             }
@@ -118,6 +121,7 @@ final class CrawlRun {
         synchronized (this) {
             inFlight--;
             if (stop == null) {
+                ended = true;
                 emitter.fail(failure);
                 stop = End.LEASE_LOST; // nothing more is started; the failure already went out
             }
