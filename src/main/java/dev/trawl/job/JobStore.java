@@ -61,12 +61,19 @@ public class JobStore {
     /** Read in a statement of its own: the holder may have committed after the claim's snapshot. */
     private static final String HOLDER = "SELECT state, created_at FROM jobs WHERE id = $1";
 
+    /**
+     * Takes a queued job, or takes over a running one whose worker was lost (its lease ran out).
+     * A take-over starts a new attempt (the fencing token) without spending one: the attempt limit
+     * grows with it. Only {@code $4} take-overs are allowed; then the reaper fails the job.
+     */
     private static final String CLAIM = """
             UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $2,
+                   max_attempts = max_attempts + CASE WHEN state = 'running' THEN 1 ELSE 0 END,
+                   takeovers = takeovers + CASE WHEN state = 'running' THEN 1 ELSE 0 END,
                    lease_expires_at = now() + make_interval(secs => $3),
                    started_at = coalesce(started_at, now()), updated_at = now()
              WHERE id = $1 AND NOT cancel_requested
-               AND (state = 'queued' OR (state = 'running' AND lease_expires_at < now()))
+               AND (state = 'queued' OR (state = 'running' AND lease_expires_at < now() AND takeovers < $4))
             RETURNING request, attempt""";
 
     private static final String PAGE_COLUMNS =
@@ -189,9 +196,10 @@ public class JobStore {
             RETURNING priority""";
 
     /**
-     * Running jobs whose worker stopped renewing: back to {@code queued}, or {@code failed} when
-     * that was their last attempt (a job that kills its worker every time must end), or
-     * {@code cancelled} if a cancel was asked. SKIP LOCKED lets several reapers share the work.
+     * Running jobs whose worker stopped renewing: back to {@code queued} without spending an
+     * attempt (like a take-over), or {@code failed} once their workers were lost {@code $4} times
+     * (a job that kills its worker every time must end), or {@code cancelled} if a cancel was
+     * asked. SKIP LOCKED lets several reapers share the work.
      */
     private static final String REAP = """
             WITH expired AS (
@@ -201,10 +209,11 @@ public class JobStore {
                    FOR UPDATE SKIP LOCKED
             )
             UPDATE jobs j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'
-                                           WHEN j.attempt >= j.max_attempts THEN 'failed' ELSE 'queued' END,
-                   error = CASE WHEN NOT j.cancel_requested AND j.attempt >= j.max_attempts THEN $3::jsonb
-                                ELSE j.error END,
-                   finished_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts THEN now() END,
+                                           WHEN j.takeovers >= $4 THEN 'failed' ELSE 'queued' END,
+                   error = CASE WHEN NOT j.cancel_requested AND j.takeovers >= $4 THEN $3::jsonb ELSE j.error END,
+                   max_attempts = j.max_attempts + CASE WHEN j.cancel_requested OR j.takeovers >= $4 THEN 0 ELSE 1 END,
+                   takeovers = j.takeovers + CASE WHEN j.cancel_requested OR j.takeovers >= $4 THEN 0 ELSE 1 END,
+                   finished_at = CASE WHEN j.cancel_requested OR j.takeovers >= $4 THEN now() END,
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
               FROM expired
              WHERE j.id = expired.id AND j.state = 'running'
@@ -272,8 +281,10 @@ public class JobStore {
             SELECT kind, context, created_at FROM op_ledger WHERE job_id = $1 ORDER BY created_at, op_key""";
 
     private final Pool pool;
+    private final RetryConfig retry;
 
-    public JobStore(Pool pool) {
+    public JobStore(Pool pool, RetryConfig retry) {
+        this.retry = retry;
         this.pool = pool;
     }
 
@@ -308,7 +319,7 @@ public class JobStore {
     /** Takes the lease on a queued job, or on a running one whose lease has run out. */
     public Uni<Optional<ClaimedJob>> claim(UUID id, String owner, Duration lease) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(id, owner, lease.toMillis() / 1000.0))
+                .execute(Tuple.of(id, owner, lease.toMillis() / 1000.0, retry.maxTakeovers()))
                 .map(rows -> first(rows).map(row ->
                         new ClaimedJob(id, fromJson(row.getJsonObject("request")), row.getInteger("attempt"), owner)));
     }
@@ -362,7 +373,8 @@ public class JobStore {
 
     /** Ends the expired leases of up to {@code limit} running jobs (see {@link #REAP}). */
     public Uni<List<ReapedJob>> reapExpired(Duration grace, int limit, Map<String, Object> error) {
-        return pool.preparedQuery(REAP).execute(Tuple.of(grace.toMillis() / 1000.0, limit, new JsonObject(error)))
+        return pool.preparedQuery(REAP)
+                .execute(Tuple.of(grace.toMillis() / 1000.0, limit, new JsonObject(error), retry.maxTakeovers()))
                 .map(rows -> {
                     List<ReapedJob> reaped = new ArrayList<>();
                     for (Row row : rows) {

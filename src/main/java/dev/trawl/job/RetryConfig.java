@@ -19,6 +19,13 @@ public interface RetryConfig {
     @WithDefault("1S")
     Duration pollInterval();
 
+    /**
+     * How many times a job may lose its worker (lease run out, taken over or requeued) before it
+     * fails as {@code lease-expired}. Losing a worker does not spend one of the job's attempts.
+     */
+    @WithDefault("5")
+    int maxTakeovers();
+
     /** Most due retries moved per poll. */
     @WithDefault("200")
     int moveBatchSize();

@@ -22,14 +22,16 @@ import org.jboss.logging.Logger;
  * Gives back running jobs whose worker died: a lease expired more than a grace ago means nobody
  * renews it. The claim alone would take such a job over, but only if its stream entry still
  * exists; here the job is requeued in PostgreSQL and XADDed again, so it runs even when the entry
- * is gone. A job on its last attempt fails instead, so a job that kills its worker cannot loop.
+ * is gone. Losing a worker does not spend one of the job's attempts; a job whose workers were
+ * lost {@code trawl.retry.max-takeovers} times fails instead, so a job that kills its worker
+ * cannot loop.
  */
 @ApplicationScoped
 public class LeaseReaper {
 
     private static final Logger LOG = Logger.getLogger(LeaseReaper.class);
     private static final Map<String, Object> LEASE_EXPIRED = Map.of("code", "lease-expired", "transient", true,
-            "message", "The worker running the job stopped renewing its lease on its last attempt");
+            "message", "The workers running the job stopped renewing its lease too many times (trawl.retry.max-takeovers)");
 
     private final JobStore store;
     private final JobQueue queue;

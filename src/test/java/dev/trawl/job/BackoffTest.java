@@ -52,6 +52,10 @@ class BackoffTest {
             public int moveBatchSize() {
                 return 1;
             }
+
+            public int maxTakeovers() {
+                return 1;
+            }
         });
         long distinct = java.util.stream.IntStream.range(0, 10_000)
                 .mapToObj(i -> random.delay(3, Optional.empty()))

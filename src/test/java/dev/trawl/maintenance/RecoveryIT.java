@@ -1,14 +1,19 @@
 package dev.trawl.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
+import dev.trawl.api.AdminToken;
+import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobKey;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.Priority;
+import dev.trawl.job.RetryConfig;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.SseClient;
@@ -23,6 +28,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -39,6 +45,9 @@ class RecoveryIT {
 
     @Inject
     JobStore store;
+
+    @Inject
+    RetryConfig retry;
 
     @TestHTTPResource("/")
     URL base;
@@ -113,9 +122,41 @@ class RecoveryIT {
         assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("2");
     }
 
+    @Test
+    void aWorkerLostMidJobDoesNotSpendTheJobsOnlyAttempt() {
+        SITE.html("/one-attempt", "<html><head><title>One attempt</title></head><body>once</body></html>");
+        UUID id = insert(new JobSpec(SITE.url("/one-attempt"), List.of("text"), Priority.NORMAL, Map.of(),
+                CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false, 1));
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+
+        Jobs.awaitStatus(id.toString(), "succeeded");
+        assertThat(Submits.sql("SELECT attempt || '/' || max_attempts || ' after ' || takeovers FROM jobs "
+                + "WHERE id = ?::uuid", id.toString())).isEqualTo("2/2 after 1");
+    }
+
+    @Test
+    void aJobWhoseWorkersAreLostTooOftenFailsAsLeaseExpiredAndIsDeadLettered() {
+        UUID id = insert(SITE.url("/poison"));
+        // its workers were lost as often as allowed; this worker is lost once more
+        Submits.sql("UPDATE jobs SET takeovers = ?::int WHERE id = ?::uuid", String.valueOf(retry.maxTakeovers()),
+                id.toString());
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+
+        Jobs.awaitStatus(id.toString(), "failed");
+        given().when().get("/v1/jobs/" + id).then().body("error.code", equalTo("lease-expired"));
+        assertThat(SITE.hits("/poison")).isZero();
+        // the dead letter follows the failed state (PostgreSQL first, then Redis)
+        await().atMost(WAIT).untilAsserted(() -> given().header(AdminToken.HEADER, "test-admin-token")
+                .queryParam("limit", 100).when().get("/v1/dead-letters").then().statusCode(200)
+                .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("lease-expired")));
+    }
+
     private UUID insert(String url) {
+        return insert(new JobSpec(url, List.of("text"), Priority.NORMAL));
+    }
+
+    private UUID insert(JobSpec spec) {
         UUID id = JobIds.next();
-        JobSpec spec = new JobSpec(url, List.of("text"), Priority.NORMAL);
         store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
         return id;
     }
