@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A minimal synchronous RESP client for test set-up and assertions, independent of the code
- * under test, talking to the real Redis on 127.0.0.1:6379.
+ * under test, talking to the real Redis on 127.0.0.1:6379 (or a test's private Redis on another port).
  */
 public final class RedisCli implements AutoCloseable {
 
@@ -21,12 +21,16 @@ public final class RedisCli implements AutoCloseable {
     private final InputStream in;
 
     public RedisCli() {
+        this(6379);
+    }
+
+    public RedisCli(int port) {
         try {
-            socket = new Socket("127.0.0.1", 6379);
+            socket = new Socket("127.0.0.1", port);
             out = socket.getOutputStream();
             in = new BufferedInputStream(socket.getInputStream());
         } catch (IOException e) {
-            throw new IllegalStateException("Redis must run on 127.0.0.1:6379 for the tests", e);
+            throw new IllegalStateException("Redis must run on 127.0.0.1:" + port + " for the tests", e);
         }
     }
 
