@@ -1,0 +1,76 @@
+package dev.trawl.chaos;
+
+import dev.trawl.support.Database;
+import dev.trawl.support.RedisCli;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a chaos run left behind, read straight from PostgreSQL and Redis: the jobs by state,
+ * the jobs that do not have exactly one stored page and one {@code page-stored} ledger entry,
+ * and how many {@code succeeded} events each job's event stream holds.
+ */
+final class ExactlyOnce {
+
+    private ExactlyOnce() {
+    }
+
+    static Map<String, Long> jobsByState(Database db) {
+        return db.counts("SELECT state, count(*) FROM jobs GROUP BY state");
+    }
+
+    /** Jobs whose count of page rows is not exactly one. */
+    static long jobsWithoutExactlyOnePage(Database db) {
+        return db.number("SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM pages p WHERE p.job_id = j.id) <> 1");
+    }
+
+    /** Jobs whose count of {@code page-stored} ledger entries is not exactly one. */
+    static long jobsWithoutExactlyOneStoredPageOp(Database db) {
+        return db.number("SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM op_ledger o"
+                + " WHERE o.job_id = j.id AND o.kind = 'page-stored') <> 1");
+    }
+
+    /** Jobs by the attempt that ended them. */
+    static Map<String, Long> jobsByAttempt(Database db) {
+        return db.counts("SELECT attempt::text, count(*) FROM jobs GROUP BY attempt");
+    }
+
+    /** From first accepted to last finished, as PostgreSQL recorded it. */
+    static double drainSeconds(Database db) {
+        return db.number("SELECT (extract(epoch FROM max(finished_at) - min(created_at)) * 1000)::bigint FROM jobs")
+                / 1000.0;
+    }
+
+    /** The event types in {@code <prefix>job:<id>:events}, oldest first. */
+    static List<String> eventTypes(RedisCli redis, String keyPrefix, String jobId) {
+        List<String> types = new ArrayList<>();
+        for (Object entry : (List<?>) redis.call("XRANGE", keyPrefix + "job:" + jobId + ":events", "-", "+")) {
+            List<?> fields = (List<?>) ((List<?>) entry).get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if ("t".equals(fields.get(i))) {
+                    types.add((String) fields.get(i + 1));
+                }
+            }
+        }
+        return types;
+    }
+
+    /** For each job, how many {@code succeeded} events its event stream holds. */
+    static Map<String, Integer> succeededEvents(RedisCli redis, String keyPrefix, List<String> jobIds) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String id : jobIds) {
+            counts.put(id, (int) eventTypes(redis, keyPrefix, id).stream().filter("succeeded"::equals).count());
+        }
+        return counts;
+    }
+
+    /** How many jobs have 0, 1, 2… of something per job. */
+    static Map<Integer, Integer> histogram(Map<String, Integer> perJob) {
+        Map<Integer, Integer> histogram = new TreeMap<>();
+        perJob.values().forEach(n -> histogram.merge(n, 1, Integer::sum));
+        return histogram;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.trawl.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trawl.support.Database;
+import dev.trawl.support.PlatformClient;
+import dev.trawl.support.PlatformLauncher;
+import dev.trawl.support.PlatformProcess;
+import dev.trawl.support.RedisCli;
+import dev.trawl.support.StubSite;
+import dev.trawl.support.SubmitLoad;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Worker processes SIGKILLed one after another while 2,000 jobs run: one API process and two
+ * worker processes of the packaged platform on the shared Redis and PostgreSQL (a key prefix and
+ * database of the test's own). Every ~3 s the longest-running worker is killed (never the last
+ * ready one) and a replacement started. Every job must end succeeded with exactly one stored page
+ * and one {@code page-stored} ledger entry; refetching a page after a kill is allowed, storing it
+ * twice is not.
+ */
+class WorkerKillChaosIT {
+
+    private static final int JOBS = Integer.getInteger("trawl.chaos.jobs", 2000);
+    private static final int CLIENTS = 4;
+    private static final Duration KILL_EVERY = Duration.ofSeconds(3);
+    private static final Duration RUN_BOUND = Duration.ofSeconds(150);
+    private static final Duration START_BOUND = Duration.ofSeconds(90);
+    private static final List<String> LIVE = List.of("queued", "running", "retrying");
+
+    @Test
+    void everyJobSucceedsExactlyOnceWhileWorkersAreKilled() throws Exception {
+        String databaseName = ChaosSettings.database("kill");
+        String prefix = ChaosSettings.keyPrefix("kill");
+        Database db = Database.recreateShared(databaseName);
+        RedisCli.deleteByPrefix(prefix);
+        Map<String, String> properties = ChaosSettings.platform(
+                "postgresql://127.0.0.1:5432/" + databaseName, "jdbc:postgresql://127.0.0.1:5432/" + databaseName,
+                "redis://127.0.0.1:6379", prefix);
+
+        try (StubSite site = new StubSite(); PlatformLauncher platforms = new PlatformLauncher("worker-kill", properties)) {
+            List<String> urls = IntStream.range(0, JOBS).mapToObj(i -> {
+                site.html("/p/" + i, "<html><head><title>Page " + i + "</title></head><body><p>Page " + i
+                        + " of the chaos site</p></body></html>");
+                return site.url("/p/" + i);
+            }).toList();
+
+            // the API first: it migrates the schema, so the workers do not race Flyway for it
+            PlatformProcess api = platforms.start("api", "api").awaitReady(START_BOUND);
+            List<PlatformProcess> workers = new ArrayList<>(List.of(platforms.start("worker-1", "worker"),
+                    platforms.start("worker-2", "worker")));
+            workers.forEach(w -> w.awaitReady(START_BOUND));
+
+            long start = System.nanoTime();
+            Instant startedAt = Instant.now();
+            int kills = 0;
+            List<Instant> killedAt = new ArrayList<>();
+            try (SubmitLoad load = SubmitLoad.start(new PlatformClient(api.baseUrl()), urls, CLIENTS)) {
+                long deadline = start + RUN_BOUND.toNanos();
+                while (System.nanoTime() < deadline && !(load.done() && liveJobs(db) == 0)) {
+                    Thread.sleep(KILL_EVERY.toMillis()); // the pace of the kills, not a wait for a condition
+                    if (load.done() && liveJobs(db) == 0) {
+                        break;
+                    }
+                    Optional<PlatformProcess> victim = victim(workers);
+                    if (victim.isPresent()) {
+                        victim.get().kill();
+                        killedAt.add(Instant.now());
+                        kills++;
+                        workers.remove(victim.get());
+                        workers.add(platforms.start("worker-" + (kills + 2), "worker"));
+                    }
+                }
+                load.awaitDone(Duration.ofSeconds(30));
+                await("every accepted job ended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> liveJobs(db) == 0);
+                double wall = (System.nanoTime() - start) / 1e9;
+
+                List<String> accepted = load.acceptedIds();
+                Map<String, Long> states = ExactlyOnce.jobsByState(db);
+                long withoutOnePage = ExactlyOnce.jobsWithoutExactlyOnePage(db);
+                long withoutOneOp = ExactlyOnce.jobsWithoutExactlyOneStoredPageOp(db);
+                Map<String, Integer> hits = site.allHits();
+                long servedTwice = hits.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("/p/") && e.getValue() > 1).count();
+                long fetches = hits.entrySet().stream().filter(e -> e.getKey().startsWith("/p/"))
+                        .mapToLong(Map.Entry::getValue).sum();
+                Map<String, Integer> succeededEvents;
+                List<String> withoutSucceededEvent;
+                List<String> examples = new ArrayList<>();
+                try (RedisCli redis = new RedisCli()) {
+                    succeededEvents = ExactlyOnce.succeededEvents(redis, prefix, accepted);
+                    withoutSucceededEvent = succeededEvents.entrySet().stream().filter(e -> e.getValue() == 0)
+                            .map(Map.Entry::getKey).toList();
+                    for (String id : withoutSucceededEvent.stream().limit(5).toList()) {
+                        long finished = db.number("SELECT (extract(epoch FROM finished_at) * 1000)::bigint FROM jobs"
+                                + " WHERE id = '" + id + "'");
+                        long beforeKill = killedAt.stream().mapToLong(Instant::toEpochMilli).map(k -> k - finished)
+                                .filter(gap -> gap >= 0).min().orElse(-1);
+                        examples.add(id + " events " + ExactlyOnce.eventTypes(redis, prefix, id) + ", attempt "
+                                + db.number("SELECT attempt FROM jobs WHERE id = '" + id + "'") + ", committed "
+                                + beforeKill + " ms before a worker was killed");
+                    }
+                }
+
+                System.out.printf("%n[chaos] worker SIGKILL: %d jobs submitted by %d clients, %d accepted (%s);"
+                                + " %d worker kills (every %d s at most, when the other worker is ready),"
+                                + " at %s s%n", JOBS, CLIENTS, accepted.size(), load.statuses(), kills,
+                        KILL_EVERY.toSeconds(), killedAt.stream().map(k -> String.format("%.1f",
+                                (k.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0)).toList());
+                System.out.printf("[chaos] drained in %.1f s (first accepted to last finished, PostgreSQL clock);"
+                        + " test wall time %.1f s%n", ExactlyOnce.drainSeconds(db), wall);
+                System.out.printf("[chaos] jobs by state %s; by final attempt %s%n", states, ExactlyOnce.jobsByAttempt(db));
+                System.out.printf("[chaos] pages fetched %d times for %d pages; %d pages served more than once"
+                        + " (refetched after a kill)%n", fetches, JOBS, servedTwice);
+                System.out.printf("[chaos] jobs without exactly one stored page: %d; without exactly one page-stored"
+                        + " ledger entry: %d%n", withoutOnePage, withoutOneOp);
+                System.out.printf("[chaos] succeeded events per job (events -> jobs): %s%n",
+                        ExactlyOnce.histogram(succeededEvents));
+                if (!withoutSucceededEvent.isEmpty()) {
+                    System.out.printf("[chaos] %d succeeded jobs have no succeeded event (the worker died after the"
+                            + " commit, before the event was appended): %s%n", withoutSucceededEvent.size(),
+                            String.join("; ", examples));
+                }
+
+                assertThat(accepted).hasSize(JOBS);
+                assertThat(states).containsExactly(Map.entry("succeeded", (long) JOBS));
+                assertThat(db.number("SELECT count(*) FROM jobs WHERE id::text = ANY('{" + String.join(",", accepted)
+                        + "}') AND state = 'succeeded'")).isEqualTo(JOBS);
+                assertThat(withoutOnePage).as("jobs without exactly one stored page").isZero();
+                assertThat(withoutOneOp).as("jobs without exactly one page-stored ledger entry").isZero();
+                assertThat(db.number("SELECT count(*) FROM pages")).isEqualTo(JOBS);
+                assertThat(succeededEvents.values()).as("no job announces success twice").allMatch(n -> n <= 1);
+                assertThat(kills).as("worker kills while the jobs ran").isGreaterThan(0);
+            }
+        }
+        RedisCli.deleteByPrefix(prefix);
+    }
+
+    /** Jobs not yet ended. */
+    private static long liveJobs(Database db) {
+        return db.number("SELECT count(*) FROM jobs WHERE state IN ('" + String.join("','", LIVE) + "')");
+    }
+
+    /**
+     * The longest-running ready worker, if another ready worker remains: one worker always keeps
+     * the jobs moving. A replacement takes ~5-10 s to start on the loaded machine, so that, more
+     * than the 3 s pace, sets how often a worker dies.
+     */
+    private static Optional<PlatformProcess> victim(List<PlatformProcess> workers) {
+        List<PlatformProcess> ready = workers.stream().filter(w -> w.hasBeenReady() || w.ready()).toList();
+        return ready.size() < 2 ? Optional.empty() : Optional.of(ready.get(0));
+    }
+}
