@@ -1,12 +1,16 @@
 package dev.trawl.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.trawl.support.Database;
 import dev.trawl.support.RedisCli;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What a chaos run left behind, read straight from PostgreSQL and Redis: the jobs by state,
@@ -18,19 +22,52 @@ final class ExactlyOnce {
     private ExactlyOnce() {
     }
 
+    /** Jobs not yet ended. */
+    static long liveJobs(Database db) {
+        return db.number("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running', 'retrying')");
+    }
+
+    /**
+     * Waits (within the bound) until no job is queued, running or retrying; false if some still
+     * are, so the test can print what it found before it fails.
+     */
+    static boolean awaitNoLiveJobs(Database db, Duration bound) {
+        try {
+            await("every job ended").atMost(bound).pollInterval(Duration.ofMillis(250)).until(() -> liveJobs(db) == 0);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    /** How many of these jobs are in the state. */
+    static long inState(Database db, List<String> jobIds, String state) {
+        if (jobIds.isEmpty()) {
+            return 0;
+        }
+        return db.number("SELECT count(*) FROM jobs WHERE id::text = ANY('{" + String.join(",", jobIds)
+                + "}') AND state = '" + state + "'");
+    }
+
     static Map<String, Long> jobsByState(Database db) {
         return db.counts("SELECT state, count(*) FROM jobs GROUP BY state");
     }
 
-    /** Jobs whose count of page rows is not exactly one. */
-    static long jobsWithoutExactlyOnePage(Database db) {
-        return db.number("SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM pages p WHERE p.job_id = j.id) <> 1");
+    /** Succeeded jobs whose count of page rows is not exactly one. */
+    static long succeededWithoutExactlyOnePage(Database db) {
+        return db.number("SELECT count(*) FROM jobs j WHERE state = 'succeeded'"
+                + " AND (SELECT count(*) FROM pages p WHERE p.job_id = j.id) <> 1");
     }
 
-    /** Jobs whose count of {@code page-stored} ledger entries is not exactly one. */
-    static long jobsWithoutExactlyOneStoredPageOp(Database db) {
-        return db.number("SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM op_ledger o"
+    /** Succeeded jobs whose count of {@code page-stored} ledger entries is not exactly one. */
+    static long succeededWithoutExactlyOneStoredPageOp(Database db) {
+        return db.number("SELECT count(*) FROM jobs j WHERE state = 'succeeded' AND (SELECT count(*) FROM op_ledger o"
                 + " WHERE o.job_id = j.id AND o.kind = 'page-stored') <> 1");
+    }
+
+    /** Page rows of jobs that did not succeed (single-page jobs store their page only as they succeed). */
+    static long pagesOfJobsNotSucceeded(Database db) {
+        return db.number("SELECT count(*) FROM pages p JOIN jobs j ON j.id = p.job_id WHERE j.state <> 'succeeded'");
     }
 
     /** Jobs by the attempt that ended them. */
