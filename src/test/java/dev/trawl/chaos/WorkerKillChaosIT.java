@@ -30,6 +30,8 @@ class WorkerKillChaosIT {
     private static final int JOBS = Integer.getInteger("trawl.chaos.jobs", 2000);
     private static final int CLIENTS = 4;
     private static final Duration KILL_EVERY = Duration.ofSeconds(3);
+    /** Each page takes this long: a kill then catches its worker's ~50 jobs in the middle of their fetches. */
+    private static final Duration SITE_LATENCY = Duration.ofMillis(500);
     private static final Duration RUN_BOUND = Duration.ofSeconds(150);
     private static final Duration START_BOUND = Duration.ofSeconds(90);
 
@@ -46,7 +48,7 @@ class WorkerKillChaosIT {
         try (StubSite site = new StubSite(); PlatformLauncher platforms = new PlatformLauncher("worker-kill", properties)) {
             List<String> urls = IntStream.range(0, JOBS).mapToObj(i -> {
                 site.html("/p/" + i, "<html><head><title>Page " + i + "</title></head><body><p>Page " + i
-                        + " of the chaos site</p></body></html>");
+                        + " of the chaos site</p></body></html>").latency("/p/" + i, SITE_LATENCY);
                 return site.url("/p/" + i);
             }).toList();
 
