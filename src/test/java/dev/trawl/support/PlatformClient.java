@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A client of one platform process's API over plain HTTP, as a user's program would call it. */
@@ -31,8 +32,15 @@ public final class PlatformClient {
     }
 
     public Submitted submit(String url) {
+        return submit(url, Map.of());
+    }
+
+    /** Submits the URL with more request members (e.g. {@code maxAttempts}). */
+    public Submitted submit(String url, Map<String, Object> options) {
         try {
-            String body = JSON.writeValueAsString(Map.of("url", url));
+            Map<String, Object> members = new LinkedHashMap<>(options);
+            members.put("url", url);
+            String body = JSON.writeValueAsString(members);
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/jobs"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")

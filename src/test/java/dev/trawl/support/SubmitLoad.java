@@ -30,11 +30,16 @@ public final class SubmitLoad implements AutoCloseable {
     }
 
     public static SubmitLoad start(PlatformClient api, List<String> urls, int threads) {
+        return start(api, urls, Map.of(), threads);
+    }
+
+    /** Every job with the same request members besides its URL. */
+    public static SubmitLoad start(PlatformClient api, List<String> urls, Map<String, Object> options, int threads) {
         SubmitLoad load = new SubmitLoad(threads);
         for (int t = 0; t < threads; t++) {
             load.clients.execute(() -> {
                 for (int i = load.next.getAndIncrement(); i < urls.size(); i = load.next.getAndIncrement()) {
-                    PlatformClient.Submitted answer = api.submit(urls.get(i));
+                    PlatformClient.Submitted answer = api.submit(urls.get(i), options);
                     load.answers.add(answer);
                     if (answer.accepted()) {
                         load.accepted.incrementAndGet();
