@@ -38,8 +38,11 @@ class WorkerKillChaosIT {
      * recovered from the last kill, and each would go to a worker about to be killed.
      */
     private static final int QUIET_TAIL = 100;
-    /** Each page takes this long: a kill then catches its worker's ~50 jobs in the middle of their fetches. */
-    private static final Duration SITE_LATENCY = Duration.ofMillis(500);
+    /**
+     * Each page takes this long: a kill catches its worker's ~50 jobs in the middle of their fetches,
+     * and the run is bound by the site more than by the CPU, so replacements start sooner.
+     */
+    private static final Duration SITE_LATENCY = Duration.ofMillis(1000);
     private static final Duration RUN_BOUND = Duration.ofSeconds(150);
     private static final Duration START_BOUND = Duration.ofSeconds(90);
     /**
