@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.trawl.job.QueueUnavailableException;
+import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -109,13 +110,25 @@ public class ProblemMappers {
                 "The server failed to process the request; it has been logged"));
     }
 
-    private static boolean isUnreachableDependency(Throwable e) {
+    /**
+     * PostgreSQL or Redis cannot be reached or is going away: a connection refused or reset
+     * (SocketException), closed, or a PostgreSQL server that is shutting down or starting up
+     * (SQLSTATE 57P01-57P03) or reports a connection exception (class 08). All of these pass
+     * with the outage, so the client is told 503 and when to retry, not 500.
+     */
+    static boolean isUnreachableDependency(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof PgException pg && isServerUnavailable(pg.getSqlState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isServerUnavailable(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+                || sqlState.equals("57P03"));
     }
 
     private static String slug(String title) {
