@@ -33,7 +33,7 @@ final class ChaosSettings {
         properties.put("trawl.redis.key-prefix", keyPrefix);
         // the stub site is on 127.0.0.1
         properties.put("trawl.fetch.allow-private-networks", "true");
-        // recovery within seconds (the %test values): claim, lease, reaper, reconciler, retries
+        // recovery within seconds (the %test values): claim, lease, reaper, reconciler and its sweep, retries
         properties.put("mp.messaging.incoming.jobs.claim-min-idle-ms", "3000");
         properties.put("mp.messaging.incoming.jobs.claim-interval-ms", "1000");
         properties.put("trawl.worker.lease", "5S");
@@ -41,6 +41,7 @@ final class ChaosSettings {
         properties.put("trawl.recovery.reaper-interval", "500MS");
         properties.put("trawl.recovery.lease-grace", "1S");
         properties.put("trawl.recovery.reconcile-interval", "500MS");
+        properties.put("trawl.recovery.stranded-after", "2S");
         properties.put("trawl.retry.initial-backoff", "100MS");
         properties.put("trawl.retry.max-backoff", "500MS");
         properties.put("trawl.retry.poll-interval", "100MS");

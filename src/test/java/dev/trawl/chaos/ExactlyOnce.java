@@ -4,12 +4,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trawl.support.Database;
 import dev.trawl.support.RedisCli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -102,6 +109,21 @@ final class ExactlyOnce {
             counts.put(id, (int) eventTypes(redis, keyPrefix, id).stream().filter("succeeded"::equals).count());
         }
         return counts;
+    }
+
+    /** Jobs the reconciler's sweep found stranded and enqueued again, summed over the processes' logs. */
+    static long strandedReenqueued(List<Path> logs) {
+        Pattern reenqueued = Pattern.compile("Re-enqueued (\\d+) jobs the queue had lost");
+        long total = 0;
+        for (Path log : logs) {
+            try (Stream<String> lines = Files.lines(log)) {
+                total += lines.map(reenqueued::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1)))
+                        .sum();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return total;
     }
 
     /** How many jobs have 0, 1, 2… of something per job. */

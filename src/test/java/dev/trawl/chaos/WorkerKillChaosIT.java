@@ -46,15 +46,8 @@ class WorkerKillChaosIT {
     private static final Duration SITE_LATENCY = Duration.ofMillis(1000);
     private static final Duration RUN_BOUND = Duration.ofSeconds(150);
     private static final Duration START_BOUND = Duration.ofSeconds(90);
-    /**
-     * A job whose worker dies on each of its attempts fails as {@code lease-expired} when the
-     * reaper finds its last lease expired (the guard against a job that kills its worker). Kills
-     * every few seconds do that to a few jobs in a thousand at the default of 3 attempts (12 of
-     * 2,000 in a run that always killed the oldest worker), so the jobs here get the most the API
-     * allows; the run prints how many needed more than the default.
-     */
-    private static final int MAX_ATTEMPTS = 10;
-    private static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** trawl.retry.max-takeovers: a job whose worker is lost more often than this fails as lease-expired. */
+    private static final int MAX_TAKEOVERS = 5;
 
     @Test
     void everyJobSucceedsExactlyOnceWhileWorkersAreKilled() throws Exception {
@@ -85,8 +78,7 @@ class WorkerKillChaosIT {
             List<Instant> killedAt = new ArrayList<>();
             long seed = Long.getLong("trawl.chaos.seed", System.nanoTime());
             Random random = new Random(seed);
-            try (SubmitLoad load = SubmitLoad.start(new PlatformClient(api.baseUrl()), urls,
-                    Map.of("maxAttempts", MAX_ATTEMPTS), CLIENTS)) {
+            try (SubmitLoad load = SubmitLoad.start(new PlatformClient(api.baseUrl()), urls, CLIENTS)) {
                 long deadline = start + RUN_BOUND.toNanos();
                 while (System.nanoTime() < deadline && !(load.done() && ExactlyOnce.liveJobs(db) <= QUIET_TAIL)) {
                     // the pace of the kills, not a wait for a condition
@@ -143,10 +135,11 @@ class WorkerKillChaosIT {
                                 (k.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0)).toList());
                 System.out.printf("[chaos] drained in %.1f s (first accepted to last finished, PostgreSQL clock);"
                         + " test wall time %.1f s%n", ExactlyOnce.drainSeconds(db), wall);
-                System.out.printf("[chaos] jobs by state %s; by final attempt %s; %d jobs needed more than the default %d"
-                                + " attempts (their worker died on each)%n", states,
-                        ExactlyOnce.jobsByAttempt(db), db.number("SELECT count(*) FROM jobs WHERE attempt > "
-                                + DEFAULT_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS);
+                System.out.printf("[chaos] jobs by state %s; by final attempt %s; by workers lost while they ran"
+                                + " (takeovers, at most %d) %s; re-enqueued by the stranded-job sweep: %d%n", states,
+                        ExactlyOnce.jobsByAttempt(db), MAX_TAKEOVERS,
+                        db.counts("SELECT takeovers::text, count(*) FROM jobs GROUP BY takeovers"),
+                        ExactlyOnce.strandedReenqueued(platforms.logs()));
                 System.out.printf("[chaos] pages fetched %d times for %d pages; %d pages served more than once"
                         + " (refetched after a kill)%n", fetches, JOBS, servedTwice);
                 System.out.printf("[chaos] succeeded jobs without exactly one stored page: %d; without exactly one page-stored"

@@ -47,6 +47,11 @@ public final class PlatformLauncher implements AutoCloseable {
         return process;
     }
 
+    /** The log files of every process started so far. */
+    public synchronized List<Path> logs() {
+        return started.stream().map(PlatformProcess::log).toList();
+    }
+
     @Override
     public synchronized void close() {
         // SIGTERM to all first, so they drain side by side rather than one after another
