@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -63,6 +64,12 @@ public class EventLog {
         Request range = Request.cmd(Command.XRANGE).arg(keys.jobEvents(jobId)).arg("(" + afterId).arg("+")
                 .arg("COUNT").arg(count);
         return redis.send(range).map(EventLog::toEvents);
+    }
+
+    /** The job's latest event, if its log holds any. */
+    public Uni<Optional<StoredEvent>> latest(UUID jobId) {
+        Request last = Request.cmd(Command.XREVRANGE).arg(keys.jobEvents(jobId)).arg("+").arg("-").arg("COUNT").arg(1);
+        return redis.send(last).map(reply -> toEvents(reply).stream().findFirst());
     }
 
     private static List<StoredEvent> toEvents(Response reply) {

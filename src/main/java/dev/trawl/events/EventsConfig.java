@@ -19,6 +19,14 @@ public interface EventsConfig {
     @WithDefault("15S")
     Duration heartbeat();
 
+    /**
+     * How long after a job ended its worker may still be writing the terminal event. A job found
+     * ended longer ago than this with no terminal event lost its worker in between, and the
+     * worker that next meets its queue entry writes the event.
+     */
+    @WithDefault("10S")
+    Duration terminalGrace();
+
     /** Entries read per XRANGE while replaying. */
     @WithDefault("500")
     int replayBatch();

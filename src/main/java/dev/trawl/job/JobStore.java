@@ -263,6 +263,10 @@ public class JobStore {
              WHERE id = $1 AND state IN ('queued', 'retrying', 'running')
             RETURNING state""";
 
+    private static final String ENDING = """
+            SELECT state, page_count, error, (extract(epoch FROM now() - finished_at) * 1000)::bigint AS ended_ms_ago
+              FROM jobs WHERE id = $1 AND finished_at IS NOT NULL""";
+
     private static final String STATE = "SELECT state FROM jobs WHERE id = $1";
 
     private static final String STATES = "SELECT id, state FROM jobs WHERE id = ANY($1)";
@@ -473,6 +477,15 @@ public class JobStore {
      */
     public Uni<Optional<JobState>> cancel(UUID id) {
         return pool.preparedQuery(CANCEL).execute(Tuple.of(id)).map(JobStore::stateOf);
+    }
+
+    /** How a finished job ended and how long ago; empty if it has not finished. */
+    public Uni<Optional<JobEnding>> ending(UUID id) {
+        return pool.preparedQuery(ENDING).execute(Tuple.of(id)).map(rows -> first(rows).map(row -> {
+            JsonObject error = row.getJsonObject("error");
+            return new JobEnding(JobState.fromWire(row.getString("state")), row.getInteger("page_count"),
+                    error == null ? null : error.getMap(), Duration.ofMillis(Math.max(0, row.getLong("ended_ms_ago"))));
+        }));
     }
 
     public Uni<Optional<JobState>> state(UUID id) {

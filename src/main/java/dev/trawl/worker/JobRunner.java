@@ -58,12 +58,14 @@ public class JobRunner {
     private final CrawlCheckpoints checkpoints;
     private final CheckpointConfig checkpointConfig;
     private final ActiveCrawls activeCrawls;
+    private final TerminalEventRepair terminalEvents;
 
     public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
             CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
             RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx,
             AbortConfig abortConfig, CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig,
-            ActiveCrawls activeCrawls) {
+            ActiveCrawls activeCrawls, TerminalEventRepair terminalEvents) {
+        this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
         this.checkpointConfig = checkpointConfig;
         this.activeCrawls = activeCrawls;
@@ -90,11 +92,17 @@ public class JobRunner {
             return Uni.createFrom().completionStage(message.ack());
         }
         return store.claim(id.get(), identity.name(), config.lease())
-                .chain(claimed -> claimed.map(this::execute).orElseGet(() -> {
-                    LOG.debugf("Job %s is not claimable (finished, cancelled or owned by a live worker)", id.get());
-                    return Uni.createFrom().voidItem();
-                }))
-                .chain(() -> Uni.createFrom().completionStage(message.ack()))
+                .chain(claimed -> claimed.map(job -> execute(job).replaceWith(TerminalEventRepair.Verdict.ACK))
+                        .orElseGet(() -> {
+                            LOG.debugf("Job %s is not claimable (finished, cancelled or owned by a live worker)",
+                                    id.get());
+                            return terminalEvents.check(id.get());
+                        }))
+                .chain(verdict -> verdict == TerminalEventRepair.Verdict.ACK
+                        ? Uni.createFrom().completionStage(message.ack())
+                        // left pending: the queue's take-over brings the entry back for another look
+                        : Uni.createFrom().completionStage(message.nack(new IllegalStateException(
+                                "job " + id.get() + " ended moments ago without its terminal event yet"))))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "Job %s could not be recorded; leaving it for redelivery", id.get());
                     return Uni.createFrom().completionStage(message.nack(failure));

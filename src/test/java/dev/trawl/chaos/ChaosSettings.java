@@ -33,7 +33,8 @@ final class ChaosSettings {
         properties.put("trawl.redis.key-prefix", keyPrefix);
         // the stub site is on 127.0.0.1
         properties.put("trawl.fetch.allow-private-networks", "true");
-        // recovery within seconds (the %test values): claim, lease, reaper, reconciler and its sweep, retries
+        // recovery within seconds (the %test values): claim, lease, reaper, reconciler and its sweep, retries,
+        // the repair of a terminal event a killed worker did not write
         properties.put("mp.messaging.incoming.jobs.claim-min-idle-ms", "3000");
         properties.put("mp.messaging.incoming.jobs.claim-interval-ms", "1000");
         properties.put("trawl.worker.lease", "5S");
@@ -45,6 +46,7 @@ final class ChaosSettings {
         properties.put("trawl.retry.initial-backoff", "100MS");
         properties.put("trawl.retry.max-backoff", "500MS");
         properties.put("trawl.retry.poll-interval", "100MS");
+        properties.put("trawl.events.terminal-grace", "2S");
         // Every job is on the one local site. Politeness is not under test, and the permits a
         // killed worker held stay taken for their lease (2 min): a high limit keeps them from
         // throttling the run.

@@ -113,17 +113,36 @@ final class ExactlyOnce {
 
     /** Jobs the reconciler's sweep found stranded and enqueued again, summed over the processes' logs. */
     static long strandedReenqueued(List<Path> logs) {
-        Pattern reenqueued = Pattern.compile("Re-enqueued (\\d+) jobs the queue had lost");
+        return sumOverLogs(logs, Pattern.compile("Re-enqueued (\\d+) jobs the queue had lost"));
+    }
+
+    /** Terminal events a worker wrote for a job whose worker died after its final commit. */
+    static long recoveredTerminalEvents(List<Path> logs) {
+        return sumOverLogs(logs, Pattern.compile("ended \\w+ \\d+ ms ago without its terminal event()"));
+    }
+
+    /** Sums group 1 of every match (a count, or 1 per line when the group is empty). */
+    private static long sumOverLogs(List<Path> logs, Pattern pattern) {
         long total = 0;
         for (Path log : logs) {
             try (Stream<String> lines = Files.lines(log)) {
-                total += lines.map(reenqueued::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1)))
-                        .sum();
+                total += lines.map(pattern::matcher).filter(Matcher::find)
+                        .mapToLong(m -> m.group(1).isEmpty() ? 1 : Long.parseLong(m.group(1))).sum();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return total;
+    }
+
+    /** Waits, bounded, until every job's event stream holds a {@code succeeded} event. */
+    static void awaitSucceededEvents(RedisCli redis, String keyPrefix, List<String> jobIds, Duration atMost) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(500))
+                    .until(() -> succeededEvents(redis, keyPrefix, jobIds).values().stream().allMatch(n -> n > 0));
+        } catch (ConditionTimeoutException e) {
+            // the assertions that follow name the jobs still without one
+        }
     }
 
     /** How many jobs have 0, 1, 2… of something per job. */

@@ -109,11 +109,17 @@ class WorkerKillChaosIT {
                 long fetches = hits.entrySet().stream().filter(e -> e.getKey().startsWith("/p/"))
                         .mapToLong(Map.Entry::getValue).sum();
                 Map<String, Integer> succeededEvents;
+                double repairSeconds;
                 List<String> withoutSucceededEvent;
                 List<String> examples = new ArrayList<>();
                 try (RedisCli redis = new RedisCli()) {
-                    succeededEvents = ExactlyOnce.succeededEvents(redis, prefix,
-                            db.column("SELECT id FROM jobs WHERE state = 'succeeded'"));
+                    List<String> succeeded = db.column("SELECT id FROM jobs WHERE state = 'succeeded'");
+                    // a worker killed between a job's commit and its events leaves the entry pending: the
+                    // worker that takes it over writes the missing terminal event once the grace is over
+                    long repairStart = System.nanoTime();
+                    ExactlyOnce.awaitSucceededEvents(redis, prefix, succeeded, Duration.ofSeconds(60));
+                    repairSeconds = (System.nanoTime() - repairStart) / 1e9;
+                    succeededEvents = ExactlyOnce.succeededEvents(redis, prefix, succeeded);
                     withoutSucceededEvent = succeededEvents.entrySet().stream().filter(e -> e.getValue() == 0)
                             .map(Map.Entry::getKey).toList();
                     for (String id : withoutSucceededEvent.stream().limit(5).toList()) {
@@ -144,8 +150,9 @@ class WorkerKillChaosIT {
                         + " (refetched after a kill)%n", fetches, JOBS, servedTwice);
                 System.out.printf("[chaos] succeeded jobs without exactly one stored page: %d; without exactly one page-stored"
                         + " ledger entry: %d%n", withoutOnePage, withoutOneOp);
-                System.out.printf("[chaos] succeeded events per job (events -> jobs): %s%n",
-                        ExactlyOnce.histogram(succeededEvents));
+                System.out.printf("[chaos] succeeded events per job (events -> jobs): %s, after %.1f s of waiting for"
+                                + " repairs; recovered terminal events: %d%n", ExactlyOnce.histogram(succeededEvents),
+                        repairSeconds, ExactlyOnce.recoveredTerminalEvents(platforms.logs()));
                 if (!withoutSucceededEvent.isEmpty()) {
                     System.out.printf("[chaos] %d succeeded jobs have no succeeded event (the worker died after the"
                             + " commit, before the event was appended): %s%n", withoutSucceededEvent.size(),
@@ -159,7 +166,8 @@ class WorkerKillChaosIT {
                 assertThat(withoutOnePage).as("jobs without exactly one stored page").isZero();
                 assertThat(withoutOneOp).as("jobs without exactly one page-stored ledger entry").isZero();
                 assertThat(db.number("SELECT count(*) FROM pages")).isEqualTo(JOBS);
-                assertThat(succeededEvents.values()).as("no job announces success twice").allMatch(n -> n <= 1);
+                assertThat(succeededEvents.values()).as("every job announces its success exactly once")
+                        .allMatch(n -> n == 1);
                 assertThat(kills).as("worker kills while the jobs ran").isGreaterThanOrEqualTo(2);
             }
         }
