@@ -18,9 +18,9 @@ public interface PolitenessConfig {
 
     /**
      * How long a permit holds its slot unless renewed: a worker that dies holding a permit frees
-     * the slot after this long. Keep it above the longest fetch, or renew.
+     * the slot after this long. The worker renews its permits every third of it while it fetches.
      */
-    @WithDefault("2M")
+    @WithDefault("30S")
     Duration permitLease();
 
     /** A site's Retry-After is honoured up to this long, so one header cannot park a site for days. */

@@ -14,6 +14,7 @@ public final class SitePermit {
     private final String host;
     private final String id;
     private final AtomicBoolean released = new AtomicBoolean();
+    private volatile Runnable stopRenewing = () -> { };
 
     SitePermit(SitePoliteness politeness, String host, String id) {
         this.politeness = politeness;
@@ -40,9 +41,26 @@ public final class SitePermit {
      * 503 answer's Retry-After), capped at {@code trawl.politeness.max-retry-after}.
      */
     public Uni<Void> release(Duration retryAfter) {
-        return Uni.createFrom().deferred(() -> released.compareAndSet(false, true)
-                ? politeness.release(host, id, retryAfter)
-                : Uni.createFrom().voidItem());
+        return Uni.createFrom().deferred(() -> {
+            if (!released.compareAndSet(false, true)) {
+                return Uni.createFrom().voidItem();
+            }
+            stopRenewing.run();
+            return politeness.release(host, id, retryAfter);
+        });
+    }
+
+    /**
+     * Renews the lease every third of it until the permit is released, so a request may take as
+     * long as it needs while the lease stays short: a worker that dies holding the permit frees
+     * the slot one lease later. Returns this permit.
+     */
+    public SitePermit keepAlive() {
+        stopRenewing = politeness.keepAlive(this);
+        if (released.get()) {
+            stopRenewing.run();
+        }
+        return this;
     }
 
     /**

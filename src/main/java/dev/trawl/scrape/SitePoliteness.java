@@ -121,6 +121,18 @@ public class SitePoliteness {
                 .onFailure().recoverWithNull();
     }
 
+    /** Renews the permit every third of its lease until the returned action is run or a renewal finds it lapsed. */
+    Runnable keepAlive(SitePermit permit) {
+        long every = Math.max(1, config.permitLease().toMillis() / 3);
+        long timer = vertx.setPeriodic(every, id -> permit.renew().subscribe().with(held -> {
+            if (!held) {
+                vertx.cancelTimer(id);
+            }
+        }, failure -> LOG.debugf("Renewing permit %s on %s failed, will try again: %s", permit.id(), permit.host(),
+                failure.getMessage())));
+        return () -> vertx.cancelTimer(timer);
+    }
+
     Uni<Boolean> renew(String site, String id) {
         return RENEW.run(redis, List.of(keys.siteHolders(site)), List.of(id, Long.toString(config.permitLease().toMillis())))
                 .map(reply -> reply.toLong() == 1L);

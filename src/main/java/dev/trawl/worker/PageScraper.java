@@ -97,7 +97,7 @@ public class PageScraper {
                 return Uni.createFrom().item(StoredPage.skipped(url, depth, "robots.txt"));
             }
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
-            return politeness.acquire(host, limits)
+            return politeness.acquire(host, limits).map(SitePermit::keepAlive)
                     .chain(permit -> fetchWithSession(lease, url, spec, profile, true)
                             .onItemOrFailure().call((page, failure) -> release(permit, failure)
                                     .chain(() -> siteHealth.record(host, failure))))

@@ -48,7 +48,7 @@ final class ChaosSettings {
         properties.put("trawl.retry.poll-interval", "100MS");
         properties.put("trawl.events.terminal-grace", "2S");
         // Every job is on the one local site. Politeness is not under test, and the permits a
-        // killed worker held stay taken for their lease (2 min): a high limit keeps them from
+        // killed worker held stay taken for their lease (30 s): a high limit keeps them from
         // throttling the run.
         properties.put("trawl.politeness.min-delay", "0MS");
         properties.put("trawl.politeness.max-concurrency", "1000");

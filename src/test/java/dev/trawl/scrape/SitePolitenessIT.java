@@ -179,6 +179,26 @@ class SitePolitenessIT {
     }
 
     @Test
+    void aKeptAlivePermitOutlivesItsLeaseWhileItsPodLivesAndFreesTheSlotOnceThePodDies() {
+        Duration lease = Duration.ofMillis(600);
+        Vertx holderVertx = Vertx.vertx();
+        Redis holderClient = Redis.createClient(holderVertx, "redis://127.0.0.1:6379");
+        SitePoliteness holderPod = new SitePoliteness(holderClient, holderVertx, keys, new Config(2,
+                Duration.ofMillis(500), lease, Duration.ofMinutes(10), Duration.ofMillis(20), Duration.ofSeconds(5)));
+        SiteLimits limits = new SiteLimits(1, Duration.ZERO);
+        SitePermit held = holderPod.acquire(host(), limits).await().atMost(WAIT).keepAlive();
+
+        CompletableFuture<SitePermit> waiting = pod(lease).acquire(host(), limits).subscribeAsCompletionStage();
+        await().during(lease.multipliedBy(3)).atMost(lease.multipliedBy(4)).until(() -> !waiting.isDone());
+        assertThat(holders()).containsExactly(held.id());
+
+        holderClient.close();
+        holderVertx.closeAndAwait();
+        await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+        assertThat(holders()).containsExactly(waiting.join().id());
+    }
+
+    @Test
     void releasingTwiceFreesOnlyOneSlot() {
         SitePoliteness pod = pod(LONG_LEASE);
         SiteLimits limits = new SiteLimits(2, Duration.ZERO);
