@@ -35,9 +35,9 @@ import org.jboss.logging.Logger;
  * {@code queued} job and puts every {@code retrying} one back in the delayed set at its due time.
  * A job that still had its entry gets a second one; the claim runs it once all the same.
  *
- * <p>A check that finds the marker in place sweeps for jobs lost one at a time, with Redis intact: an XADD that never
- * happened after the INSERT or UPDATE that queued a job (the process died in between, the stream
- * was trimmed past it), or a retry whose ZADD was lost. A queued job counts as stranded once the
+ * <p>A check that finds the marker in place sweeps for jobs lost one at a time, with Redis
+ * intact: an XADD that never happened after the INSERT or UPDATE that queued a job (the process
+ * died in between, the stream was trimmed past it), or a retry whose ZADD was lost. A queued job counts as stranded once the
  * worker group has read every entry of its stream, or entries added {@code stranded-after} later
  * than the job was queued, and it is still queued {@code stranded-after} on; a retry once it is
  * overdue by that much. Each gets a {@code queued} event ({@code reason: stranded}) and a new entry.
@@ -120,8 +120,8 @@ public class QueueReconciler {
                                 .andCollectFailures())
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
-                        LOG.warnf("Re-enqueued %d jobs the queue had lost: %s", stranded.size(),
-                                stranded.stream().map(job -> job.getKey().toString()).toList());
+                        LOG.warnf("Re-enqueued %d jobs the queue had lost, among them %s", stranded.size(),
+                                stranded.stream().limit(10).map(job -> job.getKey().toString()).toList());
                     }
                 })
                 .map(List::size);
