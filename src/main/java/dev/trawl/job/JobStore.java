@@ -264,7 +264,8 @@ public class JobStore {
             RETURNING state""";
 
     private static final String ENDING = """
-            SELECT state, page_count, error, (extract(epoch FROM now() - finished_at) * 1000)::bigint AS ended_ms_ago
+            SELECT state, page_count, error, attempt, request ->> 'url' AS url,
+                   (extract(epoch FROM now() - finished_at) * 1000)::bigint AS ended_ms_ago
               FROM jobs WHERE id = $1 AND finished_at IS NOT NULL""";
 
     private static final String STATE = "SELECT state FROM jobs WHERE id = $1";
@@ -483,8 +484,9 @@ public class JobStore {
     public Uni<Optional<JobEnding>> ending(UUID id) {
         return pool.preparedQuery(ENDING).execute(Tuple.of(id)).map(rows -> first(rows).map(row -> {
             JsonObject error = row.getJsonObject("error");
-            return new JobEnding(JobState.fromWire(row.getString("state")), row.getInteger("page_count"),
-                    error == null ? null : error.getMap(), Duration.ofMillis(Math.max(0, row.getLong("ended_ms_ago"))));
+            return new JobEnding(JobState.fromWire(row.getString("state")), row.getString("url"),
+                    row.getInteger("attempt"), row.getInteger("page_count"), error == null ? null : error.getMap(),
+                    Duration.ofMillis(Math.max(0, row.getLong("ended_ms_ago"))));
         }));
     }
 

@@ -4,7 +4,9 @@ import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
 import dev.trawl.events.EventsConfig;
 import dev.trawl.events.StoredEvent;
+import dev.trawl.job.DeadLetters;
 import dev.trawl.job.JobEnding;
+import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +20,8 @@ import org.jboss.logging.Logger;
  * A job's end is committed in PostgreSQL before its terminal event goes to Redis; a worker killed
  * in between leaves a finished job whose followers never hear that it ended. Its queue entry was
  * never acknowledged, so another worker meets it again and finds the job not claimable: this
- * writes the missing terminal event then, from what PostgreSQL holds ({@code recovered: true}).
+ * writes the missing terminal event then, from what PostgreSQL holds ({@code recovered: true}),
+ * and for a failed job the dead letter that would have followed it.
  */
 @ApplicationScoped
 public class TerminalEventRepair {
@@ -31,8 +34,10 @@ public class TerminalEventRepair {
     private final JobStore store;
     private final EventLog events;
     private final EventsConfig config;
+    private final DeadLetters deadLetters;
 
-    public TerminalEventRepair(JobStore store, EventLog events, EventsConfig config) {
+    public TerminalEventRepair(JobStore store, EventLog events, EventsConfig config, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.store = store;
         this.events = events;
         this.config = config;
@@ -61,6 +66,9 @@ public class TerminalEventRepair {
         LOG.warnf("Job %s ended %s %d ms ago without its terminal event (last: %s); writing it now", jobId,
                 ending.state().wireName(), ending.ago().toMillis(), latest.map(StoredEvent::type).orElse("none"));
         return events.append(jobId, terminalType(ending).orElseThrow(), terminalData(ending))
+                .chain(() -> ending.state() == JobState.FAILED
+                        ? deadLetters.record(jobId, ending.url(), ending.errorCode(), ending.attempt()).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
                 .replaceWith(Verdict.ACK);
     }
 

@@ -1,8 +1,11 @@
 package dev.trawl.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
+import dev.trawl.api.AdminToken;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobKey;
@@ -15,6 +18,7 @@ import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.SseClient;
 import dev.trawl.support.StubSite;
+import dev.trawl.support.Submits;
 import dev.trawl.support.TestServices;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +27,7 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,24 @@ class TerminalEventRepairIT {
         }
         assertThat(eventTypes(id)).containsExactly("succeeded");
         assertThat(SITE.hits("/ended-silently")).isZero();
+    }
+
+    @Test
+    void aJobThatFailedWhenItsWorkerDiedGetsItsFailedEventAndItsDeadLetter() {
+        UUID id = JobIds.next();
+        JobSpec spec = new JobSpec(SITE.url("/failed-silently"), List.of("text"), Priority.NORMAL);
+        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
+        store.fail(dead, Map.of("code", "http-404", "message", "Not Found"), null).await().atMost(WAIT);
+        // ended long enough ago that its worker is not merely slow
+        Submits.sql("UPDATE jobs SET finished_at = now() - interval '1 minute' WHERE id = ?::uuid", id.toString());
+
+        queue.enqueue(id, Priority.NORMAL).await().atMost(WAIT);
+
+        await().atMost(WAIT).until(() -> eventTypes(id).equals(List.of("failed")));
+        await().atMost(WAIT).untilAsserted(() -> given().header(AdminToken.HEADER, "test-admin-token")
+                .queryParam("limit", 100).when().get("/v1/dead-letters").then().statusCode(200)
+                .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("http-404")));
     }
 
     @Test
