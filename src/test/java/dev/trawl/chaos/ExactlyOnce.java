@@ -29,6 +29,11 @@ final class ExactlyOnce {
     private ExactlyOnce() {
     }
 
+    /** Jobs that have ended, in any state. */
+    static long endedJobs(Database db) {
+        return db.number("SELECT count(*) FROM jobs WHERE state NOT IN ('queued', 'running', 'retrying')");
+    }
+
     /** Jobs not yet ended. */
     static long liveJobs(Database db) {
         return db.number("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running', 'retrying')");

@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -67,13 +70,19 @@ class PostgresRestartChaosIT {
                 double notReadyAfter = (System.nanoTime() - stopAt) / 1e9;
                 before.awaitDone(Duration.ofSeconds(60));
                 int probeDuringOutage = api.submit(site.url("/r/outage")).status();
-                long heldFor = OUTAGE.toNanos() - (System.nanoTime() - stopAt);
-                if (heldFor > 0) {
-                    Thread.sleep(heldFor / 1_000_000); // the length of the outage, not a wait for a condition
+                // PostgreSQL comes back OUTAGE after it went down: the outage's length is the experiment's
+                long heldFor = Math.max(0, OUTAGE.toNanos() - (System.nanoTime() - stopAt));
+                ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor();
+                long startAt;
+                try {
+                    startAt = restarter.schedule(() -> {
+                        long at = System.nanoTime();
+                        postgres.start();
+                        return at;
+                    }, heldFor, TimeUnit.NANOSECONDS).get(OUTAGE.toSeconds() + 60, TimeUnit.SECONDS);
+                } finally {
+                    restarter.shutdownNow();
                 }
-
-                long startAt = System.nanoTime();
-                postgres.start();
                 await("readiness UP once PostgreSQL is back").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(100)).until(() -> platform.readiness() == 200);
                 double readyAfter = (System.nanoTime() - startAt) / 1e9;

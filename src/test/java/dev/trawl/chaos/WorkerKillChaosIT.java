@@ -1,6 +1,7 @@
 package dev.trawl.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trawl.support.Database;
 import dev.trawl.support.PlatformClient;
@@ -17,13 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
  * Worker processes SIGKILLed one after another while 2,000 jobs run: one API process and two
  * worker processes of the packaged platform on the shared Redis and PostgreSQL (a key prefix and
- * database of the test's own). Every 2-4 s a ready worker is killed (never the last ready one)
- * and a replacement started. Every job must end succeeded with exactly one stored page
+ * database of the test's own). Each time another {@value #KILL_EVERY_JOBS} jobs have ended (every
+ * few seconds), a ready worker is killed (never the last ready one) and a replacement started. Every job must end succeeded with exactly one stored page
  * and one {@code page-stored} ledger entry; refetching a page after a kill is allowed, storing it
  * twice is not.
  */
@@ -31,9 +33,11 @@ class WorkerKillChaosIT {
 
     private static final int JOBS = Integer.getInteger("trawl.chaos.jobs", 2000);
     private static final int CLIENTS = 4;
-    /** Kills come every 2-4 s (3 on average), at random, so they never fall in step with the 6 s recovery. */
-    private static final int KILL_PACE_MIN_MS = 2000;
-    private static final int KILL_PACE_MAX_MS = 4000;
+    /**
+     * A kill each time this many more jobs have ended: paced by the run's own progress (every 3-6 s
+     * here), so a kill always lands on a worker that has jobs in hand, never on an idle cluster.
+     */
+    private static final int KILL_EVERY_JOBS = 200;
     /**
      * Kills stop when this few jobs are left: by then the only jobs left to run are the ones
      * recovered from the last kill, and each would go to a worker about to be killed.
@@ -80,20 +84,28 @@ class WorkerKillChaosIT {
             Random random = new Random(seed);
             try (SubmitLoad load = SubmitLoad.start(new PlatformClient(api.baseUrl()), urls, CLIENTS)) {
                 long deadline = start + RUN_BOUND.toNanos();
-                while (System.nanoTime() < deadline && !(load.done() && ExactlyOnce.liveJobs(db) <= QUIET_TAIL)) {
-                    // the pace of the kills, not a wait for a condition
-                    Thread.sleep(KILL_PACE_MIN_MS + random.nextInt(KILL_PACE_MAX_MS - KILL_PACE_MIN_MS + 1));
-                    if (load.done() && ExactlyOnce.liveJobs(db) <= QUIET_TAIL) {
+                long endedAtLastKill = 0;
+                while (System.nanoTime() < deadline) {
+                    long next = endedAtLastKill + KILL_EVERY_JOBS;
+                    try {
+                        await("another " + KILL_EVERY_JOBS + " jobs ended, and a second worker ready")
+                                .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                                .pollInterval(Duration.ofMillis(100))
+                                .until(() -> quietTail(load, db)
+                                        || ExactlyOnce.endedJobs(db) >= next && victim(workers, random).isPresent());
+                    } catch (ConditionTimeoutException stalled) {
+                        break; // the assertions below say what was left
+                    }
+                    if (quietTail(load, db)) {
                         break;
                     }
-                    Optional<PlatformProcess> victim = victim(workers, random);
-                    if (victim.isPresent()) {
-                        victim.get().kill();
-                        killedAt.add(Instant.now());
-                        kills++;
-                        workers.remove(victim.get());
-                        workers.add(platforms.start("worker-" + (kills + 2), "worker"));
-                    }
+                    PlatformProcess victim = victim(workers, random).orElseThrow();
+                    victim.kill();
+                    killedAt.add(Instant.now());
+                    kills++;
+                    endedAtLastKill = ExactlyOnce.endedJobs(db);
+                    workers.remove(victim);
+                    workers.add(platforms.start("worker-" + (kills + 2), "worker"));
                 }
                 load.awaitDone(Duration.ofSeconds(30));
                 boolean ended = ExactlyOnce.awaitNoLiveJobs(db, Duration.ofSeconds(60));
@@ -135,7 +147,7 @@ class WorkerKillChaosIT {
                 }
 
                 System.out.printf("%n[chaos] worker SIGKILL: %d jobs submitted by %d clients, %d accepted (%s);"
-                                + " %d worker kills (every 2-4 s at most, when the other worker is ready, until %d jobs"
+                                + " %d worker kills (one per " + KILL_EVERY_JOBS + " jobs ended, when another worker is ready, until %d jobs"
                                 + " were left; -Dtrawl.chaos.seed=%d), at %s s%n", JOBS, CLIENTS, accepted.size(),
                         load.statuses(), kills, QUIET_TAIL, seed, killedAt.stream().map(k -> String.format("%.1f",
                                 (k.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0)).toList());
@@ -180,6 +192,10 @@ class WorkerKillChaosIT {
      * recovered from the previous kill.) A replacement takes 3-11 s to start on the loaded
      * machine, so that, more than the pace, sets how often a worker dies.
      */
+    private static boolean quietTail(SubmitLoad load, Database db) {
+        return load.done() && ExactlyOnce.liveJobs(db) <= QUIET_TAIL;
+    }
+
     private static Optional<PlatformProcess> victim(List<PlatformProcess> workers, Random random) {
         List<PlatformProcess> ready = workers.stream().filter(w -> w.hasBeenReady() || w.ready()).toList();
         return ready.size() < 2 ? Optional.empty() : Optional.of(ready.get(random.nextInt(ready.size())));
