@@ -95,16 +95,26 @@ final class ExactlyOnce {
 
     /** The event types in {@code <prefix>job:<id>:events}, oldest first. */
     static List<String> eventTypes(RedisCli redis, String keyPrefix, String jobId) {
-        List<String> types = new ArrayList<>();
+        return events(redis, keyPrefix, jobId).stream().map(Map.Entry::getKey).toList();
+    }
+
+    /** The events in {@code <prefix>job:<id>:events}, oldest first: each type with its JSON body. */
+    static List<Map.Entry<String, String>> events(RedisCli redis, String keyPrefix, String jobId) {
+        List<Map.Entry<String, String>> events = new ArrayList<>();
         for (Object entry : (List<?>) redis.call("XRANGE", keyPrefix + "job:" + jobId + ":events", "-", "+")) {
             List<?> fields = (List<?>) ((List<?>) entry).get(1);
+            String type = null;
+            String body = null;
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 if ("t".equals(fields.get(i))) {
-                    types.add((String) fields.get(i + 1));
+                    type = (String) fields.get(i + 1);
+                } else if ("d".equals(fields.get(i))) {
+                    body = (String) fields.get(i + 1);
                 }
             }
+            events.add(Map.entry(String.valueOf(type), String.valueOf(body)));
         }
-        return types;
+        return events;
     }
 
     /** For each job, how many {@code succeeded} events its event stream holds. */
