@@ -225,28 +225,35 @@ public class JobStore {
     /**
      * Queued jobs of one priority that have waited since before {@code $2} (PostgreSQL's now() when
      * null) less {@code $3} seconds: the queue's sweep found no sign of their entries. Touching
-     * {@code updated_at} hands each to one sweeper and restarts its clock.
+     * {@code updated_at} hands each to one sweeper and restarts its clock. The batch is picked in a
+     * CTE: as an {@code IN (SELECT … LIMIT)} the planner may run the subquery more than once and
+     * take more than the limit.
      */
     private static final String TOUCH_STRANDED_QUEUED = """
-            UPDATE jobs SET updated_at = now()
-             WHERE id IN (SELECT id FROM jobs
-                           WHERE state = 'queued' AND priority = $1
-                             AND updated_at < coalesce(to_timestamp($2::bigint / 1000.0), now())
-                                              - make_interval(secs => $3)
-                           ORDER BY updated_at LIMIT $4
-                             FOR UPDATE SKIP LOCKED)
-               AND state = 'queued'
-            RETURNING id""";
+            WITH picked AS (
+                SELECT id FROM jobs
+                 WHERE state = 'queued' AND priority = $1
+                   AND updated_at < coalesce(to_timestamp($2::bigint / 1000.0), now()) - make_interval(secs => $3)
+                 ORDER BY updated_at LIMIT $4
+                   FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j SET updated_at = now()
+              FROM picked
+             WHERE j.id = picked.id AND j.state = 'queued'
+            RETURNING j.id""";
 
     /** Retrying jobs due more than {@code $1} seconds ago: the delayed set lost them. Back to queued. */
     private static final String REQUEUE_OVERDUE_RETRIES = """
-            UPDATE jobs SET state = 'queued', next_attempt_at = NULL, updated_at = now()
-             WHERE id IN (SELECT id FROM jobs
-                           WHERE state = 'retrying' AND next_attempt_at < now() - make_interval(secs => $1)
-                           ORDER BY next_attempt_at LIMIT $2
-                             FOR UPDATE SKIP LOCKED)
-               AND state = 'retrying'
-            RETURNING id, priority""";
+            WITH picked AS (
+                SELECT id FROM jobs
+                 WHERE state = 'retrying' AND next_attempt_at < now() - make_interval(secs => $1)
+                 ORDER BY next_attempt_at LIMIT $2
+                   FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j SET state = 'queued', next_attempt_at = NULL, updated_at = now()
+              FROM picked
+             WHERE j.id = picked.id AND j.state = 'retrying'
+            RETURNING j.id, j.priority""";
 
     private static final String RETRYING_AFTER = """
             SELECT id, next_attempt_at FROM jobs WHERE state = 'retrying' AND id > $1 ORDER BY id LIMIT $2""";

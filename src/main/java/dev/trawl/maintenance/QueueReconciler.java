@@ -12,6 +12,7 @@ import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -47,6 +48,7 @@ public class QueueReconciler {
 
     private static final Logger LOG = Logger.getLogger(QueueReconciler.class);
     private static final UUID FIRST = new UUID(0, 0);
+    private static final int REQUEUE_CONCURRENCY = 16;
 
     /** What one rebuild did and how long it took. */
     public record Rebuild(int requeued, int rescheduled, Duration took) {
@@ -115,9 +117,10 @@ public class QueueReconciler {
         }
         return Uni.join().all(sweeps).andCollectFailures()
                 .map(found -> found.stream().flatMap(List::stream).toList())
-                .call(stranded -> stranded.isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.join().all(stranded.stream().map(job -> requeue(job.getKey(), job.getValue())).toList())
-                                .andCollectFailures())
+                // a few at a time: a large pass must not flood the Redis pool's wait queue
+                .call(stranded -> Multi.createFrom().iterable(stranded)
+                        .onItem().transformToUni(job -> requeue(job.getKey(), job.getValue())).merge(REQUEUE_CONCURRENCY)
+                        .collect().last())
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
                         LOG.warnf("Re-enqueued %d jobs the queue had lost, among them %s", stranded.size(),
@@ -127,9 +130,15 @@ public class QueueReconciler {
                 .map(List::size);
     }
 
+    /** One failure does not stop the others; the job's clock was restarted, so a later sweep tries it again. */
     private Uni<Void> requeue(UUID id, Priority priority) {
         return events.append(id, EventType.QUEUED, Map.of("reason", "stranded"))
-                .chain(() -> queue.enqueue(id, priority));
+                .chain(() -> queue.enqueue(id, priority))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Re-enqueueing stranded job %s failed; a later sweep tries again: %s", id,
+                            failure.getMessage());
+                    return null;
+                });
     }
 
     private Uni<Rebuild> rebuild() {
