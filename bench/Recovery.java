@@ -113,21 +113,25 @@ public class Recovery {
             if (warmup > 0) {
                 for (String scenario : scenarios) {
                     Result r = run(pg, redis, siteBase, template, scenario, warmup, "warmup");
-                    System.err.printf("recovery: warm-up %s of %d jobs: all requeued in %.0f ms, all ended in %.2f s%s%n",
-                            scenario, warmup, r.recoveredMs, r.doneMs / 1000, r.complete ? "" : " (INCOMPLETE)");
+                    System.err.printf("recovery: warm-up %s of %d jobs: all requeued in %s ms, all ended in %s s%s%n",
+                            scenario, warmup, fmt(r.recoveredMs, 0), fmt(r.doneMs / 1000, 2), r.complete ? "" : " (INCOMPLETE)");
                 }
             }
             List<Result> results = new ArrayList<>();
             boolean ok = true;
+            rounds:
             for (int n : sizes) {
                 for (String scenario : scenarios) {
                     Result r = run(pg, redis, siteBase, template, scenario, n, scenario);
                     results.add(r);
                     ok &= r.complete && r.failed == 0;
-                    System.err.printf("recovery: %s of %d jobs: wait %.0f ms, requeue %.0f ms, all ended %.2f s after the trigger%s%n",
-                            scenario, n, r.waitMs, r.requeueMs, r.doneMs / 1000, r.complete ? "" : " (INCOMPLETE)");
+                    System.err.printf("recovery: %s of %d jobs: wait %s ms, requeue %s ms, all ended %s s after the trigger%s%n",
+                            scenario, n, fmt(r.waitMs, 0), fmt(r.requeueMs, 0), fmt(r.doneMs / 1000, 2),
+                            r.complete ? "" : " (INCOMPLETE)");
                     if (!r.complete) {
-                        break;
+                        // its jobs are still waiting: they would be counted in the next round's stream entries
+                        System.err.println("recovery: stopping here; the rounds after an incomplete one would not be measured right");
+                        break rounds;
                     }
                 }
             }

@@ -27,6 +27,7 @@
 #   READY_TIMEOUT       seconds to wait for /q/health/ready                     (default 120)
 #   PLATFORM_OPTS       extra JVM options / -D properties for the platform      (default empty)
 #   SKIP_BUILD=1        never build, use target/quarkus-app as it is
+#   KEEP_LOGS=1         keep the platform logs after a successful run too (their directory is printed)
 #   APP_DIR=DIR         run the quarkus-app directory DIR (a build elsewhere, e.g. a clone's
 #                       target/quarkus-app) instead of target/quarkus-app; never builds
 #
@@ -44,6 +45,7 @@ TIMEOUT=${TIMEOUT:-600}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PLATFORM_OPTS=${PLATFORM_OPTS:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
+KEEP_LOGS=${KEEP_LOGS:-0}
 APP_DIR=${APP_DIR:-}
 PAGES=${PAGES:-600}
 CONCURRENCIES=${CONCURRENCIES:-8 32 128}
@@ -65,7 +67,7 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 for arg in "$@"; do
     case $arg in
         submit|crawl|recovery|jobkey|all) MODE=$arg ;;
-        MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
+        MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
         TIMEOUT=*) declare "$arg"; TIMEOUT_GIVEN=1 ;;
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
         CONCURRENCIES=*) CONCURRENCIES=${arg#CONCURRENCIES=} ;;
@@ -200,7 +202,7 @@ cleanup() {
         log "last lines of the platform log ($PLATFORM_LOG):"
         tail -n 40 "$PLATFORM_LOG" >&2 || true
     fi
-    if (( rc != 0 )) || (( ${#FAILED_LOGS[@]} > 0 )); then
+    if (( rc != 0 )) || (( ${#FAILED_LOGS[@]} > 0 )) || [[ $KEEP_LOGS == 1 ]]; then
         log "(platform logs kept in $WORK)"
     else
         rm -rf "$WORK"
@@ -326,9 +328,14 @@ run_recovery() {
 finish_run() {
     local rc=0
     kill -0 "$PID" 2>/dev/null || { log "the platform died during the run"; rc=1; }
-    if grep -qE '(ERROR|Exception)' "$PLATFORM_LOG"; then
-        log "the platform logged $(grep -cE 'ERROR' "$PLATFORM_LOG") ERROR line(s) during the run; first ones:"
-        grep -m 5 -E 'ERROR' "$PLATFORM_LOG" | cut -c1-300 >&2 || true
+    # ERROR lines, and WARN lines of a maintenance pass or a request that failed (PeriodicTask logs
+    # "... failed, will try again: <exception>" at WARN).
+    local errors warnings
+    errors=$(grep -cE '^[0-9-]+ [0-9:,]+ ERROR' "$PLATFORM_LOG" || true)
+    warnings=$(grep -cE '^[0-9-]+ [0-9:,]+ WARN .*(failed|Exception)' "$PLATFORM_LOG" || true)
+    if (( errors + warnings > 0 )); then
+        log "the platform logged $errors ERROR line(s) and $warnings WARN line(s) about failures during the run; first ones:"
+        grep -m 8 -E '^[0-9-]+ [0-9:,]+ (ERROR|WARN .*(failed|Exception))' "$PLATFORM_LOG" | cut -c1-300 >&2 || true
     fi
     stop_platform
     return "$rc"
