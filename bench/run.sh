@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Trawl throughput benchmark: starts the packaged platform on 127.0.0.1 against a database and a
-# Redis key prefix of its own, runs bench/LoadGen.java against it and prints the figures.
+# Trawl benchmarks: starts the packaged platform on 127.0.0.1 against a database and a Redis key
+# prefix of its own, runs bench/LoadGen.java or bench/Recovery.java against it and prints the figures.
 #
 #   bench/run.sh                         # submit mode: JOBS=5000 CLIENTS=50
 #   bench/run.sh JOBS=20000 CLIENTS=100  # KEY=VALUE arguments, or the same names as env variables
 #   bench/run.sh crawl                   # crawl mode: one 600-page crawl at concurrency 8, 32, 128
-#   bench/run.sh all                     # submit mode, then crawl mode (MODE=submit|crawl|all works too)
+#   bench/run.sh recovery                # recovery mode: STALE=100, 1000, 10000 stale jobs, three ways
+#   bench/run.sh jobkey                  # JMH benchmark of JobKey.of (no platform, no Redis/PostgreSQL)
+#   bench/run.sh all                     # submit, crawl, recovery, then jobkey (MODE=... works too)
 #
 # Settings (arguments or environment):
 #   JOBS                submit: jobs to submit                                  (default 5000)
@@ -14,11 +16,18 @@
 #   PAGES               crawl: pages of the local site = maxPages of the crawl  (default 600)
 #   CONCURRENCIES       crawl: per-site concurrencies, one platform run each    (default "8 32 128")
 #   SITE_DELAY_MS       crawl: time the local site takes to answer a page       (default 0)
+#   STALE               recovery: numbers of stale jobs, one round each         (default "100 1000 10000")
+#   SCENARIOS           recovery: which recoveries to time                      (default "rebuild reaper sweep")
+#   RECOVERY_INTERVAL   recovery: trawl.recovery.reaper-interval and
+#                       reconcile-interval of the platform (defaults 30S, 10S)  (default 1S)
+#   JOBKEY_OPTS         jobkey: JMH options, e.g. "-f 1 -wi 3 -i 3" for a quick run (default empty)
 #   PORT                first HTTP port to try for the platform                 (default 18080)
-#   TIMEOUT             seconds the load generator waits for completion, per run (default 600)
+#   TIMEOUT             seconds the load generator waits for completion, per run (default 600;
+#                       recovery: per round, default 120)
 #   READY_TIMEOUT       seconds to wait for /q/health/ready                     (default 120)
 #   PLATFORM_OPTS       extra JVM options / -D properties for the platform      (default empty)
 #   SKIP_BUILD=1        never build, use target/quarkus-app as it is
+#   KEEP_LOGS=1         keep the platform logs after a successful run too (their directory is printed)
 #   APP_DIR=DIR         run the quarkus-app directory DIR (a build elsewhere, e.g. a clone's
 #                       target/quarkus-app) instead of target/quarkus-app; never builds
 #
@@ -31,14 +40,20 @@ JOBS=${JOBS:-5000}
 CLIENTS=${CLIENTS:-50}
 WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-50}
 PORT=${PORT:-18080}
+TIMEOUT_GIVEN=${TIMEOUT:+1}
 TIMEOUT=${TIMEOUT:-600}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PLATFORM_OPTS=${PLATFORM_OPTS:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
+KEEP_LOGS=${KEEP_LOGS:-0}
 APP_DIR=${APP_DIR:-}
 PAGES=${PAGES:-600}
 CONCURRENCIES=${CONCURRENCIES:-8 32 128}
 SITE_DELAY_MS=${SITE_DELAY_MS:-0}
+STALE=${STALE:-100 1000 10000}
+SCENARIOS=${SCENARIOS:-rebuild reaper sweep}
+RECOVERY_INTERVAL=${RECOVERY_INTERVAL:-1S}
+JOBKEY_OPTS=${JOBKEY_OPTS:-}
 
 DB=trawl_bench
 PREFIX=trawl-bench:
@@ -51,16 +66,20 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 
 for arg in "$@"; do
     case $arg in
-        submit|crawl|all) MODE=$arg ;;
-        MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|TIMEOUT=*|READY_TIMEOUT=*|SKIP_BUILD=*|PAGES=*|SITE_DELAY_MS=*) declare "$arg" ;;
+        submit|crawl|recovery|jobkey|all) MODE=$arg ;;
+        MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
+        TIMEOUT=*) declare "$arg"; TIMEOUT_GIVEN=1 ;;
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
         CONCURRENCIES=*) CONCURRENCIES=${arg#CONCURRENCIES=} ;;
+        STALE=*) STALE=${arg#STALE=} ;;
+        SCENARIOS=*) SCENARIOS=${arg#SCENARIOS=} ;;
+        JOBKEY_OPTS=*) JOBKEY_OPTS=${arg#JOBKEY_OPTS=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown argument '$arg' (expected submit, crawl or all, and KEY=VALUE settings; see --help)" ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey or all, and KEY=VALUE settings; see --help)" ;;
     esac
 done
-case $MODE in submit|crawl|all) ;; *) die "MODE must be submit, crawl or all, got '$MODE'" ;; esac
+case $MODE in submit|crawl|recovery|jobkey|all) ;; *) die "MODE must be submit, crawl, recovery, jobkey or all, got '$MODE'" ;; esac
 for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES; do
     is_uint "${!name}" || die "$name must be a positive integer, got '${!name}'"
 done
@@ -71,18 +90,40 @@ read -r -a CONCURRENCY_LIST <<<"$CONCURRENCIES"
 for c in "${CONCURRENCY_LIST[@]}"; do
     is_uint "$c" || die "CONCURRENCIES must be positive integers, got '$c'"
 done
+read -r -a STALE_LIST <<<"$STALE"
+(( ${#STALE_LIST[@]} > 0 )) || die "STALE is empty"
+for n in "${STALE_LIST[@]}"; do
+    is_uint "$n" && (( n <= 100000 )) || die "STALE must be numbers between 1 and 100000, got '$n'"
+done
+read -r -a SCENARIO_LIST <<<"$SCENARIOS"
+(( ${#SCENARIO_LIST[@]} > 0 )) || die "SCENARIOS is empty"
+for s in "${SCENARIO_LIST[@]}"; do
+    case $s in rebuild|reaper|sweep) ;; *) die "SCENARIOS are rebuild, reaper and sweep, got '$s'" ;; esac
+done
+[[ $RECOVERY_INTERVAL =~ ^[0-9]+([mM][sS]|[sSmM])$ ]] || die "RECOVERY_INTERVAL must be a duration like 1S or 500MS, got '$RECOVERY_INTERVAL'"
+# Recovery rounds take seconds: a stuck one should not hold the machine for the load generator's 10 min.
+[[ -n $TIMEOUT_GIVEN ]] && RECOVERY_TIMEOUT=$TIMEOUT || RECOVERY_TIMEOUT=120
+runs_mode() { [[ $MODE == "$1" || $MODE == all ]]; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 # ---- prerequisites ------------------------------------------------------------------------------
-for tool in java psql redis-cli curl flock; do
+# jobkey mode needs neither Redis nor PostgreSQL nor a platform: only the built classes.
+NEEDS_SERVICES=1
+[[ $MODE == jobkey ]] && NEEDS_SERVICES=0
+for tool in java flock; do
     command -v "$tool" >/dev/null || die "'$tool' is not installed or not on PATH"
 done
-pong=$("${REDIS[@]}" ping 2>&1) || true
-[[ $pong == PONG ]] || die "Redis is not answering on 127.0.0.1:6379 (redis-cli ping: ${pong:-no answer}); start it first"
-"${PG[@]}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
-    || die "PostgreSQL is not answering on 127.0.0.1:5432 as user postgres (try: psql -h 127.0.0.1 -U postgres -c 'select 1')"
+if (( NEEDS_SERVICES )); then
+    for tool in psql redis-cli curl; do
+        command -v "$tool" >/dev/null || die "'$tool' is not installed or not on PATH"
+    done
+    pong=$("${REDIS[@]}" ping 2>&1) || true
+    [[ $pong == PONG ]] || die "Redis is not answering on 127.0.0.1:6379 (redis-cli ping: ${pong:-no answer}); start it first"
+    "${PG[@]}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
+        || die "PostgreSQL is not answering on 127.0.0.1:5432 as user postgres (try: psql -h 127.0.0.1 -U postgres -c 'select 1')"
+fi
 
 # One benchmark at a time on this machine: every run drops the same database (WITH (FORCE), which
 # cuts off a platform using it), deletes the same Redis keys and competes for the same two cores.
@@ -161,7 +202,7 @@ cleanup() {
         log "last lines of the platform log ($PLATFORM_LOG):"
         tail -n 40 "$PLATFORM_LOG" >&2 || true
     fi
-    if (( rc != 0 )) || (( ${#FAILED_LOGS[@]} > 0 )); then
+    if (( rc != 0 )) || (( ${#FAILED_LOGS[@]} > 0 )) || [[ $KEEP_LOGS == 1 ]]; then
         log "(platform logs kept in $WORK)"
     else
         rm -rf "$WORK"
@@ -260,13 +301,41 @@ run_loadgen() {
     return "$rc"
 }
 
+# run_recovery: bench/Recovery.java against the running platform, with the platform's own
+# PostgreSQL driver on the class path; returns its exit status. In the background, like run_loadgen.
+run_recovery() {
+    local driver
+    driver=$(ls "$WORK"/quarkus-app/lib/main/org.postgresql.postgresql-*.jar 2>/dev/null | head -n 1)
+    [[ -n $driver ]] || die "the build has no PostgreSQL JDBC driver in lib/main (org.postgresql.postgresql-*.jar)"
+    java -cp "$driver" bench/Recovery.java \
+        --api "http://127.0.0.1:$PORT" \
+        --db "$DB" \
+        --prefix "$PREFIX" \
+        --timeout "$RECOVERY_TIMEOUT" \
+        --platform-pid "$PID" \
+        --platform-log "$PLATFORM_LOG" \
+        --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+        --command "" \
+        "$@" 9>&- &
+    LOADGEN_PID=$!
+    local rc=0
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=
+    return "$rc"
+}
+
 # finish_run: checks the platform survived, shows its ERROR lines, stops it; returns 1 if it died.
 finish_run() {
     local rc=0
     kill -0 "$PID" 2>/dev/null || { log "the platform died during the run"; rc=1; }
-    if grep -qE '(ERROR|Exception)' "$PLATFORM_LOG"; then
-        log "the platform logged $(grep -cE 'ERROR' "$PLATFORM_LOG") ERROR line(s) during the run; first ones:"
-        grep -m 5 -E 'ERROR' "$PLATFORM_LOG" | cut -c1-300 >&2 || true
+    # ERROR lines, and WARN lines of a maintenance pass or a request that failed (PeriodicTask logs
+    # "... failed, will try again: <exception>" at WARN).
+    local errors warnings
+    errors=$(grep -cE '^[0-9-]+ [0-9:,]+ ERROR' "$PLATFORM_LOG" || true)
+    warnings=$(grep -cE '^[0-9-]+ [0-9:,]+ WARN .*(failed|Exception)' "$PLATFORM_LOG" || true)
+    if (( errors + warnings > 0 )); then
+        log "the platform logged $errors ERROR line(s) and $warnings WARN line(s) about failures during the run; first ones:"
+        grep -m 8 -E '^[0-9-]+ [0-9:,]+ (ERROR|WARN .*(failed|Exception))' "$PLATFORM_LOG" | cut -c1-300 >&2 || true
     fi
     stop_platform
     return "$rc"
@@ -274,23 +343,33 @@ finish_run() {
 
 # ---- describe the machine -------------------------------------------------------------------------------
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-redis_version=$("${REDIS[@]}" info server | tr -d '\r' | sed -n 's/^redis_version://p')
-pg_version=$("${PG[@]}" -d postgres -tAc 'show server_version' | awk '{print $1}')
 java_version=$(java -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
-env_text="$(nproc) cores${cpu_model:+ $cpu_model} shared by load generator, platform, Redis $redis_version and PostgreSQL $pg_version; Java $java_version"
+if (( NEEDS_SERVICES )); then
+    redis_version=$("${REDIS[@]}" info server | tr -d '\r' | sed -n 's/^redis_version://p')
+    pg_version=$("${PG[@]}" -d postgres -tAc 'show server_version' | awk '{print $1}')
+    env_text="$(nproc) cores${cpu_model:+ $cpu_model} shared by load generator, platform, Redis $redis_version and PostgreSQL $pg_version; Java $java_version"
+fi
 
 cmd_text="bench/run.sh"
 [[ $MODE == submit ]] || cmd_text+=" $MODE"
-if [[ $MODE != crawl ]]; then
+if runs_mode submit; then
     cmd_text+=" JOBS=$JOBS CLIENTS=$CLIENTS"
 fi
-if [[ $MODE != submit ]]; then
+if runs_mode crawl; then
     [[ $PAGES == 600 ]] || cmd_text+=" PAGES=$PAGES"
     [[ "${CONCURRENCY_LIST[*]}" == "8 32 128" ]] || cmd_text+=" CONCURRENCIES='${CONCURRENCY_LIST[*]}'"
     [[ $SITE_DELAY_MS == 0 ]] || cmd_text+=" SITE_DELAY_MS=$SITE_DELAY_MS"
 fi
+if runs_mode recovery; then
+    [[ "${STALE_LIST[*]}" == "100 1000 10000" ]] || cmd_text+=" STALE='${STALE_LIST[*]}'"
+    [[ "${SCENARIO_LIST[*]}" == "rebuild reaper sweep" ]] || cmd_text+=" SCENARIOS='${SCENARIO_LIST[*]}'"
+    [[ $RECOVERY_INTERVAL == 1S ]] || cmd_text+=" RECOVERY_INTERVAL=$RECOVERY_INTERVAL"
+fi
+if runs_mode jobkey; then
+    [[ -z $JOBKEY_OPTS ]] || cmd_text+=" JOBKEY_OPTS='$JOBKEY_OPTS'"
+fi
 [[ $WORKER_CONCURRENCY == 50 ]] || cmd_text+=" WORKER_CONCURRENCY=$WORKER_CONCURRENCY"
-[[ $TIMEOUT == 600 ]] || cmd_text+=" TIMEOUT=$TIMEOUT"
+[[ -z $TIMEOUT_GIVEN ]] || cmd_text+=" TIMEOUT=$TIMEOUT"
 [[ -z $PLATFORM_OPTS ]] || cmd_text+=" PLATFORM_OPTS='$PLATFORM_OPTS'"
 [[ $SKIP_BUILD != 1 ]] || cmd_text+=" SKIP_BUILD=1"
 [[ $APP_DIR == "$ROOT/target/quarkus-app" ]] || cmd_text+=" APP_DIR=$APP_DIR"
@@ -298,7 +377,7 @@ fi
 status=0
 
 # ---- submit mode: JOBS single-page jobs from CLIENTS clients ---------------------------------------------
-if [[ $MODE == submit || $MODE == all ]]; then
+if runs_mode submit; then
     reset_state
     # Every job hits the one local site: lift its politeness limits (a real crawler keeps them),
     # so the figures measure the queue and the workers, not the politeness delay.
@@ -329,7 +408,7 @@ if [[ $MODE == submit || $MODE == all ]]; then
 fi
 
 # ---- crawl mode: one crawl of the local site per concurrency, a fresh platform each ---------------------
-if [[ $MODE == crawl || $MODE == all ]]; then
+if runs_mode crawl; then
     [[ $MODE == all ]] && echo
     echo "Trawl crawl benchmark ($env_text)"
     echo "one crawl job per run: $PAGES linked pages of ~20 KB on a local site, maxPages=$PAGES maxDepth=20, formats metadata+links;" \
@@ -372,6 +451,69 @@ if [[ $MODE == crawl || $MODE == all ]]; then
             status=$rc
         fi
     done
+fi
+
+# ---- recovery mode: stale jobs made in PostgreSQL, timed until the platform requeued and ran them -------------
+if runs_mode recovery; then
+    [[ $MODE == all ]] && echo
+    reset_state
+    # The intervals only decide how soon a recovery starts (up to one interval after the crash);
+    # shorter ones let the figures show the recovery itself. INFO for dev.trawl.maintenance
+    # brings the platform's own lines ("Queues rebuilt ... in X ms", "Reaped N jobs").
+    recovery_opts=(
+        -Dtrawl.recovery.reaper-interval="$RECOVERY_INTERVAL"
+        -Dtrawl.recovery.reconcile-interval="$RECOVERY_INTERVAL"
+        '-Dquarkus.log.category."dev.trawl.maintenance".level=INFO'
+    )
+    rc=0
+    POLITENESS_PROBE=1 start_platform recovery "${recovery_opts[@]}" \
+        -Dtrawl.politeness.max-concurrency="$WORKER_CONCURRENCY" -Dtrawl.politeness.min-delay=0MS || rc=$?
+    if (( rc == 3 )); then
+        log "this build does not know trawl.politeness.* (SRCFG00050 at startup); starting it without them"
+        reset_state
+        start_platform recovery "${recovery_opts[@]}"
+    elif (( rc != 0 )); then
+        die "the platform did not start"
+    fi
+    rc=0
+    run_recovery \
+        --sizes "${STALE_LIST[*]}" \
+        --scenarios "${SCENARIO_LIST[*]}" \
+        --env "$env_text" \
+        --settings "worker concurrency $WORKER_CONCURRENCY, trawl.recovery.reaper-interval = reconcile-interval = $RECOVERY_INTERVAL, lease-grace, stranded-after and batch-size at their defaults (30S, 60S, 500), politeness lifted${PLATFORM_OPTS:+, $PLATFORM_OPTS}" \
+        || rc=$?
+    finish_run || rc=1
+    if (( rc != 0 )); then
+        log "the recovery benchmark reported an incomplete run (exit $rc)"
+        FAILED_LOGS+=("$PLATFORM_LOG")
+        status=$rc
+    fi
+fi
+
+# ---- jobkey mode: JMH benchmark of JobKey.of, against the classes of the build ----------------------------
+if runs_mode jobkey; then
+    [[ $MODE == all ]] && echo
+    app_jar=$(ls "$WORK"/quarkus-app/app/*.jar 2>/dev/null | head -n 1)
+    [[ -n $app_jar ]] || die "the build has no application jar in quarkus-app/app"
+    # bench/jmh is a Maven project of its own (not a module of the platform's build). Offline first;
+    # the first run on a machine fetches JMH from Maven Central.
+    jmh_build=(./mvnw -B -q -f bench/jmh/pom.xml compile "-Dtrawl.app.jar=$app_jar")
+    log "building the JMH benchmark (bench/jmh) against $app_jar ..."
+    if ! "${jmh_build[@]}" -o >"$WORK/jmh-build.log" 2>&1; then
+        log "the offline build failed (JMH not in ~/.m2 yet?); trying online ..."
+        "${jmh_build[@]}" >&2 || die "building bench/jmh failed (see above)"
+    fi
+    rc=0
+    # shellcheck disable=SC2086  # JOBKEY_OPTS is a list of JMH options
+    java -cp "bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt):$app_jar" \
+        dev.trawl.bench.JobKeyBench $JOBKEY_OPTS 9>&- &
+    LOADGEN_PID=$!
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=
+    if (( rc != 0 )); then
+        log "the job key benchmark failed (exit $rc)"
+        status=$rc
+    fi
 fi
 
 echo "command: $cmd_text"
