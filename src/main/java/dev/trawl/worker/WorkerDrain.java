@@ -95,11 +95,12 @@ public class WorkerDrain {
                             failure.getMessage());
                     return 0;
                 })
-                .chain(() -> store.releaseLeases(identity.name())).call(released -> {
-            LOG.infof("Grace over: handed back %d jobs still running", released.size());
-            return released.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(released.stream().map(this::announce).toList()).andCollectFailures();
-        });
+                .chain(() -> store.releaseLeases(identity.name()))
+                .call(released -> {
+                    LOG.infof("Grace over: handed back %d jobs still running", released.size());
+                    return released.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(released.stream().map(this::announce).toList()).andCollectFailures();
+                });
     }
 
     // The entry in hand may still be acknowledged when its run ends refused, so the job gets a new one.
