@@ -32,12 +32,17 @@ public class DeadLetters {
     }
 
     public Uni<String> record(UUID jobId, String url, String errorCode, int attempts) {
+        return record(jobId, url, errorCode, attempts, Instant.now());
+    }
+
+    /** A dead letter for a job that failed at {@code at} (a rebuild puts back the ones Redis lost). */
+    public Uni<String> record(UUID jobId, String url, String errorCode, int attempts, Instant at) {
         return redis.send(Request.cmd(Command.XADD).arg(keys.deadLetters()).arg("*")
                         .arg("job").arg(jobId.toString())
                         .arg("url").arg(url)
                         .arg("code").arg(errorCode == null ? "unknown" : errorCode)
                         .arg("attempts").arg(Integer.toString(attempts))
-                        .arg("at").arg(Instant.now().toString()))
+                        .arg("at").arg(at.toString()))
                 .map(Response::toString);
     }
 

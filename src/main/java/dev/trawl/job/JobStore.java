@@ -255,6 +255,11 @@ public class JobStore {
              WHERE j.id = picked.id AND j.state = 'retrying'
             RETURNING j.id, j.priority""";
 
+    /** Failed jobs, oldest failure first after the cursor (finished_at, id): the dead letters a rebuild restores. */
+    private static final String FAILED_AFTER = """
+            SELECT id, request ->> 'url' AS url, error ->> 'code' AS code, attempt, finished_at FROM jobs
+             WHERE state = 'failed' AND id > $1 ORDER BY id LIMIT $2""";
+
     private static final String RETRYING_AFTER = """
             SELECT id, next_attempt_at FROM jobs WHERE state = 'retrying' AND id > $1 ORDER BY id LIMIT $2""";
 
@@ -434,6 +439,19 @@ public class JobStore {
     }
 
     /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
+    /** Failed jobs with an id after {@code after}, in id order, as their dead letters would read. */
+    public Uni<List<DeadLetter>> failedAfter(UUID after, int limit) {
+        return pool.preparedQuery(FAILED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
+            List<DeadLetter> letters = new ArrayList<>();
+            for (Row row : rows) {
+                OffsetDateTime finished = row.getOffsetDateTime("finished_at");
+                letters.add(new DeadLetter(null, row.getUUID("id"), row.getString("url"), row.getString("code"),
+                        row.getInteger("attempt"), finished == null ? Instant.now() : finished.toInstant()));
+            }
+            return letters;
+        });
+    }
+
     public Uni<List<Map.Entry<UUID, Instant>>> retryingAfter(UUID after, int limit) {
         return pool.preparedQuery(RETRYING_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
             List<Map.Entry<UUID, Instant>> jobs = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.trawl.maintenance;
 
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
+import dev.trawl.job.DeadLetters;
 import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
  * Rebuilds the queues from PostgreSQL when Redis lost them. Redis holds an epoch marker; the
  * first worker to find it missing (at startup, or on a later check, after a flush or a restart
  * without persistence) sets it again with SET NX, so exactly one worker rebuilds: it XADDs every
- * {@code queued} job and puts every {@code retrying} one back in the delayed set at its due time.
+ * {@code queued} job, puts every {@code retrying} one back in the delayed set at its due time and,
+ * if the dead-letter list is gone too, every {@code failed} job back on it.
  * A job that still had its entry gets a second one; the claim runs it once all the same.
  *
  * <p>A check that finds the marker in place sweeps for jobs lost one at a time, with Redis
@@ -51,7 +53,7 @@ public class QueueReconciler {
     private static final int REQUEUE_CONCURRENCY = 16;
 
     /** What one rebuild did and how long it took. */
-    public record Rebuild(int requeued, int rescheduled, Duration took) {
+    public record Rebuild(int requeued, int rescheduled, int deadLettersRestored, Duration took) {
     }
 
     private final Redis redis;
@@ -64,10 +66,13 @@ public class QueueReconciler {
     private final PeriodicTask task;
     private final QueueBacklog backlog;
     private final EventLog events;
+    private final DeadLetters deadLetters;
     private volatile Rebuild lastRebuild;
 
     public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
-            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, EventLog events) {
+            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, EventLog events,
+            DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.backlog = backlog;
         this.events = events;
         this.redis = redis;
@@ -146,15 +151,42 @@ public class QueueReconciler {
         LOG.warn("The Redis epoch marker is missing (first start, or Redis lost its data): rebuilding the queues"
                 + " from PostgreSQL");
         return requeueFrom(FIRST, 0)
-                .chain(requeued -> rescheduleFrom(FIRST, 0).map(rescheduled ->
-                        new Rebuild(requeued, rescheduled, Duration.ofNanos(System.nanoTime() - start))))
+                .chain(requeued -> rescheduleFrom(FIRST, 0)
+                        .chain(rescheduled -> restoreDeadLetters().map(restored -> new Rebuild(requeued, rescheduled,
+                                restored, Duration.ofNanos(System.nanoTime() - start)))))
                 .invoke(done -> {
                     lastRebuild = done;
-                    LOG.infof("Queues rebuilt: %d queued jobs requeued and %d retries rescheduled in %d ms",
-                            done.requeued(), done.rescheduled(), done.took().toMillis());
+                    LOG.infof("Queues rebuilt: %d queued jobs requeued and %d retries rescheduled in %d ms"
+                                    + " (%d dead letters restored)", done.requeued(), done.rescheduled(),
+                            done.took().toMillis(), done.deadLettersRestored());
                 })
                 // the next check must try again, so the marker goes with a failed rebuild
                 .onFailure().call(() -> redis.send(Request.cmd(Command.DEL).arg(keys.epoch())));
+    }
+
+    /**
+     * The dead-letter list lives in Redis only: when it is gone too, every job still {@code failed}
+     * in PostgreSQL goes back on it (in job order, each with the time it failed). A list that is
+     * still there (only the marker was lost) is left as it is.
+     */
+    private Uni<Integer> restoreDeadLetters() {
+        return redis.send(Request.cmd(Command.EXISTS).arg(keys.deadLetters()))
+                .chain(exists -> exists.toLong() > 0 ? Uni.createFrom().item(0) : restoreDeadLettersFrom(FIRST, 0));
+    }
+
+    private Uni<Integer> restoreDeadLettersFrom(UUID after, int done) {
+        return store.failedAfter(after, config.batchSize()).chain(batch -> {
+            if (batch.isEmpty()) {
+                return Uni.createFrom().item(done);
+            }
+            return Multi.createFrom().iterable(batch)
+                    .onItem().transformToUni(letter -> deadLetters.record(letter.jobId(), letter.url(),
+                            letter.errorCode(), letter.attempts(), letter.at()))
+                    .merge(REQUEUE_CONCURRENCY).collect().last()
+                    .chain(() -> batch.size() < config.batchSize()
+                            ? Uni.createFrom().item(done + batch.size())
+                            : restoreDeadLettersFrom(batch.get(batch.size() - 1).jobId(), done + batch.size()));
+        });
     }
 
     private Uni<Integer> requeueFrom(UUID after, int done) {

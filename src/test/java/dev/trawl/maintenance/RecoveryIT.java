@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.trawl.api.AdminToken;
+import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobKey;
@@ -149,6 +150,25 @@ class RecoveryIT {
         await().atMost(WAIT).untilAsserted(() -> given().header(AdminToken.HEADER, "test-admin-token")
                 .queryParam("limit", 100).when().get("/v1/dead-letters").then().statusCode(200)
                 .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("lease-expired")));
+    }
+
+    @Test
+    void aDeadLetterListRedisLostIsRestoredFromTheFailedJobs() {
+        UUID id = insert(SITE.url("/failed-before-the-flush"));
+        ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
+        store.fail(worker, Map.of("code", "http-410", "message", "Gone"), null).await().atMost(WAIT);
+        Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
+
+        try (RedisCli redis = new RedisCli()) {
+            redis.call("DEL", TestServices.KEY_PREFIX + "jobs:dead", TestServices.KEY_PREFIX + "epoch");
+        }
+
+        await().atMost(WAIT).until(() -> reconciler.lastRebuild().filter(r -> !r.equals(before.orElse(null))).isPresent());
+        assertThat(reconciler.lastRebuild().orElseThrow().deadLettersRestored()).isGreaterThanOrEqualTo(1);
+        given().header(AdminToken.HEADER, "test-admin-token").queryParam("limit", 500)
+                .when().get("/v1/dead-letters").then().statusCode(200)
+                .body("items.findAll { it.jobId == '" + id + "' }.size()", equalTo(1))
+                .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("http-410"));
     }
 
     private UUID insert(String url) {
