@@ -2,6 +2,7 @@ package dev.trawl.maintenance;
 
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
+import dev.trawl.job.DeadLetter;
 import dev.trawl.job.DeadLetters;
 import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobQueue;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,7 +53,8 @@ public class QueueReconciler {
 
     private static final Logger LOG = Logger.getLogger(QueueReconciler.class);
     private static final UUID FIRST = new UUID(0, 0);
-    private static final int REQUEUE_CONCURRENCY = 16;
+    /** Redis writes in flight at once while requeueing: well inside the client pool and its wait queue. */
+    private static final int FAN_OUT = 64;
 
     /** What one rebuild did and how long it took. */
     public record Rebuild(int requeued, int rescheduled, int deadLettersRestored, Duration took) {
@@ -124,7 +128,7 @@ public class QueueReconciler {
                 .map(found -> found.stream().flatMap(List::stream).toList())
                 // a few at a time: a large pass must not flood the Redis pool's wait queue
                 .call(stranded -> Multi.createFrom().iterable(stranded)
-                        .onItem().transformToUni(job -> requeue(job.getKey(), job.getValue())).merge(REQUEUE_CONCURRENCY)
+                        .onItem().transformToUni(job -> requeue(job.getKey(), job.getValue())).merge(FAN_OUT)
                         .collect().last())
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
@@ -150,8 +154,8 @@ public class QueueReconciler {
         long start = System.nanoTime();
         LOG.warn("The Redis epoch marker is missing (first start, or Redis lost its data): rebuilding the queues"
                 + " from PostgreSQL");
-        return requeueFrom(FIRST, 0)
-                .chain(requeued -> rescheduleFrom(FIRST, 0)
+        return requeueAll()
+                .chain(requeued -> rescheduleAll()
                         .chain(rescheduled -> restoreDeadLetters().map(restored -> new Rebuild(requeued, rescheduled,
                                 restored, Duration.ofNanos(System.nanoTime() - start)))))
                 .invoke(done -> {
@@ -171,47 +175,42 @@ public class QueueReconciler {
      */
     private Uni<Integer> restoreDeadLetters() {
         return redis.send(Request.cmd(Command.EXISTS).arg(keys.deadLetters()))
-                .chain(exists -> exists.toLong() > 0 ? Uni.createFrom().item(0) : restoreDeadLettersFrom(FIRST, 0));
+                .chain(exists -> exists.toLong() > 0 ? Uni.createFrom().item(0) : restoreAllDeadLetters());
     }
 
-    private Uni<Integer> restoreDeadLettersFrom(UUID after, int done) {
-        return store.failedAfter(after, config.batchSize()).chain(batch -> {
+    private Uni<Integer> restoreAllDeadLetters() {
+        return eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId,
+                letter -> deadLetters.record(letter.jobId(), letter.url(), letter.errorCode(), letter.attempts(),
+                        letter.at()));
+    }
+
+    private Uni<Integer> requeueAll() {
+        return eachInBatches(FIRST, 0, store::queuedAfter, Map.Entry::getKey,
+                job -> queue.enqueue(job.getKey(), job.getValue()));
+    }
+
+    private Uni<Integer> rescheduleAll() {
+        return eachInBatches(FIRST, 0, store::retryingAfter, Map.Entry::getKey,
+                job -> delayed.schedule(job.getKey(), job.getValue()));
+    }
+
+    /**
+     * Reads PostgreSQL in id-ordered batches after {@code after} and runs {@code action} on each
+     * row, {@link #FAN_OUT} at a time; the item is how many rows there were. A failed action fails
+     * the whole walk.
+     */
+    private <T> Uni<Integer> eachInBatches(UUID after, int done, BiFunction<UUID, Integer, Uni<List<T>>> read,
+            Function<T, UUID> idOf, Function<T, Uni<?>> action) {
+        return read.apply(after, config.batchSize()).chain(batch -> {
             if (batch.isEmpty()) {
                 return Uni.createFrom().item(done);
             }
-            return Multi.createFrom().iterable(batch)
-                    .onItem().transformToUni(letter -> deadLetters.record(letter.jobId(), letter.url(),
-                            letter.errorCode(), letter.attempts(), letter.at()))
-                    .merge(REQUEUE_CONCURRENCY).collect().last()
+            return Multi.createFrom().iterable(batch).onItem().transformToUni(action::apply).merge(FAN_OUT)
+                    .collect().last()
                     .chain(() -> batch.size() < config.batchSize()
                             ? Uni.createFrom().item(done + batch.size())
-                            : restoreDeadLettersFrom(batch.get(batch.size() - 1).jobId(), done + batch.size()));
-        });
-    }
-
-    private Uni<Integer> requeueFrom(UUID after, int done) {
-        return store.queuedAfter(after, config.batchSize()).chain(batch -> {
-            if (batch.isEmpty()) {
-                return Uni.createFrom().item(done);
-            }
-            return Uni.join().all(batch.stream().map(job -> queue.enqueue(job.getKey(), job.getValue())).toList())
-                    .andFailFast()
-                    .chain(() -> batch.size() < config.batchSize()
-                            ? Uni.createFrom().item(done + batch.size())
-                            : requeueFrom(batch.get(batch.size() - 1).getKey(), done + batch.size()));
-        });
-    }
-
-    private Uni<Integer> rescheduleFrom(UUID after, int done) {
-        return store.retryingAfter(after, config.batchSize()).chain(batch -> {
-            if (batch.isEmpty()) {
-                return Uni.createFrom().item(done);
-            }
-            return Uni.join().all(batch.stream().map(job -> delayed.schedule(job.getKey(), job.getValue())).toList())
-                    .andFailFast()
-                    .chain(() -> batch.size() < config.batchSize()
-                            ? Uni.createFrom().item(done + batch.size())
-                            : rescheduleFrom(batch.get(batch.size() - 1).getKey(), done + batch.size()));
+                            : eachInBatches(idOf.apply(batch.get(batch.size() - 1)), done + batch.size(), read, idOf,
+                                    action));
         });
     }
 }
