@@ -283,17 +283,11 @@ start_platform() {
     log "platform ready (pid $PID); running the load generator ..."
 }
 
-# run_loadgen ARGS...: bench/LoadGen.java against the running platform; returns its exit status.
-# In the background with `wait`, so that a signal to this script is handled at once (the trap
-# then stops the load generator and the platform) instead of after the load generator ends.
-run_loadgen() {
-    java bench/LoadGen.java \
-        --api "http://127.0.0.1:$PORT" \
-        --timeout "$TIMEOUT" \
-        --platform-pid "$PID" \
-        --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
-        --command "" \
-        "$@" 9>&- &
+# in_background COMMAND...: runs a bench program and waits for it; returns its exit status. In the
+# background with `wait`, so that a signal to this script is handled at once (the trap then stops
+# the program and the platform) instead of after the program ends.
+in_background() {
+    "$@" 9>&- &
     LOADGEN_PID=$!
     local rc=0
     wait "$LOADGEN_PID" || rc=$?
@@ -301,13 +295,24 @@ run_loadgen() {
     return "$rc"
 }
 
+# run_loadgen ARGS...: bench/LoadGen.java against the running platform; returns its exit status.
+run_loadgen() {
+    in_background java bench/LoadGen.java \
+        --api "http://127.0.0.1:$PORT" \
+        --timeout "$TIMEOUT" \
+        --platform-pid "$PID" \
+        --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+        --command "" \
+        "$@"
+}
+
 # run_recovery: bench/Recovery.java against the running platform, with the platform's own
-# PostgreSQL driver on the class path; returns its exit status. In the background, like run_loadgen.
+# PostgreSQL driver on the class path; returns its exit status.
 run_recovery() {
     local driver
     driver=$(ls "$WORK"/quarkus-app/lib/main/org.postgresql.postgresql-*.jar 2>/dev/null | head -n 1)
     [[ -n $driver ]] || die "the build has no PostgreSQL JDBC driver in lib/main (org.postgresql.postgresql-*.jar)"
-    java -cp "$driver" bench/Recovery.java \
+    in_background java -cp "$driver" bench/Recovery.java \
         --api "http://127.0.0.1:$PORT" \
         --db "$DB" \
         --prefix "$PREFIX" \
@@ -316,12 +321,7 @@ run_recovery() {
         --platform-log "$PLATFORM_LOG" \
         --clock-ticks "$(getconf CLK_TCK 2>/dev/null || echo 100)" \
         --command "" \
-        "$@" 9>&- &
-    LOADGEN_PID=$!
-    local rc=0
-    wait "$LOADGEN_PID" || rc=$?
-    LOADGEN_PID=
-    return "$rc"
+        "$@"
 }
 
 # finish_run: checks the platform survived, shows its ERROR lines, stops it; returns 1 if it died.
@@ -505,11 +505,8 @@ if runs_mode jobkey; then
     fi
     rc=0
     # shellcheck disable=SC2086  # JOBKEY_OPTS is a list of JMH options
-    java -cp "bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt):$app_jar" \
-        dev.trawl.bench.JobKeyBench $JOBKEY_OPTS 9>&- &
-    LOADGEN_PID=$!
-    wait "$LOADGEN_PID" || rc=$?
-    LOADGEN_PID=
+    in_background java -cp "bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt):$app_jar" \
+        dev.trawl.bench.JobKeyBench $JOBKEY_OPTS || rc=$?
     if (( rc != 0 )); then
         log "the job key benchmark failed (exit $rc)"
         status=$rc
