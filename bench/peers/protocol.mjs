@@ -65,11 +65,6 @@ export function requireLoopback(url) {
     if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`${url} is not on 127.0.0.1 (loopback only)`);
 }
 
-export function median(values) {
-    const s = [...values].sort((a, b) => a - b);
-    return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
-}
-
 /** The p-th percentile (nearest rank) of the values, which it sorts. */
 export function percentile(values, p) {
     const s = [...values].sort((a, b) => a - b);
