@@ -184,7 +184,7 @@ PEERS_DIR=bench/peers
 if (( PEERS_QUEUE || PEERS_CRAWL )); then
     command -v javac >/dev/null || die "'javac' is not installed or not on PATH (peers mode compiles bench/LoadGen.java once; install a JDK 17)"
     command -v node >/dev/null \
-        || die "peers mode needs Node.js 20 or later: 'node' is not on PATH (install it, e.g. apt-get install -y nodejs npm, or from nodejs.org)"
+        || die "peers mode needs Node.js 20 or later and npm: 'node' is not on PATH (install them; Debian 12's own nodejs package is 18, too old)"
     node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
         || die "peers mode needs Node.js 20 or later, found $(node --version)"
     lock_file=$PEERS_DIR/package-lock.json
@@ -326,6 +326,21 @@ reset_state() {
 }
 
 # ---- start the platform -------------------------------------------------------------------------------
+# Another platform still running with this bench's key prefix (one left behind by a run that
+# was killed, or started by hand) joins the consumer group of trawl-bench:jobs:* and reconnects to
+# the recreated trawl_bench: it takes jobs of this run, and its work is not counted as the
+# platform's. Such a run's figures are wrong, so say so loudly (in the figures' output too).
+warn_foreign_platforms() {
+    local pids
+    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | tr '\n' ' ' || true)
+    [[ -n ${pids// /} ]] || return 0
+    local text="WARNING: other Trawl platforms with the key prefix $PREFIX are running (pid $pids; working directory:"
+    for p in $pids; do text+=" $(readlink "/proc/$p/cwd" 2>/dev/null || echo '?')"; done
+    text+="). They take jobs of this run from trawl-bench:jobs:* and use trawl_bench: the figures are wrong until they are stopped."
+    log "$text"
+    echo "$text"
+}
+
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_platform LABEL [-Dextra=...]: a fresh platform on a free port; sets PID, PORT and PLATFORM_LOG.
@@ -334,6 +349,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_platform() {
     local label=$1
     shift
+    warn_foreign_platforms
     for _ in $(seq 1 100); do
         port_busy "$PORT" || break
         PORT=$((PORT + 1))
