@@ -332,8 +332,8 @@ reset_state() {
 # platform's. Such a run's figures are wrong, so say so loudly (in the figures' output too).
 warn_foreign_platforms() {
     local pids
-    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | tr '\n' ' ' || true)
-    [[ -n ${pids// /} ]] || return 0
+    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | paste -sd ' ' || true)
+    [[ -n $pids ]] || return 0
     local text="WARNING: other Trawl platforms with the key prefix $PREFIX are running (pid $pids; working directory:"
     for p in $pids; do text+=" $(readlink "/proc/$p/cwd" 2>/dev/null || echo '?')"; done
     text+="). They take jobs of this run from trawl-bench:jobs:* and use trawl_bench: the figures are wrong until they are stopped."
