@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * Trawl load generator: a single-file JDK 17 program (run with {@code java bench/LoadGen.java}).
@@ -64,6 +65,7 @@ public class LoadGen {
     static int pageKb = 20;            // crawl mode: size of one page
     static int concurrency = 8;        // crawl mode: the per-site concurrency the platform runs with (for the report)
     static long siteDelayMillis = 0;   // crawl mode: time the site takes per page (0: answer at once)
+    static int pageOffset = 0;         // the first page number to submit (peers mode: distinct pages across phases)
 
     // ---- target site counters ----------------------------------------------------------------
     static final AtomicLong pagesServed = new AtomicLong();
@@ -84,9 +86,20 @@ public class LoadGen {
         if (!"127.0.0.1".equals(apiHost) && !"localhost".equals(apiHost)) {
             die("--api must point at 127.0.0.1 (loopback only), got " + api);
         }
-        if ("crawl".equals(mode)) {
-            Crawl.run(apiUri);
-            return;
+        switch (mode) {
+            case "crawl" -> {
+                Crawl.run(apiUri);
+                return;
+            }
+            case "site-files" -> {
+                Crawl.writeSite(Path.of(Peers.out));
+                return;
+            }
+            case "peer" -> System.exit(Peers.runPeer());
+            case "peers-trawl-queue" -> System.exit(Peers.trawlQueue(apiUri));
+            case "peers-trawl-crawl" -> System.exit(Peers.trawlCrawl(apiUri));
+            case "peers-summary" -> System.exit(Peers.summary());
+            default -> { }
         }
 
         // ---- the target site -----------------------------------------------------------------
@@ -107,115 +120,25 @@ public class LoadGen {
         CpuSnapshot cpuBefore = CpuSnapshot.take();
 
         // ---- phase 1: submit -----------------------------------------------------------------
-        AtomicInteger remaining = new AtomicInteger(jobs);   // slots still to be accepted
-        AtomicInteger nextPage = new AtomicInteger();         // every attempt gets a distinct URL
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        int maxFailures = Math.max(100, jobs);
-        Map<String, AtomicInteger> nonAccepted = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
-        List<long[]> latencyLists = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        URI submitUri = apiUri.resolve("/v1/jobs");
-
-        ExecutorService submitters = Executors.newFixedThreadPool(clients, daemon("client"));
-        List<java.util.concurrent.Future<long[]>> futures = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            futures.add(submitters.submit(() -> {
-                HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5))
-                        .build();
-                long[] lat = new long[Math.max(16, jobs / clients + 16)];
-                int n = 0;
-                while (takeSlot(remaining)) {
-                    if (failures.get() >= maxFailures || System.nanoTime() > deadline) {
-                        remaining.incrementAndGet();
-                        break;
-                    }
-                    int page = nextPage.getAndIncrement();
-                    String body = "{\"url\":\"" + siteBase + "/page?n=" + page + "\"}";
-                    HttpRequest request = HttpRequest.newBuilder(submitUri)
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build();
-                    long start = System.nanoTime();
-                    String problem;
-                    try {
-                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        long took = System.nanoTime() - start;
-                        if (response.statusCode() == 202) {
-                            if (n == lat.length) {
-                                lat = Arrays.copyOf(lat, lat.length * 2);
-                            }
-                            lat[n++] = took;
-                            accepted.incrementAndGet();
-                            continue;
-                        }
-                        problem = "HTTP " + response.statusCode();
-                        if (samples.size() < 5) {
-                            samples.add(problem + ": " + abbreviate(response.body()));
-                        }
-                    } catch (IOException e) {
-                        problem = e.getClass().getSimpleName();
-                        if (samples.size() < 5) {
-                            samples.add(problem + ": " + e.getMessage());
-                        }
-                    }
-                    // Not accepted: give the slot back and try again with a new URL.
-                    nonAccepted.computeIfAbsent(problem, k -> new AtomicInteger()).incrementAndGet();
-                    failures.incrementAndGet();
-                    remaining.incrementAndGet();
-                }
-                return Arrays.copyOf(lat, n);
-            }));
-        }
-        for (var f : futures) {
-            latencyLists.add(f.get());
-        }
-        long tSubmitEnd = System.nanoTime();
-        submitters.shutdown();
-
-        int acceptedJobs = accepted.get();
-        long[] all = latencyLists.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        Submitted submitted = submitAll(apiUri.resolve("/v1/jobs"), 1, clients, jobs, deadline,
+                n -> "{\"url\":\"" + siteBase + "/page?n=" + n + "\"}");
+        long t0 = submitted.t0Nanos();
+        long tSubmitEnd = submitted.endNanos();
+        int acceptedJobs = submitted.accepted();
+        long[] all = submitted.latencies();
         double submitSeconds = (tSubmitEnd - t0) / 1e9;
-        int non202 = nonAccepted.values().stream().mapToInt(AtomicInteger::get).sum();
+        int non202 = submitted.nonAcceptedCount();
+        Map<String, AtomicInteger> nonAccepted = submitted.nonAccepted();
+        ConcurrentLinkedQueue<String> samples = submitted.samples();
+        AtomicInteger failures = submitted.failures();
 
         // ---- phase 2: complete ---------------------------------------------------------------
-        long[] atSubmitEnd = pollCounts();
-        long doneAtSubmitEnd = atSubmitEnd == null ? 0 : finished(atSubmitEnd, baseline);
-        long[] last = atSubmitEnd;
-        long tDone = -1;
-        long tLastProgress = tSubmitEnd;
-        long lastFinished = doneAtSubmitEnd;
-        int pollFailures = 0;
-        if (doneAtSubmitEnd >= acceptedJobs) {
-            tDone = tSubmitEnd;
-        }
-        while (tDone < 0 && System.nanoTime() < deadline) {
-            Thread.sleep(pollMillis);
-            long[] counts = pollCounts();
-            long now = System.nanoTime();
-            if (counts == null) {
-                if (++pollFailures > 25) {
-                    System.err.println("loadgen: psql keeps failing; giving up on completion");
-                    break;
-                }
-                continue;
-            }
-            last = counts;
-            long done = finished(counts, baseline);
-            if (done > lastFinished) {
-                lastFinished = done;
-                tLastProgress = now;
-            }
-            if (done >= acceptedJobs) {
-                tDone = now;
-            }
-        }
+        Completion completion = awaitFinished(baseline, acceptedJobs, tSubmitEnd, deadline);
+        long[] last = completion.last();
+        long doneAtSubmitEnd = completion.doneAtStart();
+        long tDone = completion.tDone();
+        long tLastProgress = completion.tLastProgress();
         long tEnd = tDone >= 0 ? tDone : System.nanoTime();
         CpuSnapshot cpuAfter = CpuSnapshot.take();
 
@@ -275,6 +198,203 @@ public class LoadGen {
         site.stop(0);
         siteThreads.shutdownNow();
         System.exit(acceptedJobs == jobs && tDone >= 0 ? 0 : 2);
+    }
+
+    // ---- submitting and waiting (submit mode and the Trawl side of peers mode) ----------------------
+
+    /**
+     * What {@link #submitAll} did: the accepted jobs' ids in the order they were answered, the
+     * latencies of the accepted requests (sorted, ns), what was not accepted, and when it ran.
+     */
+    record Submitted(int accepted, List<String> ids, long[] latencies, Map<String, AtomicInteger> nonAccepted,
+            ConcurrentLinkedQueue<String> samples, AtomicInteger failures, long t0Nanos, long t0EpochMicros,
+            long endNanos, boolean notFound) {
+
+        int nonAcceptedCount() {
+            return nonAccepted.values().stream().mapToInt(AtomicInteger::get).sum();
+        }
+
+        int requests() {
+            return latencies.length;
+        }
+    }
+
+    static final Pattern JOB_ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern ITEM_ERROR = Pattern.compile("\"error\"\\s*:");
+
+    /**
+     * Submits {@code jobs} jobs from {@code clients} threads, each with its own HTTP/1.1 keep-alive
+     * client, {@code perRequest} jobs a request: 1 is {@code POST /v1/jobs} with the body
+     * {@code item(n)}, more is {@code POST /v1/jobs/batch} with {@code {"jobs": [item(n), ...]}}.
+     * Every job gets a distinct page number n, so nothing can be deduplicated. Jobs that are not
+     * accepted (a non-202 answer, an exception, an item answered with an error) are counted and
+     * submitted again with new page numbers, until {@code max(100, jobs)} such failures or the
+     * deadline. A 404 or 405 answer to a batch means this build has no batch endpoint: everything stops.
+     */
+    static Submitted submitAll(URI uri, int perRequest, int clients, int jobs, long deadline, IntFunction<String> item)
+            throws Exception {
+        AtomicInteger remaining = new AtomicInteger(jobs);   // jobs still to be accepted
+        AtomicInteger nextPage = new AtomicInteger(pageOffset);   // every attempt gets a distinct URL
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean notFound = new java.util.concurrent.atomic.AtomicBoolean();
+        int maxFailures = Math.max(100, jobs);
+        Map<String, AtomicInteger> nonAccepted = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+        List<long[]> latencyLists = new ArrayList<>();
+
+        ExecutorService submitters = Executors.newFixedThreadPool(clients, daemon("client"));
+        List<java.util.concurrent.Future<long[]>> futures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
+        for (int c = 0; c < clients; c++) {
+            futures.add(submitters.submit(() -> {
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
+                long[] lat = new long[Math.max(16, jobs / perRequest / clients + 16)];
+                int n = 0;
+                int taken;
+                while ((taken = takeSlots(remaining, perRequest)) > 0) {
+                    if (notFound.get() || failures.get() >= maxFailures || System.nanoTime() > deadline) {
+                        remaining.addAndGet(taken);
+                        break;
+                    }
+                    int first = nextPage.getAndAdd(taken);
+                    String body;
+                    if (perRequest == 1) {
+                        body = item.apply(first);
+                    } else {
+                        StringBuilder b = new StringBuilder("{\"jobs\":[");
+                        for (int k = 0; k < taken; k++) {
+                            b.append(k == 0 ? "" : ",").append(item.apply(first + k));
+                        }
+                        body = b.append("]}").toString();
+                    }
+                    HttpRequest request = HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build();
+                    long start = System.nanoTime();
+                    String problem;
+                    int failed = taken;
+                    try {
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        long took = System.nanoTime() - start;
+                        if (response.statusCode() == 202) {
+                            if (n == lat.length) {
+                                lat = Arrays.copyOf(lat, lat.length * 2);
+                            }
+                            lat[n++] = took;
+                            Matcher m = JOB_ID.matcher(response.body());
+                            int got = 0;
+                            while (m.find()) {
+                                ids.add(m.group(1));
+                                got++;
+                            }
+                            accepted.addAndGet(got);
+                            if (got == taken) {
+                                continue;
+                            }
+                            failed = taken - got;
+                            problem = ITEM_ERROR.matcher(response.body()).find() ? "item error" : "202 without ids";
+                        } else {
+                            problem = "HTTP " + response.statusCode();
+                            // No such route: 404, or 405 where POST /v1/jobs/batch falls on /v1/jobs/{id}.
+                            if ((response.statusCode() == 404 || response.statusCode() == 405) && perRequest > 1) {
+                                notFound.set(true);
+                            }
+                        }
+                        if (samples.size() < 5) {
+                            samples.add(problem + ": " + abbreviate(response.body()));
+                        }
+                    } catch (IOException e) {
+                        problem = e.getClass().getSimpleName();
+                        if (samples.size() < 5) {
+                            samples.add(problem + ": " + e.getMessage());
+                        }
+                    }
+                    // Not accepted: give the slots back and try again with new URLs.
+                    nonAccepted.computeIfAbsent(problem, k -> new AtomicInteger()).addAndGet(failed);
+                    failures.addAndGet(failed);
+                    remaining.addAndGet(failed);
+                }
+                return Arrays.copyOf(lat, n);
+            }));
+        }
+        for (var f : futures) {
+            latencyLists.add(f.get());
+        }
+        long end = System.nanoTime();
+        submitters.shutdown();
+        pageOffset = nextPage.get();
+        long[] all = latencyLists.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long t0Micros = started.getEpochSecond() * 1_000_000L + started.getNano() / 1000;
+        return new Submitted(accepted.get(), new ArrayList<>(ids), all, nonAccepted, samples, failures, t0, t0Micros, end,
+                notFound.get());
+    }
+
+    /** Takes up to {@code max} of the slots still to be accepted; 0 when none is left. */
+    static int takeSlots(AtomicInteger remaining, int max) {
+        while (true) {
+            int r = remaining.get();
+            if (r <= 0) {
+                return 0;
+            }
+            int take = Math.min(max, r);
+            if (remaining.compareAndSet(r, r - take)) {
+                return take;
+            }
+        }
+    }
+
+    /**
+     * How the wait for the jobs went: the last counts seen, the jobs already finished when the wait
+     * began, when the poll saw the last one finish (-1 if it did not), and the last progress.
+     */
+    record Completion(long[] last, long doneAtStart, long tDone, long tLastProgress) { }
+
+    /**
+     * Polls PostgreSQL every poll-ms until {@code accepted} jobs more than in {@code baseline} are in a
+     * terminal state, or the deadline.
+     */
+    static Completion awaitFinished(long[] baseline, int accepted, long tStart, long deadline) throws InterruptedException {
+        long[] atStart = pollCounts();
+        long doneAtStart = atStart == null ? 0 : finished(atStart, baseline);
+        long[] last = atStart;
+        long tDone = -1;
+        long tLastProgress = tStart;
+        long lastFinished = doneAtStart;
+        int pollFailures = 0;
+        if (doneAtStart >= accepted) {
+            tDone = tStart;
+        }
+        while (tDone < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(pollMillis);
+            long[] counts = pollCounts();
+            long now = System.nanoTime();
+            if (counts == null) {
+                if (++pollFailures > 25) {
+                    System.err.println("loadgen: psql keeps failing; giving up on completion");
+                    break;
+                }
+                continue;
+            }
+            last = counts;
+            long done = finished(counts, baseline);
+            if (done > lastFinished) {
+                lastFinished = done;
+                tLastProgress = now;
+            }
+            if (done >= accepted) {
+                tDone = now;
+            }
+        }
+        return new Completion(last, doneAtStart, tDone, tLastProgress);
     }
 
     // ---- target site -----------------------------------------------------------------------------
@@ -410,7 +530,8 @@ public class LoadGen {
      */
     record CpuSnapshot(long machineBusy, long machineTotal, long selfNanos, Map<Long, Proc> procs) {
 
-        record Proc(String comm, long start, long ticks) { }
+        /** A process: its name, start time, own CPU ticks, ticks of the children it waited for, parent. */
+        record Proc(String comm, long start, long ticks, long childTicks, long ppid) { }
 
         static CpuSnapshot take() {
             long busy = 0;
@@ -445,7 +566,9 @@ public class LoadGen {
                         int close = stat.lastIndexOf(')');
                         String comm = stat.substring(stat.indexOf('(') + 1, close);
                         String[] f = stat.substring(close + 2).trim().split("\\s+");
-                        procs.put(Long.parseLong(name), new Proc(comm, Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                        procs.put(Long.parseLong(name), new Proc(comm, Long.parseLong(f[19]),
+                                Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]),
+                                Long.parseLong(f[1])));
                     } catch (Exception e) {
                         // the process ended meanwhile
                     }
@@ -491,7 +614,99 @@ public class LoadGen {
                 }
             }
             double self = selfNanos >= 0 && after.selfNanos >= 0 ? (after.selfNanos - selfNanos) / 1e9 : 0;
+            Map<String, Double> named = new LinkedHashMap<>();
+            named.put("platform", platform);
+            named.put("load generator + site", self);
+            named.put("PostgreSQL", postgres);
+            named.put("Redis", redis);
+            return report(after, seconds, named, others, "ended processes (psql polls, builds) and kernel");
+        }
+
+        /** Who is who in peers mode; a pid of 0 or less is absent. */
+        record Roles(long platformPid, long sitePid, long peerPid, String peerLabel, String peerChildLabel) { }
+
+        /**
+         * Where the CPU went in peers mode: the platform, the peer (its first process and the ones
+         * it started apart), the site, this load generator, PostgreSQL, Redis and other processes.
+         * The load generator's and the peer's shares include the children they waited for (the psql
+         * polls, a worker process that ended), which all started during the run. Nobody else's do:
+         * a process that ended in the window may have run long before it (another engineer's build
+         * reaped by its shell), so its time goes to "ended processes and kernel", which is what is
+         * left of the machine's busy time.
+         */
+        String describeRoles(CpuSnapshot after, double seconds, Roles roles) {
+            long self = ProcessHandle.current().pid();
+            Map<String, Double> named = new LinkedHashMap<>();
+            if (roles.platformPid() > 0) {
+                named.put("platform", 0.0);
+            }
+            if (roles.peerPid() > 0) {
+                named.put(roles.peerLabel(), 0.0);
+                named.put(roles.peerChildLabel(), 0.0);
+            }
+            for (String role : List.of("site", "load generator", "PostgreSQL", "Redis")) {
+                named.put(role, 0.0);
+            }
+            Map<String, Double> others = new java.util.HashMap<>();
+            for (var e : after.procs.entrySet()) {
+                long pid = e.getKey();
+                String comm = e.getValue().comm();
+                boolean ours = pid == self || after.descends(pid, self);   // the peer descends from this process
+                double v = ours ? usedWithChildren(after, pid) : used(after, pid);
+                String role;
+                if (roles.peerPid() > 0 && pid == roles.peerPid()) {
+                    role = roles.peerLabel();
+                } else if (roles.peerPid() > 0 && after.descends(pid, roles.peerPid())) {
+                    role = roles.peerChildLabel();
+                } else if (roles.platformPid() > 0 && (pid == roles.platformPid() || after.descends(pid, roles.platformPid()))) {
+                    role = "platform";
+                } else if (pid == roles.sitePid()) {
+                    role = "site";
+                } else if (pid == self || after.descends(pid, self)) {
+                    role = "load generator";
+                } else if (comm.startsWith("postgres")) {
+                    role = "PostgreSQL";
+                } else if (comm.startsWith("redis-server")) {
+                    role = "Redis";
+                } else {
+                    if (v > 0) {
+                        others.merge(comm, v, Double::sum);
+                    }
+                    continue;
+                }
+                named.merge(role, v, Double::sum);
+            }
+            return report(after, seconds, named, others, "ended processes and kernel");
+        }
+
+        /** The CPU a process and the children it waited for used between the two snapshots, in seconds. */
+        double usedWithChildren(CpuSnapshot after, long pid) {
+            Proc a = after.procs.get(pid);
+            if (a == null) {
+                return 0;
+            }
+            Proc b = procs.get(pid);
+            long before = b != null && b.start == a.start ? b.ticks + b.childTicks : 0;
+            return Math.max(0, a.ticks + a.childTicks - before) / (double) clockTicks;
+        }
+
+        /** Whether {@code pid} is a child, grandchild, ... of {@code ancestor} in this snapshot. */
+        boolean descends(long pid, long ancestor) {
+            Proc p = procs.get(pid);
+            for (int hops = 0; p != null && hops < 64; hops++) {
+                if (p.ppid() == ancestor) {
+                    return true;
+                }
+                p = procs.get(p.ppid());
+            }
+            return false;
+        }
+
+        /** "machine X% busy (...): a 1.0, b 2.0, ..., other processes, the rest", and a warning when others took much. */
+        String report(CpuSnapshot after, double seconds, Map<String, Double> named, Map<String, Double> others,
+                String unattributedLabel) {
             double other = others.values().stream().mapToDouble(Double::doubleValue).sum();
+            double attributed = other + named.values().stream().mapToDouble(Double::doubleValue).sum();
             StringBuilder out = new StringBuilder();
             double busySeconds = -1;
             if (machineTotal > 0 && after.machineTotal > machineTotal) {
@@ -499,12 +714,12 @@ public class LoadGen {
                 out.append(String.format("machine %.0f%% busy (%.1f cpu-s in %.1f s): ",
                         100.0 * (after.machineBusy - machineBusy) / (after.machineTotal - machineTotal), busySeconds, seconds));
             }
-            out.append(String.format("platform %.1f, load generator + site %.1f, PostgreSQL %.1f, Redis %.1f, other processes %.1f",
-                    platform, self, postgres, redis, other));
+            named.forEach((name, v) -> out.append(String.format("%s %.1f, ", name, v)));
+            out.append(String.format("other processes %.1f", other));
             double unattributed = 0;
             if (busySeconds >= 0) {
-                unattributed = Math.max(0, busySeconds - (platform + self + postgres + redis + other));
-                out.append(String.format(", ended processes (psql polls, builds) and kernel %.1f", unattributed));
+                unattributed = Math.max(0, busySeconds - attributed);
+                out.append(String.format(", %s %.1f", unattributedLabel, unattributed));
             }
             if (busySeconds > 0 && other + unattributed > 0.12 * busySeconds) {
                 String top = others.entrySet().stream()
@@ -521,19 +736,6 @@ public class LoadGen {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
-
-    /** Takes one of the slots still to be accepted; false when none is left. */
-    static boolean takeSlot(AtomicInteger remaining) {
-        while (true) {
-            int r = remaining.get();
-            if (r <= 0) {
-                return false;
-            }
-            if (remaining.compareAndSet(r, r - 1)) {
-                return true;
-            }
-        }
-    }
 
     static double pct(long[] sorted, int p) {
         if (sorted.length == 0) {
@@ -569,6 +771,10 @@ public class LoadGen {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if ("--".equals(a)) {   // peer mode: the rest is the peer's command
+                Peers.command.addAll(Arrays.asList(args).subList(i + 1, args.length));
+                break;
+            }
             if (!a.startsWith("--")) {
                 die("unexpected argument " + a + usage());
             }
@@ -611,6 +817,22 @@ public class LoadGen {
                     case "page-kb" -> pageKb = Integer.parseInt(v);
                     case "concurrency" -> concurrency = Integer.parseInt(v);
                     case "site-delay-ms" -> siteDelayMillis = Long.parseLong(v);
+                    case "out" -> Peers.out = v;
+                    case "site" -> Peers.site = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+                    case "site-pid" -> Peers.sitePid = Long.parseLong(v);
+                    case "results" -> Peers.results = Path.of(v);
+                    case "run" -> Peers.run = v;
+                    case "side" -> Peers.side = v;
+                    case "label" -> Peers.label = v;
+                    case "child-label" -> Peers.childLabel = v;
+                    case "kind" -> Peers.kind = v;
+                    case "warmup" -> Peers.warmup = Integer.parseInt(v);
+                    case "batch" -> Peers.batch = Integer.parseInt(v);
+                    case "batch-clients" -> Peers.batchClients = Integer.parseInt(v);
+                    case "node" -> Peers.node = v;
+                    case "peers-dir" -> Peers.dir = v;
+                    case "prefix" -> Peers.prefix = v;
+                    case "settings" -> Peers.settings = v;
                     default -> die("unknown option --" + e.getKey() + usage());
                 }
             }
@@ -620,8 +842,19 @@ public class LoadGen {
         if (jobs < 1 || clients < 1 || timeoutSeconds < 1 || pollMillis < 10) {
             die("jobs, clients and timeout must be positive, poll-ms at least 10" + usage());
         }
-        if (!"submit".equals(mode) && !"crawl".equals(mode)) {
-            die("--mode must be submit or crawl, got " + mode + usage());
+        if (!List.of("submit", "crawl", "site-files", "peer", "peers-trawl-queue", "peers-trawl-crawl", "peers-summary")
+                .contains(mode)) {
+            die("--mode must be submit, crawl, site-files, peer, peers-trawl-queue, peers-trawl-crawl or peers-summary, got "
+                    + mode + usage());
+        }
+        if (!Peers.site.isEmpty()) {
+            String host = URI.create(Peers.site).getHost();
+            if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
+                die("--site must point at 127.0.0.1 (loopback only), got " + Peers.site);
+            }
+        }
+        if ("peer".equals(mode) && Peers.command.isEmpty()) {
+            die("peer mode needs the peer's command after --" + usage());
         }
         if (pages < 2 || pages > 100_000 || maxDepth < 1 || pageKb < 1 || pageKb > 1024 || concurrency < 1
                 || siteDelayMillis < 0 || siteDelayMillis > 10_000) {
@@ -638,7 +871,14 @@ public class LoadGen {
                 + " [--db trawl_bench] [--timeout 600] [--poll-ms 200] [--worker-concurrency N] [--env TEXT]"
                 + " [--command TEXT] [--platform-pid PID] [--clock-ticks 100]"
                 + "\n       crawl mode: --mode crawl [--pages 600] [--max-depth 20] [--page-kb 20] [--concurrency C]"
-                + " [--site-delay-ms 0] [--api ...] [--timeout 600] [--poll-ms 200] [--platform-pid PID]";
+                + " [--site-delay-ms 0] [--api ...] [--timeout 600] [--poll-ms 200] [--platform-pid PID]"
+                + "\n       peers (bench/run.sh peers runs these): --mode site-files --pages N --page-kb K --out DIR"
+                + "\n         --mode peer --side S --kind queue|crawl --label L [--child-label L2] --site URL --site-pid PID"
+                + " --results FILE --run R [--pages N] -- COMMAND..."
+                + "\n         --mode peers-trawl-queue --api URL --site URL --site-pid PID --platform-pid PID --jobs N"
+                + " --clients C --batch 100 --batch-clients C --warmup N --prefix P --node NODE --results FILE --run R"
+                + "\n         --mode peers-trawl-crawl --api URL --site URL --platform-pid PID --pages N --results FILE --run R"
+                + "\n         --mode peers-summary --results FILE [--settings TEXT]";
     }
 
     // ---- crawl mode --------------------------------------------------------------------------------
@@ -697,66 +937,16 @@ public class LoadGen {
             sampler.setDaemon(true);
             sampler.start();
 
-            // ---- submit one crawl job -----------------------------------------------------------------
+            // ---- submit one crawl job and wait for it ---------------------------------------------------
             String body = "{\"url\":\"" + siteBase + "/crawl/p0\",\"formats\":[\"metadata\",\"links\"],"
                     + "\"crawl\":{\"maxPages\":" + pages + ",\"maxDepth\":" + maxDepth + "}}";
-            long t0 = System.nanoTime();
-            HttpResponse<String> submitted;
-            try {
-                submitted = http.send(HttpRequest.newBuilder(apiUri.resolve("/v1/jobs"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .header("Accept", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                die("submitting the crawl job failed: " + e);
-                return;
-            }
-            String id = field(submitted.body(), "id");
-            if (submitted.statusCode() != 202 || id == null) {
-                die("the crawl job was not accepted: HTTP " + submitted.statusCode() + ": " + abbreviate(submitted.body()));
-            }
-
-            // ---- wait for it: GET /v1/jobs/{id} every poll-ms, up to the timeout ------------------
-            URI statusUri = apiUri.resolve("/v1/jobs/" + id);
-            String status = "queued";
-            String last = submitted.body();
-            long tEnd = -1;
-            int pollFailures = 0;
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(pollMillis);
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(statusUri)
-                            .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200) {
-                        throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
-                    }
-                    last = r.body();
-                    status = String.valueOf(field(last, "status"));
-                } catch (IOException e) {
-                    if (++pollFailures > 25) {
-                        System.err.println("loadgen: GET " + statusUri + " keeps failing (" + e.getMessage() + "); giving up");
-                        break;
-                    }
-                    continue;
-                }
-                if (!List.of("queued", "running", "retrying").contains(status)) {
-                    tEnd = System.nanoTime();
-                    break;
-                }
-            }
-            boolean ended = tEnd >= 0;
-            if (!ended) {
-                tEnd = System.nanoTime();
-                try {   // leave nothing running: ask the platform to cancel the crawl
-                    http.send(HttpRequest.newBuilder(statusUri).timeout(Duration.ofSeconds(5)).DELETE().build(),
-                            HttpResponse.BodyHandlers.discarding());
-                } catch (IOException e) {
-                    // the platform is stopped by run.sh anyway
-                }
-            }
+            CrawlJob job = crawlAndWait(http, apiUri, body, deadline);
+            long t0 = job.t0();
+            long tEnd = job.tEnd();
+            boolean ended = job.ended();
+            String id = job.id();
+            String status = job.status();
+            String last = job.last();
             rss.stop();
             sampler.join(1000);
             CpuSnapshot cpuAfter = CpuSnapshot.take();
@@ -816,6 +1006,88 @@ public class LoadGen {
             threads.shutdownNow();
             boolean ok = ended && "succeeded".equals(status) && stored == pages && distinct == pages && duplicates == 0;
             System.exit(ok ? 0 : 2);
+        }
+
+        /** How a crawl job went: its id, the last answer about it, when it was submitted and seen to end. */
+        record CrawlJob(String id, String status, String last, long t0, long tEnd, boolean ended) { }
+
+        /**
+         * Submits one crawl job and polls {@code GET /v1/jobs/{id}} every poll-ms until it ends or the
+         * deadline; a job still running then is cancelled, so that nothing is left running.
+         */
+        static CrawlJob crawlAndWait(HttpClient http, URI apiUri, String body, long deadline) throws Exception {
+            long t0 = System.nanoTime();
+            HttpResponse<String> submitted;
+            try {
+                submitted = http.send(HttpRequest.newBuilder(apiUri.resolve("/v1/jobs"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                die("submitting the crawl job failed: " + e);
+                return null;
+            }
+            String id = field(submitted.body(), "id");
+            if (submitted.statusCode() != 202 || id == null) {
+                die("the crawl job was not accepted: HTTP " + submitted.statusCode() + ": " + abbreviate(submitted.body()));
+            }
+
+            // ---- wait for it: GET /v1/jobs/{id} every poll-ms, up to the timeout ------------------
+            URI statusUri = apiUri.resolve("/v1/jobs/" + id);
+            String status = "queued";
+            String last = submitted.body();
+            long tEnd = -1;
+            int pollFailures = 0;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(pollMillis);
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(statusUri)
+                            .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+                    }
+                    last = r.body();
+                    status = String.valueOf(field(last, "status"));
+                } catch (IOException e) {
+                    if (++pollFailures > 25) {
+                        System.err.println("loadgen: GET " + statusUri + " keeps failing (" + e.getMessage() + "); giving up");
+                        break;
+                    }
+                    continue;
+                }
+                if (!List.of("queued", "running", "retrying").contains(status)) {
+                    tEnd = System.nanoTime();
+                    break;
+                }
+            }
+            boolean ended = tEnd >= 0;
+            if (!ended) {
+                tEnd = System.nanoTime();
+                try {   // leave nothing running: ask the platform to cancel the crawl
+                    http.send(HttpRequest.newBuilder(statusUri).timeout(Duration.ofSeconds(5)).DELETE().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                } catch (IOException e) {
+                    // the platform is stopped by run.sh anyway
+                }
+            }
+            return new CrawlJob(id, status, last, t0, tEnd, ended);
+        }
+
+        /**
+         * Site-files mode, for the peers' site (bench/peers/site.mjs): the crawl site, page i in
+         * {@code out/crawl/p<i>.html}, and the small page of the queue jobs in {@code out/page.html}
+         * with {@code PAGENUMBER} where the page's number goes.
+         */
+        static void writeSite(Path out) throws IOException {
+            Files.createDirectories(out.resolve("crawl"));
+            for (int i = 0; i < pages; i++) {
+                Files.writeString(out.resolve("crawl").resolve("p" + i + ".html"), page(i));
+            }
+            Files.writeString(out.resolve("page.html"), LoadGen.page("PAGENUMBER"));
+            System.out.printf("wrote %d crawl pages of about %d KB and the queue page to %s%n", pages, pageKb, out);
         }
 
         static void serve(HttpExchange exchange) throws IOException {
@@ -944,17 +1216,646 @@ public class LoadGen {
         }
     }
 
-    /** Samples VmRSS of a process from /proc/PID/status every 100 ms until stopped (or the deadline). */
+    // ---- peers mode (bench/run.sh peers) ------------------------------------------------------------
+
+    /**
+     * The pieces of {@code bench/run.sh peers}: the Trawl side of the queue and crawl comparisons,
+     * the wrapper that runs and measures a peer (BullMQ, Scrapy, Crawlee; bench/peers/), and the
+     * summary of all runs. Every side fetches from the same Node site (bench/peers/site.mjs), whose
+     * counters are reset before each phase and read after it. Each figure goes to the results file
+     * as one "run TAB key TAB value" line, which the summary reads.
+     */
+    static final class Peers {
+        static String site = "";                 // the peers' site, http://127.0.0.1:PORT
+        static long sitePid = -1;
+        static Path results;
+        static String run = "1";
+        static String side = "peer";             // the results key of a peer: bullmq, scrapy, crawlee
+        static String label = "peer";            // how the CPU report names the peer's first process
+        static String childLabel;                // ... and the processes it started (default: the same)
+        static String kind = "queue";            // queue or crawl
+        static int warmup = 0;
+        static int batch = 100;
+        static int batchClients = 50;
+        static String node = "node";
+        static String dir = "bench/peers";
+        static String prefix = "trawl-bench:";
+        static String out = "";
+        static String settings = "";
+        static final List<String> command = new ArrayList<>();
+        static final String INDENT = "          ";
+
+        // ---- the site's counters and the results file ---------------------------------------------
+
+        static final HttpClient SITE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+
+        static Map<String, String> siteStats() {
+            try {
+                HttpResponse<String> r = SITE.send(HttpRequest.newBuilder(URI.create(site + "/_site/stats"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return flatJson(r.body());
+            } catch (IOException e) {
+                System.err.println("loadgen: reading the site's counters failed: " + e);
+                return Map.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Map.of();
+            }
+        }
+
+        static void resetSite() {
+            try {
+                SITE.send(HttpRequest.newBuilder(URI.create(site + "/_site/reset")).timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                die("the peers' site at " + site + " does not answer: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        static final Pattern MEMBER = Pattern.compile("\"(\\w+)\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^,}\\s]+))");
+
+        /** The members of a flat JSON object (no nesting), values as text. */
+        static Map<String, String> flatJson(String json) {
+            Map<String, String> m = new LinkedHashMap<>();
+            Matcher x = MEMBER.matcher(json == null ? "" : json);
+            while (x.find()) {
+                m.put(x.group(1), x.group(2) != null ? x.group(2).replace("\\\"", "\"") : x.group(3));
+            }
+            return m;
+        }
+
+        static double num(Map<String, String> m, String key) {
+            try {
+                return Double.parseDouble(m.getOrDefault(key, "NaN"));
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** Appends one figure of this run to the results file. */
+        static void record(String key, Object value) {
+            if (results == null) {
+                return;
+            }
+            String v = value instanceof Double d ? String.format(java.util.Locale.ROOT, "%.3f", d) : String.valueOf(value);
+            try {
+                Files.writeString(results, run + "\t" + key + "\t" + v + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                die("cannot write " + results + ": " + e);
+            }
+        }
+
+        // ---- the lines every side prints ---------------------------------------------------------
+
+        /** One phase of the queue comparison, the same line for BullMQ and Trawl. */
+        static String queueLine(String who, String phase, double submitRate, double p50, double p99, long calls,
+                double processedRate, long done, double processedSeconds, long failed, Map<String, String> site) {
+            return String.format("%-7s %-15s submit %6.0f jobs/s (p50 %6.1f ms, p99 %7.1f ms per call, %d calls)"
+                            + "  processed %6.0f jobs/s (%d jobs in %.2f s, first submit to last done)  failed %d"
+                            + "  site: %s requests, %s distinct pages%n",
+                    who, phase, submitRate, p50, p99, calls, processedRate, done, processedSeconds, failed,
+                    site.getOrDefault("queueRequests", "?"), site.getOrDefault("queueDistinct", "?"));
+        }
+
+        /** One crawl, the same line for Scrapy, Crawlee and Trawl. */
+        static String crawlLine(String who, long crawled, double seconds, long peakKb, long hwmKb, Map<String, String> site) {
+            return String.format("%-7s crawl           %d pages in %.2f s = %6.1f pages/s  peak RSS %s (VmHWM %s)"
+                            + "  site: %s served, %s distinct, %s more than once%s, %s robots.txt, %s other, %s connections%n",
+                    who, crawled, seconds, crawled / seconds, Crawl.mb(peakKb), Crawl.mb(hwmKb),
+                    site.getOrDefault("crawlServed", "?"), site.getOrDefault("crawlDistinct", "?"),
+                    site.getOrDefault("crawlDuplicates", "?"),
+                    site.getOrDefault("crawlTwice", "").isEmpty() ? "" : " (" + site.get("crawlTwice") + ")",
+                    site.getOrDefault("robots", "?"), site.getOrDefault("other", "?"), site.getOrDefault("crawlConnections", "?"));
+        }
+
+        /** Whether the site served every crawl page exactly once. */
+        static String crawlSiteProblem(Map<String, String> site) {
+            double served = num(site, "crawlServed");
+            double distinct = num(site, "crawlDistinct");
+            if (served == pages && distinct == pages) {
+                return null;
+            }
+            return String.format("the site served %.0f page requests for %.0f distinct pages of %d", served, distinct, pages);
+        }
+
+        // ---- a peer, run and measured -------------------------------------------------------------
+
+        /**
+         * Runs the peer's command and follows its protocol lines (bench/peers/protocol.mjs): at
+         * "@@start" it resets the site's counters, takes a CPU snapshot (and starts sampling the
+         * peer's memory in crawl mode) and answers; at "@@end" it takes the second snapshot while
+         * the peer's processes are all alive, reads the site's counters and answers; at "@@result"
+         * it prints the phase's line and records its figures. The peer's other output is indented.
+         */
+        static int runPeer() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Runnable kill = () -> {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(kill));
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        System.err.println("loadgen: " + side + " did not finish within " + timeoutSeconds + " s; stopping it");
+                        kill.run();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+
+            CpuSnapshot.Roles roles = new CpuSnapshot.Roles(platformPid, sitePid, p.pid(), label,
+                    childLabel == null ? label : childLabel);
+            var fromPeer = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            var toPeer = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+            CpuSnapshot before = null;
+            RssSampler rss = null;
+            long t0 = 0;
+            String cpu = "n/a";
+            Map<String, String> siteCounts = Map.of();
+            long hwm = -1;
+            int phases = 0;
+            boolean ok = true;
+            for (String line; (line = fromPeer.readLine()) != null; ) {
+                if (line.startsWith("@@start ")) {
+                    resetSite();
+                    if ("crawl".equals(kind)) {
+                        rss = new RssSampler(p.pid(), deadline, true);
+                        rss.start();
+                    }
+                    before = CpuSnapshot.take();
+                    t0 = System.nanoTime();
+                    answer(toPeer);
+                } else if (line.startsWith("@@end ")) {
+                    CpuSnapshot after = CpuSnapshot.take();
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (rss != null) {
+                        rss.stop();
+                        hwm = rss.readKb("VmHWM");
+                    }
+                    siteCounts = siteStats();
+                    cpu = before == null ? "n/a" : before.describeRoles(after, seconds, roles);
+                    answer(toPeer);
+                } else if (line.startsWith("@@result ")) {
+                    ok &= peerPhase(flatJson(line.substring("@@result ".length())), siteCounts, cpu, rss, hwm);
+                    phases++;
+                    rss = null;
+                } else {
+                    System.out.println(INDENT + line);
+                }
+            }
+            p.waitFor();
+            System.out.flush();
+            if (p.exitValue() != 0) {
+                System.err.println("loadgen: " + side + " exited with " + p.exitValue());
+            }
+            return ok && phases > 0 && p.exitValue() == 0 ? 0 : 2;
+        }
+
+        static void answer(java.io.Writer toPeer) {
+            try {
+                toPeer.write("go\n");
+                toPeer.flush();
+            } catch (IOException e) {
+                // the peer does not read its answers (run by hand) or has ended
+            }
+        }
+
+        /** Prints and records one phase of a peer; false if something in it went wrong. */
+        static boolean peerPhase(Map<String, String> r, Map<String, String> siteCounts, String cpu, RssSampler rss, long hwm) {
+            String phase = r.getOrDefault("phase", "?");
+            String key = side + "." + phase;
+            List<String> problems = new ArrayList<>();
+            if (!"true".equals(r.get("ok"))) {
+                problems.add(r.getOrDefault("problem", "the peer reported a problem"));
+            }
+            StringBuilder text = new StringBuilder();
+            if ("crawl".equals(kind)) {
+                long crawled = (long) num(r, "pages");
+                double seconds = num(r, "seconds");
+                long peak = rss == null ? -1 : rss.peakKb();
+                text.append(crawlLine(side, crawled, seconds, peak, hwm, siteCounts));
+                record(key + ".pagesPerSecond", crawled / seconds);
+                record(key + ".rssMb", peak / 1024.0);
+                String siteProblem = crawlSiteProblem(siteCounts);
+                if (siteProblem != null) {
+                    problems.add(siteProblem);
+                }
+                if (crawled != pages) {
+                    problems.add(side + " handled " + crawled + " pages of " + pages);
+                }
+            } else {
+                long count = (long) num(r, "jobs");
+                text.append(queueLine(side, phase, num(r, "submitRate"), num(r, "p50Ms"), num(r, "p99Ms"),
+                        (long) num(r, "requests"), num(r, "processedRate"), (long) num(r, "completed"),
+                        num(r, "processedSeconds"), (long) num(r, "failed"), siteCounts));
+                for (String figure : List.of("submitRate", "p50Ms", "p99Ms", "processedRate")) {
+                    record(key + "." + figure, num(r, figure));
+                }
+                if (num(siteCounts, "queueRequests") != count || num(siteCounts, "queueDistinct") != count) {
+                    problems.add("the site served " + siteCounts.get("queueRequests") + " requests for "
+                            + siteCounts.get("queueDistinct") + " distinct pages, for " + count + " jobs");
+                }
+            }
+            text.append(INDENT).append("cpu: ").append(cpu).append('\n');
+            for (String problem : problems) {
+                text.append(INDENT).append("PROBLEM: ").append(problem).append('\n');
+            }
+            System.out.print(text);
+            System.out.flush();
+            return problems.isEmpty();
+        }
+
+        // ---- Trawl's side of the queue comparison ----------------------------------------------------
+
+        /**
+         * The Trawl side of one queue run, against the running platform: a warm-up of single and
+         * batch submits (when --warmup > 0), then --jobs single submits from --clients HTTP clients,
+         * then --jobs in batches of --batch from --batch-clients clients. Each phase waits until all
+         * its jobs ended (PostgreSQL), then checks that they all succeeded, that each left queued,
+         * started, page and succeeded in Redis (bench/peers/check-events.mjs), and that a few replay
+         * over SSE.
+         */
+        static int trawlQueue(URI apiUri) throws Exception {
+            if (pollCounts() == null) {
+                die("cannot query PostgreSQL database " + pgDb + " on " + pgHost + ":" + pgPort + " with psql");
+            }
+            boolean ok = true;
+            if (warmup > 0) {
+                ok &= trawlPhase(apiUri, "warmup-single", 1, warmup);
+                ok &= trawlPhase(apiUri, "warmup-batch", batch, warmup);
+            }
+            ok &= trawlPhase(apiUri, "single", 1, jobs);
+            ok &= trawlPhase(apiUri, "batch", batch, jobs);
+            return ok ? 0 : 2;
+        }
+
+        static boolean trawlPhase(URI apiUri, String phase, int perRequest, int count) throws Exception {
+            String key = "trawl." + phase;
+            resetSite();
+            long[] baseline = pollCounts();
+            CpuSnapshot before = CpuSnapshot.take();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            URI uri = apiUri.resolve(perRequest == 1 ? "/v1/jobs" : "/v1/jobs/batch");
+            Submitted s = submitAll(uri, perRequest, perRequest == 1 ? clients : batchClients, count, deadline,
+                    n -> "{\"url\":\"" + site + "/page?n=" + n + "\",\"formats\":[\"metadata\"]}");
+            if (s.notFound() && s.accepted() == 0) {
+                System.out.printf("%-7s %-15s n/a (no batch endpoint in this build: POST /v1/jobs/batch answered %s)%n",
+                        "trawl", phase, s.nonAccepted().keySet());
+                for (String figure : List.of("submitRate", "p50Ms", "p99Ms", "processedRate")) {
+                    record(key + "." + figure, "n/a");
+                }
+                return true;
+            }
+            Completion c = awaitFinished(baseline, s.accepted(), s.endNanos(), deadline);
+            CpuSnapshot after = CpuSnapshot.take();
+            long tEnd = c.tDone() >= 0 ? c.tDone() : System.nanoTime();
+            Map<String, String> siteCounts = siteStats();
+
+            // The end is the last job's finished_at (same clock), not the poll that saw it.
+            double processedSeconds = (tEnd - s.t0Nanos()) / 1e9;
+            String lastFinished = psql("select coalesce(extract(epoch from max(finished_at)) * 1000000, 0) from jobs");
+            if (c.tDone() >= 0 && lastFinished != null && !lastFinished.isBlank()) {
+                processedSeconds = (Double.parseDouble(lastFinished.trim()) - s.t0EpochMicros()) / 1e6;
+            }
+            long succeeded = c.last() == null ? 0 : c.last()[0] - baseline[0];
+            long failed = c.last() == null ? 0 : c.last()[1] - baseline[1];
+            double submitSeconds = (s.endNanos() - s.t0Nanos()) / 1e9;
+            double submitRate = s.accepted() / submitSeconds;
+            double processedRate = succeeded / processedSeconds;
+            long[] lat = s.latencies();
+
+            StringBuilder text = new StringBuilder(queueLine("trawl", phase, submitRate, pct(lat, 50), pct(lat, 99),
+                    s.requests(), processedRate, succeeded + failed, processedSeconds, failed, siteCounts));
+            text.append(INDENT).append("cpu: ").append(before.describeRoles(after, (tEnd - s.t0Nanos()) / 1e9,
+                    new CpuSnapshot.Roles(platformPid, sitePid, -1, "", ""))).append('\n');
+            record(key + ".submitRate", submitRate);
+            record(key + ".p50Ms", pct(lat, 50));
+            record(key + ".p99Ms", pct(lat, 99));
+            record(key + ".processedRate", processedRate);
+
+            List<String> problems = new ArrayList<>();
+            if (s.accepted() < count) {
+                problems.add(String.format("only %d of %d jobs were accepted; not accepted: %s; e.g. %s",
+                        s.accepted(), count, s.nonAccepted(), String.join(" | ", s.samples())));
+            } else if (s.nonAcceptedCount() > 0) {
+                text.append(INDENT).append("note: ").append(s.nonAcceptedCount()).append(" jobs were refused and submitted again: ")
+                        .append(s.nonAccepted()).append('\n');
+            }
+            if (c.tDone() < 0) {
+                problems.add(String.format("NOT FINISHED after %d s: %d of %d ended; job states: %s",
+                        timeoutSeconds, succeeded + failed, s.accepted(), stateBreakdown()));
+            } else if (succeeded != s.accepted() || failed != 0) {
+                problems.add(String.format("%d jobs succeeded and %d did not, of %d; job states: %s",
+                        succeeded, failed, s.accepted(), stateBreakdown()));
+            }
+            if (num(siteCounts, "queueDistinct") != s.accepted() || num(siteCounts, "queueRequests") != s.accepted()) {
+                problems.add("the site served " + siteCounts.get("queueRequests") + " requests for "
+                        + siteCounts.get("queueDistinct") + " distinct pages, for " + s.accepted() + " jobs");
+            }
+            String events = checkEvents(s.ids());
+            Map<String, String> ev = flatJson(events);
+            text.append(INDENT).append(String.format("events: %s of %s jobs have queued, started, page, succeeded in that order"
+                            + " in Redis (XRANGE %sjob:<id>:events - +)%s; %s%n",
+                    ev.getOrDefault("ok", "?"), ev.getOrDefault("checked", "?"), prefix,
+                    "0".equals(ev.getOrDefault("otherTypes", "0")) ? "" : ", " + ev.get("otherTypes") + " with other events too",
+                    checkSse(apiUri, s.ids())));
+            if (num(ev, "ok") != s.accepted() || num(ev, "checked") != s.accepted()) {
+                problems.add("events: " + events);
+            }
+            for (String problem : problems) {
+                text.append(INDENT).append("PROBLEM: ").append(problem).append('\n');
+            }
+            System.out.print(text);
+            System.out.flush();
+            return problems.isEmpty();
+        }
+
+        /** Runs bench/peers/check-events.mjs on the jobs; its JSON line, or a line that says what failed. */
+        static String checkEvents(List<String> ids) {
+            try {
+                Path file = Files.createTempFile("trawl-peers-ids", ".txt");
+                try {
+                    Files.write(file, ids);
+                    Process p = new ProcessBuilder(node, Path.of(dir, "check-events.mjs").toString(), "--prefix", prefix,
+                            "--ids", file.toString()).redirectErrorStream(true).start();
+                    p.getOutputStream().close();
+                    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                        p.destroyForcibly();
+                        return "{\"problem\":\"check-events failed: " + abbreviate(text).replace("\"", "'") + "\"}";
+                    }
+                    return text.substring(text.lastIndexOf('\n') + 1);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                return "{\"problem\":\"cannot run check-events: " + e.getMessage() + "\"}";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "{\"problem\":\"interrupted\"}";
+            }
+        }
+
+        /** Replays the events of three of the jobs over SSE (GET /v1/jobs/{id}/events, from the start). */
+        static String checkSse(URI apiUri, List<String> ids) {
+            if (ids.isEmpty()) {
+                return "no SSE replay (no jobs)";
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            Pattern event = Pattern.compile("(?m)^event:\\s*(\\w+)");
+            int good = 0;
+            String bad = "";
+            int sample = Math.min(3, ids.size());
+            for (int k = 0; k < sample; k++) {
+                String id = ids.get(k * ids.size() / sample);
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(apiUri.resolve("/v1/jobs/" + id + "/events"))
+                            .timeout(Duration.ofSeconds(10)).header("Accept", "text/event-stream").GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    List<String> types = new ArrayList<>();
+                    Matcher m = event.matcher(r.body());
+                    while (m.find()) {
+                        types.add(m.group(1));
+                    }
+                    if (r.statusCode() == 200 && types.equals(List.of("queued", "started", "page", "succeeded"))) {
+                        good++;
+                    } else if (bad.isEmpty()) {
+                        bad = " (job " + id + ": HTTP " + r.statusCode() + ", events " + types + ")";
+                    }
+                } catch (IOException e) {
+                    if (bad.isEmpty()) {
+                        bad = " (job " + id + ": " + e + ")";
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return String.format("SSE replay from the start: %d of %d sampled jobs complete%s", good, sample, bad);
+        }
+
+        // ---- Trawl's side of the crawl comparison --------------------------------------------------
+
+        /**
+         * One crawl job over the peers' crawl site (from /crawl/p0, maxPages = --pages, formats
+         * metadata and links) on the running platform; pages/s over the job's own createdAt to
+         * finishedAt, and the platform's peak RSS while it crawled.
+         */
+        static int trawlCrawl(URI apiUri) throws Exception {
+            resetSite();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            RssSampler rss = new RssSampler(platformPid, deadline);
+            rss.start();
+            CpuSnapshot before = CpuSnapshot.take();
+            String body = "{\"url\":\"" + site + "/crawl/p0\",\"formats\":[\"metadata\",\"links\"],"
+                    + "\"crawl\":{\"maxPages\":" + pages + ",\"maxDepth\":" + maxDepth + "}}";
+            Crawl.CrawlJob job = Crawl.crawlAndWait(http, apiUri, body, deadline);
+            CpuSnapshot after = CpuSnapshot.take();
+            rss.stop();
+            long hwm = rss.readKb("VmHWM");
+            Map<String, String> siteCounts = siteStats();
+            int stored = Crawl.intField(job.last(), "pages");
+            Double running = Crawl.between(job.last(), "createdAt", "finishedAt");
+            double seconds = job.ended() && running != null && running > 0 ? running : (job.tEnd() - job.t0()) / 1e9;
+
+            StringBuilder text = new StringBuilder(crawlLine("trawl", stored, seconds, rss.peakKb(), hwm, siteCounts));
+            text.append(INDENT).append("cpu: ").append(before.describeRoles(after, (job.tEnd() - job.t0()) / 1e9,
+                    new CpuSnapshot.Roles(platformPid, sitePid, -1, "", ""))).append('\n');
+            record("trawl.crawl.pagesPerSecond", stored / seconds);
+            record("trawl.crawl.rssMb", rss.peakKb() / 1024.0);
+            List<String> problems = new ArrayList<>();
+            if (!job.ended() || !"succeeded".equals(job.status())) {
+                problems.add("job " + job.id() + " is '" + job.status() + "': " + abbreviate(job.last()));
+            }
+            if (stored != pages) {
+                problems.add("trawl stored " + stored + " pages of " + pages);
+            }
+            String siteProblem = crawlSiteProblem(siteCounts);
+            if (siteProblem != null) {
+                problems.add(siteProblem);
+            }
+            for (String problem : problems) {
+                text.append(INDENT).append("PROBLEM: ").append(problem).append('\n');
+            }
+            System.out.print(text);
+            System.out.flush();
+            return problems.isEmpty() ? 0 : 2;
+        }
+
+        // ---- the summary of all runs ---------------------------------------------------------------
+
+        /** Prints every run's figures side by side, their medians and the ratios, from the results file. */
+        static int summary() throws IOException {
+            Map<String, Map<String, String>> byRun = new java.util.TreeMap<>();
+            if (results != null && Files.exists(results)) {
+                for (String line : Files.readAllLines(results)) {
+                    String[] f = line.split("\t");
+                    if (f.length == 3) {
+                        byRun.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1], f[2]);
+                    }
+                }
+            }
+            if (byRun.isEmpty()) {
+                System.out.println("summary: no figures were recorded");
+                return 2;
+            }
+            List<String> runs = new ArrayList<>(byRun.keySet());
+            Summary t = new Summary(byRun, runs);
+            StringBuilder out = new StringBuilder();
+            out.append('\n').append("Summary of ").append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
+                    .append(settings.isEmpty() ? "" : " (" + settings + ")").append('\n');
+            out.append(t.header());
+            boolean queue = t.has("bullmq.add.submitRate") || t.has("trawl.single.submitRate");
+            boolean crawl = t.has("trawl.crawl.pagesPerSecond") || t.has("scrapy.crawl.pagesPerSecond");
+            if (queue) {
+                out.append("queue: single submits\n");
+                out.append(t.row("  BullMQ queue.add (jobs/s)", "bullmq.add.submitRate", "%.0f"));
+                out.append(t.row("  BullMQ p50 latency of one add (ms)", "bullmq.add.p50Ms", "%.1f"));
+                out.append(t.row("  BullMQ p99 latency of one add (ms)", "bullmq.add.p99Ms", "%.1f"));
+                out.append(t.row("  Trawl POST /v1/jobs (jobs/s)", "trawl.single.submitRate", "%.0f"));
+                out.append(t.row("  Trawl p50 latency (ms)", "trawl.single.p50Ms", "%.1f"));
+                out.append(t.row("  Trawl p99 latency (ms)", "trawl.single.p99Ms", "%.1f"));
+                out.append(t.ratio("  ratio Trawl/BullMQ (target >= 0.25x, p99 < 50 ms)", "trawl.single.submitRate",
+                        List.of("bullmq.add.submitRate")));
+                out.append("queue: bulk submits, batches of ").append(batch).append('\n');
+                out.append(t.row("  BullMQ queue.addBulk (jobs/s)", "bullmq.addBulk.submitRate", "%.0f"));
+                out.append(t.row("  Trawl POST /v1/jobs/batch (jobs/s)", "trawl.batch.submitRate", "%.0f"));
+                out.append(t.ratio("  ratio Trawl/BullMQ (target >= 1.0x)", "trawl.batch.submitRate",
+                        List.of("bullmq.addBulk.submitRate")));
+                if (t.allNotAvailable("trawl.batch.submitRate")) {
+                    out.append("  (Trawl n/a: no batch endpoint in this build, POST /v1/jobs/batch answered 404 or 405)\n");
+                }
+                out.append("queue: processed, first submit to last job done\n");
+                out.append(t.row("  BullMQ, jobs added with queue.add (jobs/s)", "bullmq.add.processedRate", "%.0f"));
+                out.append(t.row("  BullMQ, jobs added with addBulk (jobs/s)", "bullmq.addBulk.processedRate", "%.0f"));
+                out.append(t.row("  Trawl, single submits (jobs/s)", "trawl.single.processedRate", "%.0f"));
+                out.append(t.ratio("  ratio Trawl single / BullMQ queue.add", "trawl.single.processedRate",
+                        List.of("bullmq.add.processedRate")));
+                out.append(t.row("  Trawl, batch submits (jobs/s)", "trawl.batch.processedRate", "%.0f"));
+                out.append(t.ratio("  ratio Trawl batch / BullMQ queue.add", "trawl.batch.processedRate",
+                        List.of("bullmq.add.processedRate")));
+            }
+            if (crawl) {
+                out.append("crawl: ").append(pages).append(" pages\n");
+                out.append(t.row("  Scrapy (pages/s)", "scrapy.crawl.pagesPerSecond", "%.1f"));
+                out.append(t.row("  Crawlee (pages/s)", "crawlee.crawl.pagesPerSecond", "%.1f"));
+                out.append(t.row("  Trawl (pages/s)", "trawl.crawl.pagesPerSecond", "%.1f"));
+                out.append(t.ratio("  ratio Trawl / max(Scrapy, Crawlee) (target >= 1.5x)", "trawl.crawl.pagesPerSecond",
+                        List.of("scrapy.crawl.pagesPerSecond", "crawlee.crawl.pagesPerSecond")));
+                out.append(t.row("  Scrapy peak RSS (MB)", "scrapy.crawl.rssMb", "%.0f"));
+                out.append(t.row("  Crawlee peak RSS (MB)", "crawlee.crawl.rssMb", "%.0f"));
+                out.append(t.row("  Trawl peak RSS (MB)", "trawl.crawl.rssMb", "%.0f"));
+                out.append(t.ratio("  ratio Trawl RSS / Crawlee RSS (target <= 1.0x)", "trawl.crawl.rssMb",
+                        List.of("crawlee.crawl.rssMb")));
+            }
+            out.append("(median: the median of the runs; a ratio's median is the ratio of the medians)\n");
+            System.out.print(out);
+            return 0;
+        }
+
+        /** The table of the summary: one column per run, then the median. */
+        record Summary(Map<String, Map<String, String>> byRun, List<String> runs) {
+
+            boolean has(String key) {
+                return byRun.values().stream().anyMatch(m -> m.containsKey(key));
+            }
+
+            boolean allNotAvailable(String key) {
+                return has(key) && byRun.values().stream().allMatch(m -> "n/a".equals(m.getOrDefault(key, "n/a")));
+            }
+
+            /** The run's figure, NaN if it is missing or n/a. */
+            double value(String run, String key) {
+                String v = byRun.get(run).get(key);
+                try {
+                    return v == null ? Double.NaN : Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    return Double.NaN;
+                }
+            }
+
+            double median(String key) {
+                double[] v = runs.stream().mapToDouble(r -> value(r, key)).filter(d -> !Double.isNaN(d)).sorted().toArray();
+                if (v.length == 0) {
+                    return Double.NaN;
+                }
+                return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            }
+
+            String header() {
+                StringBuilder h = new StringBuilder(String.format("%-56s", ""));
+                for (String r : runs) {
+                    h.append(String.format("%12s", "run " + r));
+                }
+                return h.append(String.format("%12s%n", "median")).toString();
+            }
+
+            String cell(double v, String format) {
+                return String.format("%12s", Double.isNaN(v) ? "n/a" : String.format(format, v));
+            }
+
+            String row(String name, String key, String format) {
+                StringBuilder line = new StringBuilder(String.format("%-56s", name));
+                for (String r : runs) {
+                    line.append(cell(value(r, key), format));
+                }
+                return line.append(cell(median(key), format)).append('\n').toString();
+            }
+
+            /** numerator / the largest of the denominators, per run and of the medians. */
+            String ratio(String name, String numerator, List<String> denominators) {
+                StringBuilder line = new StringBuilder(String.format("%-56s", name));
+                for (String r : runs) {
+                    double d = denominators.stream().mapToDouble(k -> value(r, k)).filter(x -> !Double.isNaN(x)).max()
+                            .orElse(Double.NaN);
+                    line.append(cell(value(r, numerator) / d, "%.2fx"));
+                }
+                double d = denominators.stream().mapToDouble(this::median).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN);
+                return line.append(cell(median(numerator) / d, "%.2fx")).append('\n').toString();
+            }
+        }
+    }
+
+    /**
+     * Samples VmRSS of a process from /proc/PID/status every 100 ms until stopped (or the deadline);
+     * with {@code tree}, the sum over the process and all its descendants at each sample.
+     */
     static final class RssSampler implements Runnable {
         private final long pid;
         private final long deadline;
+        private final boolean tree;
         private volatile boolean stopped;
         private final AtomicLong peak = new AtomicLong(-1);
         private final AtomicInteger samples = new AtomicInteger();
 
         RssSampler(long pid, long deadline) {
+            this(pid, deadline, false);
+        }
+
+        RssSampler(long pid, long deadline, boolean tree) {
             this.pid = pid;
             this.deadline = deadline;
+            this.tree = tree;
+        }
+
+        /** Starts sampling on a daemon thread of its own. */
+        Thread start() {
+            Thread t = new Thread(this, "rss-sampler");
+            t.setDaemon(true);
+            t.start();
+            return t;
         }
 
         @Override
@@ -971,6 +1872,10 @@ public class LoadGen {
 
         void sample() {
             long kb = readKb("VmRSS");
+            if (kb >= 0 && tree) {
+                kb += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                        .mapToLong(d -> readKb(d.pid(), "VmRSS")).filter(v -> v > 0).sum();
+            }
             if (kb >= 0) {
                 samples.incrementAndGet();
                 peak.accumulateAndGet(kb, Math::max);
@@ -992,6 +1897,10 @@ public class LoadGen {
 
         /** A "Name:   123 kB" line of /proc/PID/status, in kB, or -1. */
         long readKb(String name) {
+            return readKb(pid, name);
+        }
+
+        static long readKb(long pid, String name) {
             if (pid <= 0) {
                 return -1;
             }

@@ -8,11 +8,16 @@
 #   bench/run.sh recovery                # recovery mode: STALE=100, 1000, 10000 stale jobs, three ways
 #   bench/run.sh jobkey                  # JMH benchmark of JobKey.of (no platform, no Redis/PostgreSQL)
 #   bench/run.sh all                     # submit, crawl, recovery, then jobkey (MODE=... works too)
+#   bench/run.sh peers                   # Trawl beside BullMQ (queue) and Scrapy and Crawlee (crawl), RUNS=3
+#   bench/run.sh peers-queue             # only the queue comparison (also: peers PEERS=queue)
+#   bench/run.sh peers-crawl             # only the crawl comparison (also: peers PEERS=crawl)
 #
 # Settings (arguments or environment):
-#   JOBS                submit: jobs to submit                                  (default 5000)
-#   CLIENTS             submit: concurrent submitting clients                   (default 50)
-#   WORKER_CONCURRENCY  trawl.worker.concurrency of the platform                (default 50)
+#   JOBS                submit: jobs to submit                                  (default 5000;
+#                       peers: jobs per measured phase of each side, default 10000)
+#   CLIENTS             submit and peers: concurrent submitting clients         (default 50)
+#   WORKER_CONCURRENCY  trawl.worker.concurrency of the platform, and the
+#                       concurrency of BullMQ's Worker in peers mode            (default 50)
 #   PAGES               crawl: pages of the local site = maxPages of the crawl  (default 600)
 #   CONCURRENCIES       crawl: per-site concurrencies, one platform run each    (default "8 32 128")
 #   SITE_DELAY_MS       crawl: time the local site takes to answer a page       (default 0)
@@ -21,6 +26,18 @@
 #   RECOVERY_INTERVAL   recovery: trawl.recovery.reaper-interval and
 #                       reconcile-interval of the platform (defaults 30S, 10S)  (default 1S)
 #   JOBKEY_OPTS         jobkey: JMH options, e.g. "-f 1 -wi 3 -i 3" for a quick run (default empty)
+#   PEERS               peers: queue, crawl or both                             (default both)
+#   RUNS                peers: runs of each comparison; medians are printed      (default 3)
+#   WARMUP              peers: jobs of the warm-up pass that each queue side runs
+#                       at the start of every run, once with single and once with
+#                       bulk submits, printed like the rest (0: none)           (default 1000)
+#   BATCH               peers: jobs per addBulk / POST /v1/jobs/batch           (default 100)
+#   BATCH_CLIENTS       peers: concurrent bulk submitters                       (default CLIENTS)
+#   CRAWL_PAGES         peers: pages of the local crawl site (~20 KB each)      (default 2000)
+#   CRAWL_CONCURRENCY   peers: per-site concurrency of every crawler            (default 32)
+#   CRAWLEE_MIN_CONCURRENCY  peers: Crawlee's minConcurrency (1 is Crawlee's own
+#                       default, which ramps up by one request every 10 s)      (default CRAWL_CONCURRENCY)
+#   SCRAPY_PYTHON       peers: the Python that has Scrapy                       (default /usr/bin/python3)
 #   PORT                first HTTP port to try for the platform                 (default 18080)
 #   TIMEOUT             seconds the load generator waits for completion, per run (default 600;
 #                       recovery: per round, default 120)
@@ -31,11 +48,15 @@
 #   APP_DIR=DIR         run the quarkus-app directory DIR (a build elsewhere, e.g. a clone's
 #                       target/quarkus-app) instead of target/quarkus-app; never builds
 #
-# Everything stays on 127.0.0.1. The platform is always stopped on exit (trap). One run at a time:
-# a second run waits for the first (lock /tmp/trawl-bench.lock), at most 15 min.
+# Everything stays on 127.0.0.1. The platform (and in peers mode the site and the peers) is always
+# stopped on exit (trap). One run at a time: a second run waits for the first (lock
+# /tmp/trawl-bench.lock), at most 15 min. Peers mode also needs Node.js 20 and npm (bench/peers is
+# installed with `npm ci` when its node_modules is missing) and, for the crawl, Debian's Scrapy
+# (apt-get install -y python3-scrapy).
 set -euo pipefail
 
 MODE=${MODE:-submit}
+JOBS_GIVEN=${JOBS:+1}
 JOBS=${JOBS:-5000}
 CLIENTS=${CLIENTS:-50}
 WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-50}
@@ -54,6 +75,15 @@ STALE=${STALE:-100 1000 10000}
 SCENARIOS=${SCENARIOS:-rebuild reaper sweep}
 RECOVERY_INTERVAL=${RECOVERY_INTERVAL:-1S}
 JOBKEY_OPTS=${JOBKEY_OPTS:-}
+PEERS=${PEERS:-both}
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-1000}
+BATCH=${BATCH:-100}
+BATCH_CLIENTS=${BATCH_CLIENTS:-}
+CRAWL_PAGES=${CRAWL_PAGES:-2000}
+CRAWL_CONCURRENCY=${CRAWL_CONCURRENCY:-32}
+CRAWLEE_MIN_CONCURRENCY=${CRAWLEE_MIN_CONCURRENCY:-}
+SCRAPY_PYTHON=${SCRAPY_PYTHON:-/usr/bin/python3}
 
 DB=trawl_bench
 PREFIX=trawl-bench:
@@ -66,8 +96,10 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 
 for arg in "$@"; do
     case $arg in
-        submit|crawl|recovery|jobkey|all) MODE=$arg ;;
-        MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
+        submit|crawl|recovery|jobkey|all|peers|peers-queue|peers-crawl) MODE=$arg ;;
+        JOBS=*) declare "$arg"; JOBS_GIVEN=1 ;;
+        MODE=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
+        PEERS=*|RUNS=*|WARMUP=*|BATCH=*|BATCH_CLIENTS=*|CRAWL_PAGES=*|CRAWL_CONCURRENCY=*|CRAWLEE_MIN_CONCURRENCY=*|SCRAPY_PYTHON=*) declare "$arg" ;;
         TIMEOUT=*) declare "$arg"; TIMEOUT_GIVEN=1 ;;
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
         CONCURRENCIES=*) CONCURRENCIES=${arg#CONCURRENCIES=} ;;
@@ -76,15 +108,35 @@ for arg in "$@"; do
         JOBKEY_OPTS=*) JOBKEY_OPTS=${arg#JOBKEY_OPTS=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey or all, and KEY=VALUE settings; see --help)" ;;
+        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, all, peers, peers-queue or peers-crawl, and KEY=VALUE settings; see --help)" ;;
     esac
 done
-case $MODE in submit|crawl|recovery|jobkey|all) ;; *) die "MODE must be submit, crawl, recovery, jobkey or all, got '$MODE'" ;; esac
-for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES; do
+case $MODE in
+    submit|crawl|recovery|jobkey|all) ;;
+    peers) case $PEERS in queue|crawl|both) ;; *) die "PEERS must be queue, crawl or both, got '$PEERS'" ;; esac ;;
+    peers-queue) PEERS=queue ;;
+    peers-crawl) PEERS=crawl ;;
+    *) die "MODE must be submit, crawl, recovery, jobkey, all, peers, peers-queue or peers-crawl, got '$MODE'" ;;
+esac
+PEERS_QUEUE=0
+PEERS_CRAWL=0
+if [[ $MODE == peers* ]]; then
+    [[ $PEERS == crawl ]] || PEERS_QUEUE=1
+    [[ $PEERS == queue ]] || PEERS_CRAWL=1
+    [[ -n $JOBS_GIVEN ]] || JOBS=10000          # the issue's figure: 10,000 jobs a phase
+fi
+BATCH_CLIENTS=${BATCH_CLIENTS:-$CLIENTS}
+CRAWLEE_MIN_CONCURRENCY=${CRAWLEE_MIN_CONCURRENCY:-$CRAWL_CONCURRENCY}
+for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES RUNS BATCH BATCH_CLIENTS CRAWL_PAGES CRAWL_CONCURRENCY CRAWLEE_MIN_CONCURRENCY; do
     is_uint "${!name}" || die "$name must be a positive integer, got '${!name}'"
 done
 [[ $SITE_DELAY_MS =~ ^[0-9]+$ ]] || die "SITE_DELAY_MS must be 0 or a positive integer, got '$SITE_DELAY_MS'"
 (( PAGES >= 2 && PAGES <= 100000 )) || die "PAGES must be between 2 and 100000, got $PAGES"
+(( CRAWL_PAGES >= 2 && CRAWL_PAGES <= 100000 )) || die "CRAWL_PAGES must be between 2 and 100000, got $CRAWL_PAGES"
+(( BATCH <= 1000 )) || die "BATCH must be at most 1000 (the batch endpoint's limit), got $BATCH"
+(( RUNS <= 20 )) || die "RUNS must be at most 20, got $RUNS"
+(( CRAWLEE_MIN_CONCURRENCY <= CRAWL_CONCURRENCY )) || die "CRAWLEE_MIN_CONCURRENCY must be at most CRAWL_CONCURRENCY ($CRAWL_CONCURRENCY)"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be 0 or a positive integer, got '$WARMUP'"
 read -r -a CONCURRENCY_LIST <<<"$CONCURRENCIES"
 (( ${#CONCURRENCY_LIST[@]} > 0 )) || die "CONCURRENCIES is empty"
 for c in "${CONCURRENCY_LIST[@]}"; do
@@ -123,6 +175,29 @@ if (( NEEDS_SERVICES )); then
     [[ $pong == PONG ]] || die "Redis is not answering on 127.0.0.1:6379 (redis-cli ping: ${pong:-no answer}); start it first"
     "${PG[@]}" -d postgres -tAc 'select 1' >/dev/null 2>&1 \
         || die "PostgreSQL is not answering on 127.0.0.1:5432 as user postgres (try: psql -h 127.0.0.1 -U postgres -c 'select 1')"
+fi
+
+# Peers mode: Node.js for the site, BullMQ and Crawlee (bench/peers, pinned in its package-lock.json),
+# Debian's Scrapy for the crawl.
+NODE=node
+PEERS_DIR=bench/peers
+if (( PEERS_QUEUE || PEERS_CRAWL )); then
+    command -v javac >/dev/null || die "'javac' is not installed or not on PATH (peers mode compiles bench/LoadGen.java once; install a JDK 17)"
+    command -v node >/dev/null \
+        || die "peers mode needs Node.js 20 or later and npm: 'node' is not on PATH (install them; Debian 12's own nodejs package is 18, too old)"
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+        || die "peers mode needs Node.js 20 or later, found $(node --version)"
+    lock_file=$PEERS_DIR/package-lock.json
+    installed=$PEERS_DIR/node_modules/.package-lock.json
+    if [[ ! -f $installed || $lock_file -nt $installed ]]; then
+        command -v npm >/dev/null || die "peers mode needs npm to install $PEERS_DIR (apt-get install -y npm)"
+        log "installing the peers' pinned packages (npm ci in $PEERS_DIR) ..."
+        (cd "$PEERS_DIR" && npm ci --no-audit --no-fund >&2) || die "npm ci in $PEERS_DIR failed (see above); the npm registry must be reachable"
+    fi
+    if (( PEERS_CRAWL )); then
+        "$SCRAPY_PYTHON" -c 'import scrapy' 2>/dev/null \
+            || die "peers-crawl needs Scrapy for $SCRAPY_PYTHON: apt-get update && apt-get install -y python3-scrapy (the python3 on PATH may be another Python without it; SCRAPY_PYTHON=... names the one to use)"
+    fi
 fi
 
 # One benchmark at a time on this machine: every run drops the same database (WITH (FORCE), which
@@ -189,6 +264,24 @@ stop_platform() {
     PID=
 }
 
+# Peers mode: the site's process, and BullMQ's key prefix (only this bench's own keys).
+SITE_PID=
+BULL_PREFIX=trawl-peers-bull
+BULL_USED=0
+stop_site() {
+    if [[ -n $SITE_PID ]] && kill -0 "$SITE_PID" 2>/dev/null; then
+        kill "$SITE_PID" 2>/dev/null || true
+        wait "$SITE_PID" 2>/dev/null || true
+    fi
+    SITE_PID=
+}
+# BullMQ obliterates its queues itself; this removes what an interrupted run left, and only keys
+# under BullMQ's prefix of this bench.
+remove_bullmq_keys() {
+    (( BULL_USED )) || return 0
+    "${REDIS[@]}" --scan --pattern "${BULL_PREFIX}:*" | xargs -r -n 500 "${REDIS[@]}" del >/dev/null || true
+}
+
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -197,7 +290,9 @@ cleanup() {
         wait "$LOADGEN_PID" 2>/dev/null || true
     fi
     stop_platform
-    rm -rf "$WORK/quarkus-app"
+    stop_site
+    remove_bullmq_keys
+    rm -rf "$WORK/quarkus-app" "$WORK/loadgen" "$WORK/site-pages" "$WORK/peers-storage"
     if (( rc != 0 )) && [[ -n $PLATFORM_LOG && -s $PLATFORM_LOG ]]; then
         log "last lines of the platform log ($PLATFORM_LOG):"
         tail -n 40 "$PLATFORM_LOG" >&2 || true
@@ -231,6 +326,21 @@ reset_state() {
 }
 
 # ---- start the platform -------------------------------------------------------------------------------
+# Another platform still running with this bench's key prefix (one left behind by a run that
+# was killed, or started by hand) joins the consumer group of trawl-bench:jobs:* and reconnects to
+# the recreated trawl_bench: it takes jobs of this run, and its work is not counted as the
+# platform's. Such a run's figures are wrong, so say so loudly (in the figures' output too).
+warn_foreign_platforms() {
+    local pids
+    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | paste -sd ' ' || true)
+    [[ -n $pids ]] || return 0
+    local text="WARNING: other Trawl platforms with the key prefix $PREFIX are running (pid $pids; working directory:"
+    for p in $pids; do text+=" $(readlink "/proc/$p/cwd" 2>/dev/null || echo '?')"; done
+    text+="). They take jobs of this run from trawl-bench:jobs:* and use trawl_bench: the figures are wrong until they are stopped."
+    log "$text"
+    echo "$text"
+}
+
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_platform LABEL [-Dextra=...]: a fresh platform on a free port; sets PID, PORT and PLATFORM_LOG.
@@ -239,6 +349,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_platform() {
     local label=$1
     shift
+    warn_foreign_platforms
     for _ in $(seq 1 100); do
         port_busy "$PORT" || break
         PORT=$((PORT + 1))
@@ -296,8 +407,9 @@ in_background() {
 }
 
 # run_loadgen ARGS...: bench/LoadGen.java against the running platform; returns its exit status.
+LOADGEN=(java bench/LoadGen.java)
 run_loadgen() {
-    in_background java bench/LoadGen.java \
+    in_background "${LOADGEN[@]}" \
         --api "http://127.0.0.1:$PORT" \
         --timeout "$TIMEOUT" \
         --platform-pid "$PID" \
@@ -367,6 +479,22 @@ if runs_mode recovery; then
 fi
 if runs_mode jobkey; then
     [[ -z $JOBKEY_OPTS ]] || cmd_text+=" JOBKEY_OPTS='$JOBKEY_OPTS'"
+fi
+if [[ $MODE == peers* ]]; then
+    [[ $MODE != peers || $PEERS == both ]] || cmd_text+=" PEERS=$PEERS"
+    (( ! PEERS_QUEUE )) || [[ $JOBS == 10000 ]] || cmd_text+=" JOBS=$JOBS"
+    (( ! PEERS_QUEUE )) || [[ $CLIENTS == 50 ]] || cmd_text+=" CLIENTS=$CLIENTS"
+    [[ $RUNS == 3 ]] || cmd_text+=" RUNS=$RUNS"
+    if (( PEERS_QUEUE )); then
+        [[ $WARMUP == 1000 ]] || cmd_text+=" WARMUP=$WARMUP"
+        [[ $BATCH == 100 ]] || cmd_text+=" BATCH=$BATCH"
+        [[ $BATCH_CLIENTS == "$CLIENTS" ]] || cmd_text+=" BATCH_CLIENTS=$BATCH_CLIENTS"
+    fi
+    if (( PEERS_CRAWL )); then
+        [[ $CRAWL_PAGES == 2000 ]] || cmd_text+=" CRAWL_PAGES=$CRAWL_PAGES"
+        [[ $CRAWL_CONCURRENCY == 32 ]] || cmd_text+=" CRAWL_CONCURRENCY=$CRAWL_CONCURRENCY"
+        [[ $CRAWLEE_MIN_CONCURRENCY == "$CRAWL_CONCURRENCY" ]] || cmd_text+=" CRAWLEE_MIN_CONCURRENCY=$CRAWLEE_MIN_CONCURRENCY"
+    fi
 fi
 [[ $WORKER_CONCURRENCY == 50 ]] || cmd_text+=" WORKER_CONCURRENCY=$WORKER_CONCURRENCY"
 [[ -z $TIMEOUT_GIVEN ]] || cmd_text+=" TIMEOUT=$TIMEOUT"
@@ -510,6 +638,153 @@ if runs_mode jobkey; then
     if (( rc != 0 )); then
         log "the job key benchmark failed (exit $rc)"
         status=$rc
+    fi
+fi
+
+# ---- peers mode: Trawl beside BullMQ (queue) and Scrapy and Crawlee (crawl), RUNS times --------------------
+# start_platform_lifted LABEL C [-Dextra=...]: start_platform with the per-site politeness lifted to C
+# requests at once and no delay (every job hits the one local site); an older build that refuses the
+# trawl.politeness.* settings is started without them.
+start_platform_lifted() {
+    local label=$1 c=$2 rc=0
+    shift 2
+    POLITENESS_PROBE=1 start_platform "$label" "$@" \
+        -Dtrawl.politeness.max-concurrency="$c" -Dtrawl.politeness.min-delay=0MS || rc=$?
+    if (( rc == 3 )); then
+        log "this build does not know trawl.politeness.* (SRCFG00050 at startup); starting it without them"
+        echo "note: this build has no trawl.politeness.* settings (it refuses them at startup); started without them"
+        reset_state
+        start_platform "$label" "$@"
+    elif (( rc != 0 )); then
+        die "the platform did not start"
+    fi
+}
+
+# start_site PAGES_DIR: the peers' Node site on a random port of 127.0.0.1; sets SITE_PID, SITE_URL.
+start_site() {
+    local site_log=$WORK/site.log port=
+    "$NODE" "$PEERS_DIR/site.mjs" --port 0 --pages "$1" >"$site_log" 2>&1 9>&- &
+    SITE_PID=$!
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's/^listening \([0-9]*\).*/\1/p' "$site_log" 2>/dev/null | head -n 1)
+        [[ -n $port ]] && break
+        kill -0 "$SITE_PID" 2>/dev/null || die "the peers' site exited at startup: $(cat "$site_log")"
+        sleep 0.1
+    done
+    [[ -n $port ]] || die "the peers' site did not start listening within 10 s: $(cat "$site_log")"
+    SITE_URL=http://127.0.0.1:$port
+    log "peers' site on $SITE_URL (pid $SITE_PID): $(head -n 1 "$site_log")"
+}
+
+# run_peer SIDE KIND LABEL CHILD_LABEL -- COMMAND...: one peer, run and measured by LoadGen's peer mode.
+run_peer() {
+    local side=$1 kind=$2 label=$3 child=$4
+    shift 5
+    in_background "${LOADGEN[@]}" --mode peer --side "$side" --kind "$kind" --label "$label" --child-label "$child" \
+        --site "$SITE_URL" --site-pid "$SITE_PID" --results "$RESULTS" --run "$run" --pages "$CRAWL_PAGES" \
+        --timeout "$TIMEOUT" --clock-ticks "$CLK_TCK" --command "" -- "$@"
+}
+
+# run_trawl_side WHAT LOADGEN-ARGS...: LoadGen against the running platform, then finish_run (which
+# stops the platform); a problem is logged and keeps the platform's log.
+run_trawl_side() {
+    local what=$1 rc=0
+    shift
+    run_loadgen "$@" || rc=$?
+    finish_run || rc=1
+    if (( rc != 0 )); then
+        log "$what reported a problem (exit $rc)"
+        FAILED_LOGS+=("$PLATFORM_LOG")
+        peers_failed=1
+    fi
+}
+
+if (( PEERS_QUEUE || PEERS_CRAWL )); then
+    [[ $MODE == all ]] && echo
+    CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+    # Compiled once: a source-file launch compiles LoadGen.java every time (seconds of CPU a start).
+    mkdir -p "$WORK/loadgen"
+    javac -nowarn -d "$WORK/loadgen" bench/LoadGen.java >&2 || die "compiling bench/LoadGen.java failed"
+    LOADGEN=(java -cp "$WORK/loadgen" LoadGen)
+    RESULTS=$WORK/peers-results.tsv
+    : >"$RESULTS"
+    # The site's pages come from LoadGen's page generators (the queue page and the crawl site).
+    (( PEERS_CRAWL )) && site_pages=$CRAWL_PAGES || site_pages=2
+    "${LOADGEN[@]}" --mode site-files --pages "$site_pages" --page-kb 20 --out "$WORK/site-pages" >/dev/null \
+        || die "writing the site's pages failed"
+    start_site "$WORK/site-pages"
+    node_version=$("$NODE" --version)
+    peers_env="$(nproc) cores${cpu_model:+ $cpu_model} shared by every side, the site, Redis $redis_version and PostgreSQL $pg_version; Java $java_version, Node $node_version"
+    BULL_USED=$PEERS_QUEUE
+    peers_failed=0
+
+    if (( PEERS_QUEUE )); then
+        bullmq_version=$(sed -n 's/^ *"version": "\(.*\)",*$/\1/p' "$PEERS_DIR/node_modules/bullmq/package.json" | head -n 1)
+        echo "Peers: queue ($peers_env)"
+        echo "each side, each run: a warm-up pass of $WARMUP jobs added one by one and $WARMUP in bulk (printed, not in the medians)," \
+            "then $JOBS jobs added one by one from $CLIENTS concurrent producers, then $JOBS in batches of $BATCH from $BATCH_CLIENTS;" \
+            "a job fetches a ~1 KB page of the site ($SITE_URL/page?n=N) and returns its title; workers run $WORKER_CONCURRENCY jobs at once"
+        echo "BullMQ $bullmq_version: producers in one Node process (queue.add / queue.addBulk), one Worker in another (job.updateProgress once per job)," \
+            "prefix $BULL_PREFIX, a queue per phase, obliterated after it; Trawl: POST /v1/jobs and /v1/jobs/batch from $CLIENTS HTTP clients" \
+            "(formats [metadata]), a fresh platform per run with the politeness lifted"
+        for run in $(seq 1 "$RUNS"); do
+            echo "-- queue run $run of $RUNS"
+            remove_bullmq_keys
+            rc=0
+            run_peer bullmq queue "BullMQ producers" "BullMQ worker" -- "$NODE" "$PEERS_DIR/bullmq.mjs" \
+                --prefix "$BULL_PREFIX" --tag "$(date +%s)-$run" --site "$SITE_URL" --jobs "$JOBS" --warmup "$WARMUP" \
+                --clients "$CLIENTS" --batch "$BATCH" --batch-clients "$BATCH_CLIENTS" --concurrency "$WORKER_CONCURRENCY" || rc=$?
+            if (( rc != 0 )); then
+                log "the BullMQ side of queue run $run reported a problem (exit $rc)"
+                peers_failed=1
+            fi
+            reset_state
+            start_platform_lifted "peers-queue-$run" "$WORKER_CONCURRENCY"
+            run_trawl_side "the Trawl side of queue run $run" --mode peers-trawl-queue --site "$SITE_URL" --site-pid "$SITE_PID" \
+                --db "$DB" --prefix "$PREFIX" --jobs "$JOBS" --clients "$CLIENTS" --batch "$BATCH" --batch-clients "$BATCH_CLIENTS" \
+                --warmup "$WARMUP" --node "$NODE" --peers-dir "$PEERS_DIR" --results "$RESULTS" --run "$run"
+        done
+    fi
+
+    if (( PEERS_CRAWL )); then
+        crawlee_version=$(sed -n 's/^ *"version": "\(.*\)",*$/\1/p' "$PEERS_DIR/node_modules/crawlee/package.json" | head -n 1)
+        scrapy_version=$("$SCRAPY_PYTHON" -c 'import scrapy; print(scrapy.__version__)')
+        (( PEERS_QUEUE )) && echo
+        echo "Peers: crawl ($peers_env)"
+        echo "each crawler crawls the whole site from $SITE_URL/crawl/p0: $CRAWL_PAGES linked pages of ~20 KB, robots.txt obeyed," \
+            "$CRAWL_CONCURRENCY requests at once to the site, no delay, title and links extracted from every page"
+        echo "Scrapy $scrapy_version (items to a JSON-lines feed), Crawlee $crawlee_version CheerioCrawler (minConcurrency $CRAWLEE_MIN_CONCURRENCY," \
+            "maxConcurrency $CRAWL_CONCURRENCY, respectRobotsTxtFile, pushData), Trawl: one crawl job (maxPages $CRAWL_PAGES, maxDepth 20," \
+            "formats metadata+links) on a fresh platform per run with trawl.crawl.parallelism = trawl.politeness.max-concurrency = $CRAWL_CONCURRENCY," \
+            "min-delay 0MS; RSS: the crawler's processes (Trawl: the platform's JVM), sampled every 100 ms"
+        for run in $(seq 1 "$RUNS"); do
+            echo "-- crawl run $run of $RUNS"
+            rm -rf "$WORK/peers-storage" && mkdir -p "$WORK/peers-storage/scrapy" "$WORK/peers-storage/crawlee"
+            rc=0
+            run_peer scrapy crawl Scrapy Scrapy -- "$SCRAPY_PYTHON" "$PEERS_DIR/scrapy_crawl.py" \
+                --start "$SITE_URL/crawl/p0" --out "$WORK/peers-storage/scrapy" --concurrency "$CRAWL_CONCURRENCY" || rc=$?
+            (( rc == 0 )) || { log "the Scrapy crawl of run $run reported a problem (exit $rc)"; peers_failed=1; }
+            rc=0
+            run_peer crawlee crawl Crawlee Crawlee -- "$NODE" "$PEERS_DIR/crawlee.mjs" \
+                --start "$SITE_URL/crawl/p0" --storage "$WORK/peers-storage/crawlee" \
+                --concurrency "$CRAWL_CONCURRENCY" --min-concurrency "$CRAWLEE_MIN_CONCURRENCY" || rc=$?
+            (( rc == 0 )) || { log "the Crawlee crawl of run $run reported a problem (exit $rc)"; peers_failed=1; }
+            reset_state
+            start_platform_lifted "peers-crawl-$run" "$CRAWL_CONCURRENCY" -Dtrawl.crawl.parallelism="$CRAWL_CONCURRENCY"
+            run_trawl_side "the Trawl crawl of run $run" --mode peers-trawl-crawl --site "$SITE_URL" --site-pid "$SITE_PID" \
+                --pages "$CRAWL_PAGES" --max-depth 20 --results "$RESULTS" --run "$run"
+        done
+    fi
+    stop_site
+    summary_settings=
+    (( ! PEERS_QUEUE )) || summary_settings="queue: $JOBS jobs a phase, $CLIENTS clients, batches of $BATCH, worker concurrency $WORKER_CONCURRENCY"
+    (( ! PEERS_CRAWL )) || summary_settings+="${summary_settings:+; }crawl: $CRAWL_PAGES pages, concurrency $CRAWL_CONCURRENCY"
+    "${LOADGEN[@]}" --mode peers-summary --results "$RESULTS" --batch "$BATCH" --pages "$CRAWL_PAGES" \
+        --settings "$summary_settings" \
+        || peers_failed=1
+    if (( peers_failed )); then
+        echo "note: some runs reported a problem (PROBLEM lines above); their figures are in the table all the same"
+        status=2
     fi
 fi
 
