@@ -2,6 +2,7 @@ package dev.trawl.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trawl.batch.Batcher;
 import dev.trawl.redis.LuaScript;
 import dev.trawl.redis.RedisKeys;
 import io.smallrye.mutiny.Uni;
@@ -19,18 +20,26 @@ import java.util.UUID;
 
 /**
  * A job's event log: one capped Redis stream per job, expiring 24 h after its last write. An
- * append is one script call that adds the entry, refreshes the TTL and announces the entry on the
- * job's pub/sub channel, so live followers and the log can never disagree.
+ * append adds the entry, refreshes the TTL and announces the entry on the job's pub/sub channel
+ * in one script call, so live followers and the log can never disagree. Appends made while
+ * another is on its way to Redis go together in the next call (see {@link Batcher}): one round
+ * trip for the events of many jobs, and the events a caller hands in together stay together.
  */
 @ApplicationScoped
 public class EventLog {
 
-    private static final LuaScript APPEND = LuaScript.fromResource("lua/append_event.lua");
+    private static final LuaScript APPEND = LuaScript.fromResource("lua/append_events.lua");
+    /** Events per script call at most; a call holds Redis for about a microsecond per event. */
+    private static final int MAX_BATCH = 512;
+
+    private record Encoded(String stream, String channel, String type, String json) {
+    }
 
     private final Redis redis;
     private final RedisKeys keys;
     private final EventsConfig config;
     private final ObjectMapper json;
+    private final Batcher<List<Encoded>, List<String>> appends;
     private volatile boolean scriptLoaded;
 
     public EventLog(Redis redis, RedisKeys keys, EventsConfig config, ObjectMapper json) {
@@ -38,6 +47,9 @@ public class EventLog {
         this.keys = keys;
         this.config = config;
         this.json = json;
+        // One call out at a time: Redis runs scripts one after another anyway, and the events
+        // that gather meanwhile share the next call's round trip.
+        this.appends = new Batcher<>(MAX_BATCH, 1, this::write);
     }
 
     /** Loads the append script so the first event costs one round trip; the startup probe waits for it. */
@@ -51,12 +63,50 @@ public class EventLog {
 
     /** Appends an event; the item is its stream entry id. */
     public Uni<String> append(UUID jobId, EventType type, Map<String, Object> data) {
-        String body = toJson(new JobEvent(type.wireName(), jobId, Instant.now(), data));
-        return APPEND.run(redis,
-                        List.of(keys.jobEvents(jobId)),
-                        List.of(Long.toString(config.maxLength()), Long.toString(config.ttl().toSeconds()),
-                                keys.jobChannel(jobId), type.wireName(), body))
-                .map(Response::toString);
+        return appends.submit(List.of(encode(new NewEvent(jobId, type, data)))).map(ids -> ids.get(0));
+    }
+
+    /** Appends events in the order given, in one script call; the item is their entry ids, in that order. */
+    public Uni<List<String>> appendAll(List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Encoded> encoded = new ArrayList<>(events.size());
+        events.forEach(event -> encoded.add(encode(event)));
+        return appends.submit(encoded);
+    }
+
+    private Encoded encode(NewEvent event) {
+        String type = event.type().wireName();
+        return new Encoded(keys.jobEvents(event.jobId()), keys.jobChannel(event.jobId()), type,
+                toJson(new JobEvent(type, event.jobId(), Instant.now(), event.data())));
+    }
+
+    private Uni<List<List<String>>> write(List<List<Encoded>> groups) {
+        List<String> streams = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(config.maxLength()));
+        args.add(Long.toString(config.ttl().toSeconds()));
+        for (List<Encoded> group : groups) {
+            for (Encoded event : group) {
+                streams.add(event.stream());
+                args.add(event.channel());
+                args.add(event.type());
+                args.add(event.json());
+            }
+        }
+        return APPEND.run(redis, streams, args).map(reply -> {
+            List<List<String>> ids = new ArrayList<>(groups.size());
+            int next = 0;
+            for (List<Encoded> group : groups) {
+                List<String> groupIds = new ArrayList<>(group.size());
+                for (int i = 0; i < group.size(); i++) {
+                    groupIds.add(reply.get(next++).toString());
+                }
+                ids.add(groupIds);
+            }
+            return ids;
+        });
     }
 
     /** Up to {@code count} events after the entry {@code afterId} (exclusive), oldest first. */
