@@ -31,19 +31,21 @@ public class DeadLetters {
         this.keys = keys;
     }
 
-    public Uni<String> record(UUID jobId, String url, String errorCode, int attempts) {
-        return record(jobId, url, errorCode, attempts, Instant.now());
-    }
-
-    /** A dead letter for a job that failed at {@code at} (a rebuild puts back the ones Redis lost). */
-    public Uni<String> record(UUID jobId, String url, String errorCode, int attempts, Instant at) {
-        return redis.send(Request.cmd(Command.XADD).arg(keys.deadLetters()).arg("*")
-                        .arg("job").arg(jobId.toString())
-                        .arg("url").arg(url)
-                        .arg("code").arg(errorCode == null ? "unknown" : errorCode)
-                        .arg("attempts").arg(Integer.toString(attempts))
-                        .arg("at").arg(at.toString()))
-                .map(Response::toString);
+    /** Dead letters for jobs that failed (at their {@code at}), appended in order in one round trip. */
+    public Uni<Void> recordAll(List<DeadLetter> letters) {
+        if (letters.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Request> adds = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            adds.add(Request.cmd(Command.XADD).arg(keys.deadLetters()).arg("*")
+                    .arg("job").arg(letter.jobId().toString())
+                    .arg("url").arg(letter.url())
+                    .arg("code").arg(letter.errorCode() == null ? "unknown" : letter.errorCode())
+                    .arg("attempts").arg(Integer.toString(letter.attempts()))
+                    .arg("at").arg(letter.at().toString()));
+        }
+        return redis.batch(adds).replaceWithVoid();
     }
 
     /** Up to {@code limit} entries, newest first, older than the entry {@code before} when it is given. */

@@ -30,9 +30,22 @@ public class DelayedJobs {
         this.keys = keys;
     }
 
+    /** A job due for its next attempt at {@code at}. */
+    public record Due(UUID jobId, Instant at) {
+    }
+
     public Uni<Void> schedule(UUID jobId, Instant due) {
-        return redis.send(Request.cmd(Command.ZADD).arg(keys.delayedJobs()).arg(due.toEpochMilli()).arg(jobId.toString()))
-                .replaceWithVoid();
+        return scheduleAll(List.of(new Due(jobId, due)));
+    }
+
+    /** Adds (or moves) every job to its due time, in one ZADD. */
+    public Uni<Void> scheduleAll(List<Due> jobs) {
+        if (jobs.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Request add = Request.cmd(Command.ZADD).arg(keys.delayedJobs());
+        jobs.forEach(job -> add.arg(job.at().toEpochMilli()).arg(job.jobId().toString()));
+        return redis.send(add).replaceWithVoid();
     }
 
     /** Removes and returns up to {@code limit} jobs due at {@code now}. */

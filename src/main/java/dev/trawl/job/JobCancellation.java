@@ -1,10 +1,7 @@
 package dev.trawl.job;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,17 +13,17 @@ import java.util.UUID;
 public class JobCancellation {
 
     private final JobStore store;
-    private final EventLog events;
+    private final JobTransitions transitions;
 
-    public JobCancellation(JobStore store, EventLog events) {
+    public JobCancellation(JobStore store, JobTransitions transitions) {
         this.store = store;
-        this.events = events;
+        this.transitions = transitions;
     }
 
     /** The state after the request; empty when the job had already finished or does not exist. */
     public Uni<Optional<JobState>> cancel(UUID id) {
         return store.cancel(id).call(state -> state.filter(s -> s == JobState.CANCELLED).isPresent()
-                ? events.append(id, EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
+                ? transitions.announce(Transition.cancelled(id))
                 : Uni.createFrom().voidItem());
     }
 }

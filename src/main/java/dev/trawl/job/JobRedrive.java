@@ -1,7 +1,5 @@
 package dev.trawl.job;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -11,22 +9,20 @@ import java.util.UUID;
 /**
  * Re-driving a job that failed for good (or was aborted): one conditional UPDATE puts it back to
  * {@code queued} with its attempts reset, then its {@code queued} event (reason {@code redriven})
- * is written and it is XADDed to the stream of its priority, in the order a submit uses. The job is
- * read before the XADD, so the caller sees it queued, not already taken by a worker.
+ * is written and it is XADDed to the stream of its priority, as for a submit. The job is read
+ * before it is announced, so the caller sees it queued, not already taken by a worker.
  */
 @ApplicationScoped
 public class JobRedrive {
 
     private final JobStore store;
-    private final JobQueue queue;
-    private final EventLog events;
+    private final JobTransitions transitions;
     private final JobQueries queries;
 
-    public JobRedrive(JobStore store, JobQueue queue, EventLog events, JobQueries queries) {
+    public JobRedrive(JobStore store, JobTransitions transitions, JobQueries queries) {
         this.queries = queries;
         this.store = store;
-        this.queue = queue;
-        this.events = events;
+        this.transitions = transitions;
     }
 
     /** The job queued again if it was failed or aborted; empty if it is in any other state or unknown. */
@@ -35,9 +31,8 @@ public class JobRedrive {
             if (priority.isEmpty()) {
                 return Uni.createFrom().item(Optional.<Job>empty());
             }
-            return events.append(id, EventType.QUEUED, Map.of("reason", "redriven", "priority", priority.get().wireName()))
-                    .chain(() -> queries.find(id))
-                    .call(() -> queue.enqueue(id, priority.get()));
+            return queries.find(id).call(() -> transitions.announce(Transition.queued(id, priority.get(),
+                    Map.of("reason", "redriven", "priority", priority.get().wireName()))));
         });
     }
 }

@@ -1,22 +1,37 @@
 package dev.trawl.job;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trawl.batch.Batcher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Every write to a job, each one conditional UPDATE (or INSERT) on the reactive PostgreSQL
@@ -26,55 +41,72 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobStore {
 
-    private static final String INSERT = """
-            INSERT INTO jobs (id, state, priority, request, job_key, max_attempts)
-            VALUES ($1, 'queued', $2, $3, $4, coalesce(($3::jsonb ->> 'maxAttempts')::int, 3))
-            RETURNING created_at""";
+    private static final ObjectReader SPEC_READER = DatabindCodec.mapper().readerFor(JobSpec.class);
+    private static final ObjectWriter SPEC_WRITER = DatabindCodec.mapper().writerFor(JobSpec.class);
 
     /**
-     * Claims the job key for a new job and inserts it, or hands back the job that holds the key.
-     * The key's row serializes concurrent identical submits; its holder is replaced only if it
-     * failed, was cancelled, aborted or marked duplicate, or succeeded longer than the window
-     * ago. A holder this statement's snapshot cannot see yet was committed just now, so it
-     * counts as live. {@code inserted} is null when the key was held.
+     * Inserts jobs, one row per element of the arrays. Those with {@code dedupe} first claim their
+     * job key, or get back the job that holds it: the key's row serializes concurrent identical
+     * submits; its holder is replaced only if it failed, was cancelled, aborted or marked
+     * duplicate, or succeeded longer than the window ({@code $6}) ago. A holder this statement's
+     * snapshot cannot see yet was committed just now, so it counts as live. Keys are claimed in
+     * key order, so two batches never wait on each other's keys in opposite orders. A job key
+     * appears at most once among the deduplicating rows (the caller sees to it: ON CONFLICT may
+     * touch a row only once per statement). Without dedupe a job never holds its key. Per input
+     * row, in order: {@code inserted} is its creation time, or null when the key was held by
+     * {@code holder}.
      */
-    private static final String INSERT_UNLESS_HELD = """
-            WITH claim AS (
-                INSERT INTO job_keys AS k (job_key, job_id) VALUES ($4, $1)
+    private static final String INSERT = PerCallPlans.MARK + """
+            WITH input AS (
+                SELECT id, priority, request::jsonb AS request, job_key, dedupe, ord
+                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[])
+                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, ord)
+            ), claim AS (
+                INSERT INTO job_keys AS k (job_key, job_id)
+                SELECT job_key, id FROM input WHERE dedupe ORDER BY job_key
                 ON CONFLICT (job_key) DO UPDATE
                    SET job_id = CASE WHEN EXISTS (
                            SELECT 1 FROM jobs o
                             WHERE o.id = k.job_id
                               AND (o.state IN ('failed', 'cancelled', 'aborted', 'duplicate')
                                    OR o.state = 'succeeded'
-                                      AND o.finished_at <= now() - make_interval(secs => $5)))
+                                      AND o.finished_at <= now() - make_interval(secs => $6)))
                        THEN EXCLUDED.job_id ELSE k.job_id END
-                RETURNING job_id
+                RETURNING job_key, job_id
             ), job AS (
                 INSERT INTO jobs (id, state, priority, request, job_key, max_attempts)
-                SELECT $1, 'queued', $2, $3, $4, coalesce(($3::jsonb ->> 'maxAttempts')::int, 3)
-                  FROM claim WHERE job_id = $1
-                RETURNING created_at
+                SELECT i.id, 'queued', i.priority, i.request, i.job_key,
+                       coalesce((i.request ->> 'maxAttempts')::int, 3)
+                  FROM input i LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
+                 WHERE NOT i.dedupe OR c.job_id = i.id
+                RETURNING id, created_at
             )
-            SELECT claim.job_id, job.created_at AS inserted FROM claim LEFT JOIN job ON true""";
+            SELECT c.job_id AS holder, job.created_at AS inserted
+              FROM input i
+              LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
+              LEFT JOIN job ON job.id = i.id
+             ORDER BY i.ord""";
 
-    /** Read in a statement of its own: the holder may have committed after the claim's snapshot. */
-    private static final String HOLDER = "SELECT state, created_at FROM jobs WHERE id = $1";
+    /** Read in a statement of its own: a holder may have committed after the claim's snapshot. */
+    private static final String HOLDERS = PerCallPlans.MARK + "SELECT id, state, created_at FROM jobs WHERE id = ANY($1)";
 
     /**
-     * Takes a queued job, or takes over a running one whose worker was lost (its lease ran out).
+     * Takes queued jobs, or takes over running ones whose worker was lost (their lease ran out).
      * A take-over starts a new attempt (the fencing token) without spending one: the attempt limit
-     * grows with it. Only {@code $4} take-overs are allowed; then the reaper fails the job.
+     * grows with it. Only {@code $4} take-overs are allowed; then the reaper fails the job. Two
+     * workers claiming one job serialize on its row, and the second finds it running under a live
+     * lease and takes nothing.
      */
-    private static final String CLAIM = """
-            UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $2,
-                   max_attempts = max_attempts + CASE WHEN state = 'running' THEN 1 ELSE 0 END,
-                   takeovers = takeovers + CASE WHEN state = 'running' THEN 1 ELSE 0 END,
+    private static final String CLAIM = PerCallPlans.MARK + """
+            UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, lease_owner = $2,
+                   max_attempts = j.max_attempts + CASE WHEN j.state = 'running' THEN 1 ELSE 0 END,
+                   takeovers = j.takeovers + CASE WHEN j.state = 'running' THEN 1 ELSE 0 END,
                    lease_expires_at = now() + make_interval(secs => $3),
-                   started_at = coalesce(started_at, now()), updated_at = now()
-             WHERE id = $1 AND NOT cancel_requested
-               AND (state = 'queued' OR (state = 'running' AND lease_expires_at < now() AND takeovers < $4))
-            RETURNING request, attempt""";
+                   started_at = coalesce(j.started_at, now()), updated_at = now()
+              FROM unnest($1::uuid[]) AS wanted(id)
+             WHERE j.id = wanted.id AND NOT j.cancel_requested
+               AND (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at < now() AND j.takeovers < $4))
+            RETURNING j.id, j.request::text AS request, j.attempt""";
 
     private static final String PAGE_COLUMNS =
             "job_id, url, final_url, status_code, content_type, depth, metadata, title, description, text, markdown, "
@@ -100,17 +132,42 @@ public class JobStore {
                 )""".formatted(source, PAGE_COLUMNS, PAGE_VALUES);
     }
 
-    /** The single-page path: store the page (through the ledger) and end the job in one statement. */
-    private static final String SUCCEED = """
-            WITH done AS (
-                UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
-                       page_count = page_count + CASE WHEN cancel_requested THEN 0 ELSE 1 END,
+    /**
+     * The single-page path: for each job of the batch, store its page (through the ledger) and end
+     * the job, in one statement. Each row is fenced like any write of a worker (state, owner and
+     * attempt); a job the worker no longer holds is left out of the result. A page is a JSON
+     * object ({@link #pageJson}); absent members are SQL nulls.
+     */
+    private static final String SUCCEED = PerCallPlans.MARK + """
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])
+                    AS i(id, owner, attempt, op_key, page)
+            ), done AS (
+                UPDATE jobs j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
+                       page_count = j.page_count + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
                        error = NULL, next_attempt_at = NULL,
                        finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-                 WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $18
-                RETURNING id, state
-            ), %s
-            SELECT state FROM done""".formatted(ledgeredPageFrom("done WHERE state = 'succeeded'"));
+                  FROM input i
+                 WHERE j.id = i.id AND j.state = 'running' AND j.lease_owner = i.owner AND j.attempt = i.attempt
+                RETURNING j.id, j.state
+            ), ledger AS (
+                INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
+                SELECT i.op_key, i.id, 'page-stored', i.page ->> 'url', jsonb_build_object('attempt', i.attempt)
+                  FROM done JOIN input i ON i.id = done.id
+                 WHERE done.state = 'succeeded'
+                ON CONFLICT (op_key) DO NOTHING
+                RETURNING job_id
+            ), page AS (
+                INSERT INTO pages (job_id, url, final_url, status_code, content_type, depth, metadata, title,
+                                   description, text, markdown, html, links, fields, error, skip_reason)
+                SELECT i.id, p ->> 'url', p ->> 'finalUrl', (p ->> 'statusCode')::int, p ->> 'contentType',
+                       (p ->> 'depth')::int, p -> 'metadata', p ->> 'title', p ->> 'description', p ->> 'text',
+                       p ->> 'markdown', p ->> 'html', ARRAY(SELECT jsonb_array_elements_text(p -> 'links')),
+                       p -> 'fields', p -> 'error', p ->> 'skipReason'
+                  FROM ledger JOIN input i ON i.id = ledger.job_id, LATERAL (SELECT i.page AS p) page
+                ON CONFLICT (job_id, url) DO NOTHING
+            )
+            SELECT id, state FROM done""";
 
     /**
      * One page of a crawl, stored only while this worker holds the lease and no cancel is asked;
@@ -168,11 +225,15 @@ public class JobStore {
              WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $4
             RETURNING state, next_attempt_at""";
 
-    /** Keeps the lease of a running job; refused once another worker or a later attempt holds it. */
-    private static final String RENEW = """
-            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $4)
-             WHERE id = $1 AND state = 'running' AND lease_owner = $2 AND attempt = $3
-            RETURNING id""";
+    /**
+     * Keeps the leases of running jobs, each for the attempt given; refused for a job once another
+     * worker or a later attempt holds it. The row says which were kept.
+     */
+    private static final String RENEW = PerCallPlans.MARK + """
+            UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $4)
+              FROM unnest($1::uuid[], $2::int[]) AS held(id, attempt)
+             WHERE j.id = held.id AND j.state = 'running' AND j.lease_owner = $3 AND j.attempt = held.attempt
+            RETURNING j.id, j.attempt""";
 
     /**
      * A draining worker hands back the jobs it still runs. The owner is unique to one process
@@ -297,54 +358,197 @@ public class JobStore {
     private static final String OPS = """
             SELECT kind, context, created_at FROM op_ledger WHERE job_id = $1 ORDER BY created_at, op_key""";
 
+    /** Jobs per batched statement at most, and batches out at once, for each kind of batched write. */
+    private static final int MAX_BATCH = 128;
+    private static final int MAX_IN_FLIGHT = 2;
+
     private final Pool pool;
     private final RetryConfig retry;
+    private final SubmitConfig submit;
+    private final Batcher<NewJob, SubmittedJob> inserts;
+    private final Batcher<ClaimRequest, Optional<ClaimedJob>> claims;
+    private final Batcher<Completion, Optional<JobState>> completions;
 
-    public JobStore(Pool pool, RetryConfig retry) {
+    public JobStore(Pool pool, RetryConfig retry, SubmitConfig submit) {
         this.retry = retry;
         this.pool = pool;
-    }
-
-    public Uni<OffsetDateTime> insert(UUID id, JobSpec spec, String jobKey) {
-        return pool.preparedQuery(INSERT)
-                .execute(Tuple.of(id, spec.priority().wireName(), toJson(spec), jobKey))
-                .map(rows -> rows.iterator().next().getOffsetDateTime("created_at"));
+        this.submit = submit;
+        this.inserts = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::insertBatch,
+                job -> insertBatch(List.of(job)).map(one -> one.get(0)));
+        this.claims = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::claimBatch);
+        this.completions = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::succeedBatch,
+                completion -> succeedBatch(List.of(completion)).map(one -> one.get(0)));
     }
 
     /**
-     * Inserts the job unless a live or recently succeeded job holds its key; then that job is
-     * the item, marked deduplicated.
+     * Records a new job, or, when it deduplicates and a live or recently succeeded job holds its
+     * key, hands back that job marked deduplicated. Jobs recorded at the same moment share one
+     * transaction (see {@link Batcher}); a batch the database refuses is retried job by job, so
+     * one bad job fails alone.
      */
-    public Uni<SubmittedJob> insertUnlessHeld(UUID id, JobSpec spec, String jobKey, Duration window) {
-        return pool.preparedQuery(INSERT_UNLESS_HELD)
-                .execute(Tuple.of(id, spec.priority().wireName(), toJson(spec), jobKey, window.toMillis() / 1000.0))
-                .chain(rows -> {
-                    Row row = rows.iterator().next();
-                    OffsetDateTime inserted = row.getOffsetDateTime("inserted");
-                    if (inserted != null) {
-                        return Uni.createFrom().item(new SubmittedJob(id, JobState.QUEUED, inserted));
-                    }
-                    UUID holder = row.getUUID("job_id");
-                    return pool.preparedQuery(HOLDER).execute(Tuple.of(holder)).map(held -> {
-                        Row job = held.iterator().next();
-                        return new SubmittedJob(holder, JobState.fromWire(job.getString("state")),
-                                job.getOffsetDateTime("created_at"), true);
-                    });
-                });
+    public Uni<SubmittedJob> insert(NewJob job) {
+        return inserts.submit(job);
     }
 
-    /** Takes the lease on a queued job, or on a running one whose lease has run out. */
+    /** Records the jobs (see {@link #insert}); the item is each one's answer, in order. */
+    public Uni<List<SubmittedJob>> insertAll(List<NewJob> jobs) {
+        return inserts.submitAll(jobs);
+    }
+
+    /** Takes the lease on a queued job, or on a running one whose lease has run out; empty if neither. */
     public Uni<Optional<ClaimedJob>> claim(UUID id, String owner, Duration lease) {
-        return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(id, owner, lease.toMillis() / 1000.0, retry.maxTakeovers()))
-                .map(rows -> first(rows).map(row ->
-                        new ClaimedJob(id, fromJson(row.getJsonObject("request")), row.getInteger("attempt"), owner)));
+        return claims.submit(new ClaimRequest(id, owner, lease));
     }
 
-    /** Stores the page and ends the job: succeeded, or cancelled if a cancel arrived meanwhile. */
+    /**
+     * Stores the page and ends the job: succeeded, or cancelled if a cancel arrived meanwhile;
+     * empty if this worker no longer holds the lease. Jobs that end at the same moment share one
+     * transaction, retried job by job if the database refuses it.
+     */
     public Uni<Optional<JobState>> succeed(ClaimedJob job, StoredPage page) {
-        return pool.preparedQuery(SUCCEED).execute(pageTuple(job, page)).map(JobStore::stateOf);
+        return completions.submit(new Completion(job, page));
     }
+
+    private record ClaimRequest(UUID id, String owner, Duration lease) {
+    }
+
+    private record Completion(ClaimedJob job, StoredPage page) {
+    }
+
+    /**
+     * One statement for the batch. A job key that two deduplicating jobs of the batch share is
+     * claimed by the first only; the others answer with whatever holds the key afterwards, as
+     * they would have one after the other.
+     */
+    private Uni<List<SubmittedJob>> insertBatch(List<NewJob> jobs) {
+        Map<String, Integer> leaders = new HashMap<>();
+        List<NewJob> rows = new ArrayList<>(jobs.size());
+        int[] rowOf = new int[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob job = jobs.get(i);
+            Integer leader = job.dedupe() ? leaders.putIfAbsent(job.jobKey(), i) : null;
+            rowOf[i] = leader == null ? rows.size() : -1 - rowOf[leader];
+            if (leader == null) {
+                rows.add(job);
+            }
+        }
+        Tuple args = Tuple.of(rows.stream().map(NewJob::id).toArray(UUID[]::new),
+                rows.stream().map(job -> job.spec().priority().wireName()).toArray(String[]::new),
+                rows.stream().map(job -> toJson(job.spec())).toArray(String[]::new),
+                rows.stream().map(NewJob::jobKey).toArray(String[]::new),
+                rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
+                submit.dedupeWindow().toMillis() / 1000.0);
+        return pool.preparedQuery(INSERT).execute(args).chain(answer -> {
+            SubmittedJob[] recorded = new SubmittedJob[rows.size()];
+            Map<Integer, UUID> held = new HashMap<>();
+            int row = 0;
+            for (Row result : answer) {
+                OffsetDateTime inserted = result.getOffsetDateTime("inserted");
+                if (inserted != null) {
+                    recorded[row] = new SubmittedJob(rows.get(row).id(), JobState.QUEUED, inserted);
+                } else {
+                    held.put(row, result.getUUID("holder"));
+                }
+                row++;
+            }
+            return holders(held.values()).map(holders -> {
+                held.forEach((r, holder) -> recorded[r] = holders.get(holder));
+                List<SubmittedJob> answers = new ArrayList<>(jobs.size());
+                for (int i = 0; i < jobs.size(); i++) {
+                    answers.add(rowOf[i] >= 0 ? recorded[rowOf[i]] : deduplicatedTo(recorded[-1 - rowOf[i]]));
+                }
+                return answers;
+            });
+        });
+    }
+
+    private static SubmittedJob deduplicatedTo(SubmittedJob leader) {
+        return new SubmittedJob(leader.id(), leader.state(), leader.createdAt(), true);
+    }
+
+    /** The jobs holding keys, as deduplicated answers, read after the claim committed. */
+    private Uni<Map<UUID, SubmittedJob>> holders(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(HOLDERS).execute(Tuple.of(ids.stream().distinct().toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, SubmittedJob> holders = new HashMap<>();
+            rows.forEach(row -> holders.put(row.getUUID("id"), new SubmittedJob(row.getUUID("id"),
+                    JobState.fromWire(row.getString("state")), row.getOffsetDateTime("created_at"), true)));
+            return holders;
+        });
+    }
+
+    /**
+     * One statement per worker and lease (a process has one of each). An id asked for twice in one
+     * batch (two entries of one job) is given to the first request only, as two claims of the job
+     * one after the other would be.
+     */
+    private Uni<List<Optional<ClaimedJob>>> claimBatch(List<ClaimRequest> requests) {
+        Map<ClaimRequest, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ClaimRequest request = requests.get(i);
+            groups.computeIfAbsent(new ClaimRequest(null, request.owner(), request.lease()), g -> new ArrayList<>())
+                    .add(i);
+        }
+        List<Optional<ClaimedJob>> results = new ArrayList<>(Collections.nCopies(requests.size(), Optional.empty()));
+        List<Uni<Void>> statements = new ArrayList<>(groups.size());
+        groups.forEach((group, indexes) -> {
+            UUID[] ids = indexes.stream().map(i -> requests.get(i).id()).distinct().sorted().toArray(UUID[]::new);
+            statements.add(pool.preparedQuery(CLAIM)
+                    .execute(Tuple.of(ids, group.owner(), group.lease().toMillis() / 1000.0, retry.maxTakeovers()))
+                    .invoke(rows -> {
+                        Map<UUID, ClaimedJob> claimed = new HashMap<>();
+                        for (Row row : rows) {
+                            UUID id = row.getUUID("id");
+                            claimed.put(id, new ClaimedJob(id, fromJson(row.getString("request")),
+                                    row.getInteger("attempt"), group.owner()));
+                        }
+                        indexes.forEach(i -> results.set(i, Optional.ofNullable(claimed.remove(requests.get(i).id()))));
+                    })
+                    .replaceWithVoid());
+        });
+        return Uni.join().all(statements).andFailFast().replaceWith(results);
+    }
+
+    private Uni<List<Optional<JobState>>> succeedBatch(List<Completion> completions) {
+        Tuple args = Tuple.of(completions.stream().map(c -> c.job().id()).toArray(UUID[]::new),
+                completions.stream().map(c -> c.job().owner()).toArray(String[]::new),
+                completions.stream().map(c -> c.job().attempt()).toArray(Integer[]::new),
+                completions.stream().map(c -> OpKeys.of(OpKeys.PAGE_STORED, c.job().id(), c.page().url()))
+                        .toArray(String[]::new),
+                completions.stream().map(c -> pageJson(c.page())).toArray(JsonObject[]::new));
+        return pool.preparedQuery(SUCCEED).execute(args).map(rows -> {
+            Map<UUID, JobState> ended = new HashMap<>();
+            rows.forEach(row -> ended.put(row.getUUID("id"), JobState.fromWire(row.getString("state"))));
+            return completions.stream().map(c -> Optional.ofNullable(ended.get(c.job().id()))).toList();
+        });
+    }
+
+    /** A page as the batched statements read it: one JSON object, without the members that are null. */
+    private static JsonObject pageJson(StoredPage page) {
+        JsonObject json = new JsonObject().put("url", page.url()).put("statusCode", page.statusCode())
+                .put("depth", page.depth()).put("links", new JsonArray(page.links()));
+        putUnlessNull(json, "finalUrl", page.finalUrl());
+        putUnlessNull(json, "contentType", page.contentType());
+        putUnlessNull(json, "metadata", jsonOrNull(page.metadata()));
+        putUnlessNull(json, "title", page.title());
+        putUnlessNull(json, "description", page.description());
+        putUnlessNull(json, "text", page.text());
+        putUnlessNull(json, "markdown", page.markdown());
+        putUnlessNull(json, "html", page.html());
+        putUnlessNull(json, "fields", jsonOrNull(page.fields()));
+        putUnlessNull(json, "error", jsonOrNull(page.error()));
+        putUnlessNull(json, "skipReason", page.skipReason());
+        return json;
+    }
+
+    private static void putUnlessNull(JsonObject json, String name, Object value) {
+        if (value != null) {
+            json.put(name, value);
+        }
+    }
+
 
     /** Stores one page of a crawl. Item: whether a cancel is pending; empty if the lease was lost. */
     public Uni<Optional<Boolean>> storePage(ClaimedJob job, StoredPage page) {
@@ -364,10 +568,22 @@ public class JobStore {
                 .map(JobStore::stateOf);
     }
 
-    /** Extends the lease of this attempt; false if the worker no longer holds it. */
-    public Uni<Boolean> renew(ClaimedJob job, Duration lease) {
-        return pool.preparedQuery(RENEW).execute(Tuple.of(job.id(), job.owner(), job.attempt(), lease.toMillis() / 1000.0))
-                .map(rows -> rows.rowCount() > 0);
+    /**
+     * Extends the leases {@code owner} holds on these jobs, each for its attempt, in one statement;
+     * the item is the jobs whose lease was kept (the others are no longer this worker's).
+     */
+    public Uni<Set<UUID>> renew(String owner, List<ClaimedJob> jobs, Duration lease) {
+        if (jobs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        UUID[] ids = jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new);
+        Integer[] attempts = jobs.stream().map(ClaimedJob::attempt).toArray(Integer[]::new);
+        return pool.preparedQuery(RENEW).execute(Tuple.of(ids, attempts, owner, lease.toMillis() / 1000.0))
+                .map(rows -> {
+                    Set<UUID> kept = new HashSet<>();
+                    rows.forEach(row -> kept.add(row.getUUID("id")));
+                    return kept;
+                });
     }
 
     /** Hands back every lease {@code owner} holds (see {@link #RELEASE_LEASES}). */
@@ -403,11 +619,11 @@ public class JobStore {
     }
 
     /** Queued jobs with an id after {@code after}, in id order: for rebuilding lost queues. */
-    public Uni<List<Map.Entry<UUID, Priority>>> queuedAfter(UUID after, int limit) {
+    public Uni<List<QueuedJob>> queuedAfter(UUID after, int limit) {
         return pool.preparedQuery(QUEUED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
-            List<Map.Entry<UUID, Priority>> jobs = new ArrayList<>();
+            List<QueuedJob> jobs = new ArrayList<>();
             for (Row row : rows) {
-                jobs.add(Map.entry(row.getUUID("id"), Priority.fromWire(row.getString("priority"))));
+                jobs.add(new QueuedJob(row.getUUID("id"), Priority.fromWire(row.getString("priority"))));
             }
             return jobs;
         });
@@ -438,7 +654,6 @@ public class JobStore {
                 });
     }
 
-    /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
     /** Failed jobs with an id after {@code after}, in id order, as their dead letters would read. */
     public Uni<List<DeadLetter>> failedAfter(UUID after, int limit) {
         return pool.preparedQuery(FAILED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
@@ -452,12 +667,13 @@ public class JobStore {
         });
     }
 
-    public Uni<List<Map.Entry<UUID, Instant>>> retryingAfter(UUID after, int limit) {
+    /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
+    public Uni<List<DelayedJobs.Due>> retryingAfter(UUID after, int limit) {
         return pool.preparedQuery(RETRYING_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
-            List<Map.Entry<UUID, Instant>> jobs = new ArrayList<>();
+            List<DelayedJobs.Due> jobs = new ArrayList<>();
             for (Row row : rows) {
                 OffsetDateTime due = row.getOffsetDateTime("next_attempt_at");
-                jobs.add(Map.entry(row.getUUID("id"), due == null ? Instant.EPOCH : due.toInstant()));
+                jobs.add(new DelayedJobs.Due(row.getUUID("id"), due == null ? Instant.EPOCH : due.toInstant()));
             }
             return jobs;
         });
@@ -560,11 +776,19 @@ public class JobStore {
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
     }
 
-    static JsonObject toJson(JobSpec spec) {
-        return JsonObject.mapFrom(spec);
+    static String toJson(JobSpec spec) {
+        try {
+            return SPEC_WRITER.writeValueAsString(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A job spec could not be written as JSON", e);
+        }
     }
 
-    static JobSpec fromJson(JsonObject json) {
-        return json.mapTo(JobSpec.class);
+    static JobSpec fromJson(String json) {
+        try {
+            return SPEC_READER.readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A stored request could not be read as a job spec", e);
+        }
     }
 }

@@ -1,38 +1,39 @@
 package dev.trawl.job;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Accepting a job: INSERT it (PostgreSQL is the system of record), write its {@code queued}
- * event, then XADD it to the work stream of its priority. The event goes first so that no
- * worker's {@code started} can precede it. An identical request whose job is still live (or
- * succeeded within {@code trawl.jobs.dedupe-window}) gets that job instead.
+ * Accepting jobs: INSERT them (PostgreSQL is the system of record), write their {@code queued}
+ * events, then XADD them to the work streams of their priorities ({@link JobTransitions}). An
+ * identical request whose job is still live (or succeeded within {@code trawl.jobs.dedupe-window})
+ * gets that job instead. Concurrent submits share their round trips: their INSERTs go in one
+ * transaction and their events and entries in one call each (see {@link JobStore#insert}).
  */
 @ApplicationScoped
 public class JobSubmitter {
 
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
+    /** One job a client asked for, validated. */
+    public record Submission(JobSpec spec, boolean dedupe) {
+    }
+
     private final JobStore store;
-    private final JobQueue queue;
-    private final EventLog events;
-    private final SubmitConfig config;
+    private final JobTransitions transitions;
     private final Counter submitted;
     private final Counter deduplicated;
 
-    public JobSubmitter(JobStore store, JobQueue queue, EventLog events, SubmitConfig config, MeterRegistry registry) {
+    public JobSubmitter(JobStore store, JobTransitions transitions, MeterRegistry registry) {
         this.store = store;
-        this.queue = queue;
-        this.events = events;
-        this.config = config;
+        this.transitions = transitions;
         this.submitted = registry.counter("trawl.jobs.submitted");
         this.deduplicated = registry.counter("trawl.jobs.deduplicated");
     }
@@ -46,27 +47,42 @@ public class JobSubmitter {
      *               answers instead of a new one
      */
     public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe) {
-        UUID id = JobIds.next();
-        String key = JobKey.of(spec);
-        Uni<SubmittedJob> recorded = dedupe
-                ? store.insertUnlessHeld(id, spec, key, config.dedupeWindow())
-                : store.insert(id, spec, key).map(createdAt -> new SubmittedJob(id, JobState.QUEUED, createdAt));
-        return recorded.call(job -> job.deduplicated() ? Uni.createFrom().voidItem() : enqueue(job.id(), spec))
-                .invoke(job -> (job.deduplicated() ? deduplicated : submitted).increment());
+        return submitAll(List.of(new Submission(spec, dedupe))).map(jobs -> jobs.get(0));
     }
 
-    private Uni<Void> enqueue(UUID id, JobSpec spec) {
-        return events.append(id, EventType.QUEUED, Map.of("url", spec.url(), "priority", spec.priority().wireName()))
-                .chain(() -> queue.enqueue(id, spec.priority()))
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> giveUp(id, failure));
+    /**
+     * Accepts the jobs in the order given; the item is each one's answer, in that order. If the
+     * queue cannot take them, those just recorded are failed at once and the whole fails with
+     * {@link QueueUnavailableException}: nobody waits on a job that never reached the queue.
+     */
+    public Uni<List<SubmittedJob>> submitAll(List<Submission> submissions) {
+        List<NewJob> jobs = new ArrayList<>(submissions.size());
+        for (Submission submission : submissions) {
+            jobs.add(new NewJob(JobIds.next(), submission.spec(), JobKey.of(submission.spec()), submission.dedupe()));
+        }
+        return store.insertAll(jobs).call(recorded -> {
+            List<Transition> queued = new ArrayList<>();
+            for (int i = 0; i < recorded.size(); i++) {
+                SubmittedJob job = recorded.get(i);
+                if (!job.deduplicated()) {
+                    JobSpec spec = jobs.get(i).spec();
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("url", spec.url());
+                    data.put("priority", spec.priority().wireName());
+                    queued.add(Transition.queued(job.id(), spec.priority(), data));
+                }
+            }
+            return transitions.announce(queued).onFailure().recoverWithUni(failure -> giveUp(queued, failure));
+        }).invoke(recorded -> recorded.forEach(job -> (job.deduplicated() ? deduplicated : submitted).increment()));
     }
 
-    private Uni<Void> giveUp(UUID id, Throwable failure) {
-        LOG.errorf(failure, "Job %s could not be queued; failing it", id);
+    private Uni<Void> giveUp(List<Transition> unqueued, Throwable failure) {
+        LOG.errorf(failure, "%d jobs could not be queued; failing them", unqueued.size());
         Map<String, Object> error = Map.of("kind", "queue-unavailable", "message", String.valueOf(failure.getMessage()));
-        return store.failUnqueued(id, error)
-                .onFailure().recoverWithNull()
-                .chain(() -> Uni.createFrom().failure(new QueueUnavailableException(id, failure)));
+        List<Uni<Void>> failing = unqueued.stream()
+                .map(job -> store.failUnqueued(job.jobId(), error).onFailure().recoverWithNull().replaceWithVoid())
+                .toList();
+        return Uni.join().all(failing).andCollectFailures()
+                .chain(() -> Uni.createFrom().failure(new QueueUnavailableException(unqueued.get(0).jobId(), failure)));
     }
 }

@@ -1,11 +1,9 @@
 package dev.trawl.maintenance;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
-import dev.trawl.job.DeadLetters;
-import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobTransitions;
 import dev.trawl.job.ReapedJob;
+import dev.trawl.job.Transition;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,19 +32,15 @@ public class LeaseReaper {
             "message", "The workers running the job stopped renewing its lease too many times (trawl.retry.max-takeovers)");
 
     private final JobStore store;
-    private final JobQueue queue;
-    private final EventLog events;
+    private final JobTransitions transitions;
     private final RecoveryConfig config;
     private final RolesConfig roles;
-    private final DeadLetters deadLetters;
     private final PeriodicTask task;
 
-    public LeaseReaper(JobStore store, JobQueue queue, EventLog events, DeadLetters deadLetters, RecoveryConfig config,
-            RolesConfig roles, Vertx vertx) {
-        this.deadLetters = deadLetters;
+    public LeaseReaper(JobStore store, JobTransitions transitions, RecoveryConfig config, RolesConfig roles,
+            Vertx vertx) {
         this.store = store;
-        this.queue = queue;
-        this.events = events;
+        this.transitions = transitions;
         this.config = config;
         this.roles = roles;
         this.task = new PeriodicTask(vertx, "Reaping expired leases", this::reap);
@@ -74,21 +68,8 @@ public class LeaseReaper {
             return Uni.createFrom().item(0);
         }
         LOG.infof("Reaped %d jobs whose lease expired", reaped.size());
-        return Uni.join().all(reaped.stream().map(this::announce).toList()).andCollectFailures()
-                .replaceWith(reaped.size());
-    }
-
-    private Uni<Void> announce(ReapedJob job) {
-        return switch (job.state()) {
-            case QUEUED -> events.append(job.id(), EventType.QUEUED, Map.of("reason", "lease-expired",
-                            "attempt", job.attempt()))
-                    .chain(() -> queue.enqueue(job.id(), job.priority()));
-            case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", LEASE_EXPIRED))
-                    .chain(() -> deadLetters.record(job.id(), job.url(), "lease-expired", job.attempt()))
-                    .replaceWithVoid();
-            case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
-                    .replaceWithVoid();
-            default -> Uni.createFrom().voidItem();
-        };
+        List<Transition> announced = reaped.stream()
+                .flatMap(job -> Transition.leaseEnded(job, "lease-expired", LEASE_EXPIRED).stream()).toList();
+        return transitions.announce(announced).replaceWith(reaped.size());
     }
 }

@@ -1,20 +1,20 @@
 package dev.trawl.maintenance;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
 import dev.trawl.job.DeadLetter;
 import dev.trawl.job.DeadLetters;
 import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobTransitions;
 import dev.trawl.job.Priority;
 import dev.trawl.job.QueueBacklog;
+import dev.trawl.job.QueuedJob;
+import dev.trawl.job.Transition;
 import dev.trawl.redis.RedisKeys;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -53,8 +53,6 @@ public class QueueReconciler {
 
     private static final Logger LOG = Logger.getLogger(QueueReconciler.class);
     private static final UUID FIRST = new UUID(0, 0);
-    /** Redis writes in flight at once while requeueing: well inside the client pool and its wait queue. */
-    private static final int FAN_OUT = 64;
 
     /** What one rebuild did and how long it took. */
     public record Rebuild(int requeued, int rescheduled, int deadLettersRestored, Duration took) {
@@ -69,16 +67,16 @@ public class QueueReconciler {
     private final RolesConfig roles;
     private final PeriodicTask task;
     private final QueueBacklog backlog;
-    private final EventLog events;
+    private final JobTransitions transitions;
     private final DeadLetters deadLetters;
     private volatile Rebuild lastRebuild;
 
     public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
-            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, EventLog events,
+            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, JobTransitions transitions,
             DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
         this.backlog = backlog;
-        this.events = events;
+        this.transitions = transitions;
         this.redis = redis;
         this.keys = keys;
         this.store = store;
@@ -126,10 +124,7 @@ public class QueueReconciler {
         }
         return Uni.join().all(sweeps).andCollectFailures()
                 .map(found -> found.stream().flatMap(List::stream).toList())
-                // a few at a time: a large pass must not flood the Redis pool's wait queue
-                .call(stranded -> Multi.createFrom().iterable(stranded)
-                        .onItem().transformToUni(job -> requeue(job.getKey(), job.getValue())).merge(FAN_OUT)
-                        .collect().last())
+                .call(this::requeue)
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
                         LOG.warnf("Re-enqueued %d jobs the queue had lost, among them %s", stranded.size(),
@@ -139,12 +134,13 @@ public class QueueReconciler {
                 .map(List::size);
     }
 
-    /** One failure does not stop the others; the job's clock was restarted, so a later sweep tries it again. */
-    private Uni<Void> requeue(UUID id, Priority priority) {
-        return events.append(id, EventType.QUEUED, Map.of("reason", "stranded"))
-                .chain(() -> queue.enqueue(id, priority))
+    /** A failure is logged: the jobs' clocks were restarted, so a later sweep tries them again. */
+    private Uni<Void> requeue(List<Map.Entry<UUID, Priority>> stranded) {
+        return transitions.announce(stranded.stream()
+                        .map(job -> Transition.queued(job.getKey(), job.getValue(), Map.of("reason", "stranded")))
+                        .toList())
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Re-enqueueing stranded job %s failed; a later sweep tries again: %s", id,
+                    LOG.warnf("Re-enqueueing %d stranded jobs failed; a later sweep tries again: %s", stranded.size(),
                             failure.getMessage());
                     return null;
                 });
@@ -179,34 +175,29 @@ public class QueueReconciler {
     }
 
     private Uni<Integer> restoreAllDeadLetters() {
-        return eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId,
-                letter -> deadLetters.record(letter.jobId(), letter.url(), letter.errorCode(), letter.attempts(),
-                        letter.at()));
+        return eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId, deadLetters::recordAll);
     }
 
     private Uni<Integer> requeueAll() {
-        return eachInBatches(FIRST, 0, store::queuedAfter, Map.Entry::getKey,
-                job -> queue.enqueue(job.getKey(), job.getValue()));
+        return eachInBatches(FIRST, 0, store::queuedAfter, QueuedJob::id, queue::enqueueAll);
     }
 
     private Uni<Integer> rescheduleAll() {
-        return eachInBatches(FIRST, 0, store::retryingAfter, Map.Entry::getKey,
-                job -> delayed.schedule(job.getKey(), job.getValue()));
+        return eachInBatches(FIRST, 0, store::retryingAfter, DelayedJobs.Due::jobId, delayed::scheduleAll);
     }
 
     /**
-     * Reads PostgreSQL in id-ordered batches after {@code after} and runs {@code action} on each
-     * row, {@link #FAN_OUT} at a time; the item is how many rows there were. A failed action fails
-     * the whole walk.
+     * Reads PostgreSQL in id-ordered batches after {@code after} and hands each batch to
+     * {@code action} (one round trip to Redis); the item is how many rows there were. A failed
+     * action fails the whole walk.
      */
     private <T> Uni<Integer> eachInBatches(UUID after, int done, BiFunction<UUID, Integer, Uni<List<T>>> read,
-            Function<T, UUID> idOf, Function<T, Uni<?>> action) {
+            Function<T, UUID> idOf, Function<List<T>, Uni<Void>> action) {
         return read.apply(after, config.batchSize()).chain(batch -> {
             if (batch.isEmpty()) {
                 return Uni.createFrom().item(done);
             }
-            return Multi.createFrom().iterable(batch).onItem().transformToUni(action::apply).merge(FAN_OUT)
-                    .collect().last()
+            return action.apply(batch)
                     .chain(() -> batch.size() < config.batchSize()
                             ? Uni.createFrom().item(done + batch.size())
                             : eachInBatches(idOf.apply(batch.get(batch.size() - 1)), done + batch.size(), read, idOf,

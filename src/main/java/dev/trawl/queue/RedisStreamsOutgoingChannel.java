@@ -8,10 +8,16 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Flow;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Appends each message's payload to a stream with XADD; the message is acked once Redis has it. */
+/**
+ * Appends each message's payload to a stream with XADD; the message is acked once Redis has it. A
+ * message whose payload is a {@link List} appends one entry per element, in order, in one round
+ * trip (pipelined), and is acked once Redis has them all.
+ */
 final class RedisStreamsOutgoingChannel {
 
     private final Redis commands;
@@ -40,12 +46,23 @@ final class RedisStreamsOutgoingChannel {
         String stream = message.getMetadata(RedisStreamsOutgoingMetadata.class)
                 .map(RedisStreamsOutgoingMetadata::stream)
                 .orElse(defaultStream);
-        Request add = Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLength).arg("*")
-                .arg(StreamEntry.PAYLOAD_FIELD).arg(String.valueOf(message.getPayload()));
-        return commands.send(add)
+        Uni<?> sent;
+        if (message.getPayload() instanceof List<?> payloads) {
+            List<Request> adds = new ArrayList<>(payloads.size());
+            payloads.forEach(payload -> adds.add(xadd(stream, payload)));
+            sent = adds.isEmpty() ? Uni.createFrom().voidItem() : commands.batch(adds);
+        } else {
+            sent = commands.send(xadd(stream, message.getPayload()));
+        }
+        return sent
                 .onItemOrFailure().transformToUni((id, failure) -> failure == null
                         ? Uni.createFrom().completionStage(message.ack())
                         : Uni.createFrom().completionStage(message.nack(failure)));
+    }
+
+    private Request xadd(String stream, Object payload) {
+        return Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLength).arg("*")
+                .arg(StreamEntry.PAYLOAD_FIELD).arg(String.valueOf(payload));
     }
 
     void close() {

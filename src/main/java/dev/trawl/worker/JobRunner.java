@@ -2,31 +2,34 @@ package dev.trawl.worker;
 
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
+import dev.trawl.events.NewEvent;
 import dev.trawl.job.Backoff;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlLimits;
-import dev.trawl.job.DeadLetters;
-import dev.trawl.job.DelayedJobs;
 import dev.trawl.job.JobIds;
+import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobTransitions;
 import dev.trawl.job.StoredPage;
+import dev.trawl.job.Transition;
 import dev.trawl.scrape.AbortConfig;
 import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.RetryAfter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -43,6 +46,7 @@ public class JobRunner {
 
     private final JobStore store;
     private final EventLog events;
+    private final JobTransitions transitions;
     private final PageScraper scraper;
     private final WorkerConfig config;
     private final CrawlLimits crawlConfig;
@@ -50,29 +54,29 @@ public class JobRunner {
     private final MeterRegistry registry;
     private final Backoff backoff;
     private final RetryAfter retryAfter;
-    private final DelayedJobs delayed;
-    private final DeadLetters deadLetters;
     private final JobTimeoutConfig timeout;
-    private final Vertx vertx;
     private final AbortConfig abortConfig;
     private final CrawlCheckpoints checkpoints;
     private final CheckpointConfig checkpointConfig;
     private final ActiveCrawls activeCrawls;
     private final TerminalEventRepair terminalEvents;
+    private final LeaseKeeper leases;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
-    public JobRunner(JobStore store, EventLog events, PageScraper scraper, WorkerConfig config,
-            CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry, Backoff backoff,
-            RetryAfter retryAfter, DelayedJobs delayed, DeadLetters deadLetters, JobTimeoutConfig timeout, Vertx vertx,
-            AbortConfig abortConfig, CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig,
-            ActiveCrawls activeCrawls, TerminalEventRepair terminalEvents) {
+    public JobRunner(JobStore store, EventLog events, JobTransitions transitions, PageScraper scraper,
+            WorkerConfig config, CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry,
+            Backoff backoff, RetryAfter retryAfter, JobTimeoutConfig timeout, AbortConfig abortConfig,
+            CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig, ActiveCrawls activeCrawls,
+            TerminalEventRepair terminalEvents, LeaseKeeper leases) {
         this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
         this.checkpointConfig = checkpointConfig;
         this.activeCrawls = activeCrawls;
-        this.deadLetters = deadLetters;
         this.timeout = timeout;
         this.store = store;
         this.events = events;
+        this.transitions = transitions;
         this.scraper = scraper;
         this.config = config;
         this.crawlConfig = crawlConfig;
@@ -80,9 +84,8 @@ public class JobRunner {
         this.registry = registry;
         this.backoff = backoff;
         this.retryAfter = retryAfter;
-        this.delayed = delayed;
-        this.vertx = vertx;
         this.abortConfig = abortConfig;
+        this.leases = leases;
     }
 
     public Uni<Void> run(Message<String> message) {
@@ -111,7 +114,7 @@ public class JobRunner {
 
     private Uni<Void> execute(ClaimedJob job) {
         Timer.Sample timing = Timer.start(registry);
-        long renewal = keepLease(job);
+        Runnable release = leases.hold(job);
         return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
                 .chain(() -> Uni.createFrom().deferred(() -> {
                             FetchClients.Lease lease = scraper.lease();
@@ -121,28 +124,11 @@ public class JobRunner {
                         // the timeout cancels the run (a crawl starts no more pages); the conditional
                         // UPDATE of recordFailure then ends the job unless it ended meanwhile
                         .ifNoItem().after(timeout.timeout()).recoverWithUni(() -> recordFailure(job, timedOut())))
-                .invoke(outcome -> timing.stop(Timer.builder("trawl.jobs.duration").tag("outcome", outcome)
-                        .publishPercentileHistogram().register(registry)))
+                .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
+                        .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
+                        .register(registry))))
                 .replaceWithVoid()
-                .eventually(() -> vertx.cancelTimer(renewal));
-    }
-
-    /**
-     * Renews the lease every third of its length while the job runs, so a live worker's job is
-     * never taken over. A refused renewal means the job is no longer ours; the worker's later
-     * writes are refused by the same owner-and-attempt guard, so nothing more is done here.
-     */
-    private long keepLease(ClaimedJob job) {
-        Duration lease = config.lease();
-        return vertx.setPeriodic(Math.max(1, lease.toMillis() / 3), timer -> store.renew(job, lease).subscribe().with(
-                renewed -> {
-                    if (!renewed) {
-                        LOG.warnf("Job %s: attempt %d of %s lost its lease", job.id(), job.attempt(), job.owner());
-                        vertx.cancelTimer(timer);
-                    }
-                },
-                failure -> LOG.warnf("Job %s: renewing the lease failed, will try again: %s", job.id(),
-                        failure.getMessage())));
+                .eventually(release);
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
@@ -157,8 +143,9 @@ public class JobRunner {
                     if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
                         return ended(job, state, 0);
                     }
-                    return events.append(job.id(), EventType.PAGE, pageEvent(page))
-                            .chain(() -> ended(job, state, 1));
+                    return transitions.announce(Transition.succeeded(job.id(), 1,
+                                    List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
+                            .map(done -> outcome(JobState.SUCCEEDED));
                 }))
                 .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
     }
@@ -190,7 +177,7 @@ public class JobRunner {
         Map<String, Object> error = new LinkedHashMap<>(Map.of("code", "too-many-failures", "message", trip.reason()));
         error.putAll(trip.toEvent());
         return store.abort(job, error).chain(state -> state.isPresent() && state.get() == JobState.ABORTED
-                ? events.append(job.id(), EventType.ABORTED, trip.toEvent()).map(id -> outcome(JobState.ABORTED))
+                ? transitions.announce(Transition.aborted(job.id(), trip.toEvent())).map(done -> outcome(JobState.ABORTED))
                 : ended(job, state, pages));
     }
 
@@ -199,13 +186,16 @@ public class JobRunner {
         return FetchFailure.permanent("robots-disallowed", "robots.txt of the site disallows " + page.url());
     }
 
-    private static Map<String, Object> pageEvent(StoredPage page) {
+    /** The page event of a single page: the links are counted only when they were asked for (and so extracted). */
+    private static Map<String, Object> pageEvent(StoredPage page, JobSpec spec) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("url", page.url());
         data.put("statusCode", page.statusCode());
         data.put("depth", page.depth());
         data.put("title", page.title());
-        data.put("links", page.links().size());
+        if (spec.wants("links")) {
+            data.put("links", page.links().size());
+        }
         return data;
     }
 
@@ -226,13 +216,11 @@ public class JobRunner {
                 return ended(job, Optional.empty(), 0);
             }
             return switch (result.get().state()) {
-                case FAILED -> events.append(job.id(), EventType.FAILED, Map.of("error", error))
-                        .chain(() -> deadLetters.record(job.id(), job.spec().url(), failure.code(), job.attempt()))
-                        .map(id -> outcome(JobState.FAILED));
-                case RETRYING -> events.append(job.id(), EventType.RETRYING, Map.of("attempt", job.attempt(),
-                                "nextAttemptAt", result.get().nextAttemptAt().toString(), "error", error))
-                        .chain(() -> delayed.schedule(job.id(), result.get().nextAttemptAt()))
-                        .map(ignored -> outcome(JobState.RETRYING));
+                case FAILED -> transitions.announce(Transition.failed(job.id(), error, job.spec().url(), job.attempt()))
+                        .map(done -> outcome(JobState.FAILED));
+                case RETRYING -> transitions.announce(Transition.retrying(job.id(), job.attempt(),
+                                result.get().nextAttemptAt(), error))
+                        .map(done -> outcome(JobState.RETRYING));
                 default -> ended(job, Optional.of(result.get().state()), 0);
             };
         });
@@ -246,17 +234,16 @@ public class JobRunner {
             return Uni.createFrom().item(outcome(null));
         }
         return switch (state.get()) {
-            case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
-                    .map(id -> outcome(JobState.CANCELLED));
-            case SUCCEEDED -> events.append(job.id(), EventType.SUCCEEDED, Map.of("pages", pages))
-                    .map(id -> outcome(JobState.SUCCEEDED));
+            case CANCELLED -> transitions.announce(Transition.cancelled(job.id())).map(done -> outcome(JobState.CANCELLED));
+            case SUCCEEDED -> transitions.announce(Transition.succeeded(job.id(), pages, List.of()))
+                    .map(done -> outcome(JobState.SUCCEEDED));
             default -> Uni.createFrom().item(outcome(state.get()));
         };
     }
 
     private String outcome(JobState state) {
         String name = state == null ? "lease-lost" : state.wireName();
-        registry.counter("trawl.jobs.completed", "outcome", name).increment();
+        outcomes.computeIfAbsent(name, n -> registry.counter("trawl.jobs.completed", "outcome", n)).increment();
         return name;
     }
 }

@@ -1,17 +1,15 @@
 package dev.trawl.worker;
 
 import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
 import dev.trawl.events.EventsConfig;
 import dev.trawl.events.StoredEvent;
-import dev.trawl.job.DeadLetters;
 import dev.trawl.job.JobEnding;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobTransitions;
+import dev.trawl.job.Transition;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -34,10 +32,10 @@ public class TerminalEventRepair {
     private final JobStore store;
     private final EventLog events;
     private final EventsConfig config;
-    private final DeadLetters deadLetters;
+    private final JobTransitions transitions;
 
-    public TerminalEventRepair(JobStore store, EventLog events, EventsConfig config, DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
+    public TerminalEventRepair(JobStore store, EventLog events, EventsConfig config, JobTransitions transitions) {
+        this.transitions = transitions;
         this.store = store;
         this.events = events;
         this.config = config;
@@ -50,7 +48,7 @@ public class TerminalEventRepair {
      */
     Uni<Verdict> check(UUID jobId) {
         return store.ending(jobId).chain(ending -> {
-            if (ending.isEmpty() || terminalType(ending.get()).isEmpty()) {
+            if (ending.isEmpty() || !endsWithAnEvent(ending.get().state())) {
                 return Uni.createFrom().item(Verdict.ACK);
             }
             return events.latest(jobId).chain(latest -> latest.filter(StoredEvent::terminal).isPresent()
@@ -65,32 +63,12 @@ public class TerminalEventRepair {
         }
         LOG.warnf("Job %s ended %s %d ms ago without its terminal event (last: %s); writing it now", jobId,
                 ending.state().wireName(), ending.ago().toMillis(), latest.map(StoredEvent::type).orElse("none"));
-        return events.append(jobId, terminalType(ending).orElseThrow(), terminalData(ending))
-                .chain(() -> ending.state() == JobState.FAILED
-                        ? deadLetters.record(jobId, ending.url(), ending.errorCode(), ending.attempt()).replaceWithVoid()
-                        : Uni.createFrom().voidItem())
-                .replaceWith(Verdict.ACK);
+        return transitions.announce(Transition.recovered(jobId, ending)).replaceWith(Verdict.ACK);
     }
 
-    /** The event a job that ended so writes last; none for a state no worker ends a job in. */
-    private static Optional<EventType> terminalType(JobEnding ending) {
-        return switch (ending.state()) {
-            case SUCCEEDED -> Optional.of(EventType.SUCCEEDED);
-            case FAILED -> Optional.of(EventType.FAILED);
-            case CANCELLED -> Optional.of(EventType.CANCELLED);
-            case ABORTED -> Optional.of(EventType.ABORTED);
-            default -> Optional.empty();
-        };
-    }
-
-    private static Map<String, Object> terminalData(JobEnding ending) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        switch (ending.state()) {
-            case SUCCEEDED -> data.put("pages", ending.pages());
-            case CANCELLED -> data.put("reason", "cancelled by the client");
-            default -> data.put("error", ending.error() == null ? Map.of() : ending.error());
-        }
-        data.put("recovered", true);
-        return data;
+    /** The states a worker ends a job in, each of which writes a terminal event. */
+    private static boolean endsWithAnEvent(JobState state) {
+        return state == JobState.SUCCEEDED || state == JobState.FAILED || state == JobState.CANCELLED
+                || state == JobState.ABORTED;
     }
 }

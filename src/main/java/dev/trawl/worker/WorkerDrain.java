@@ -1,9 +1,8 @@
 package dev.trawl.worker;
 
-import dev.trawl.events.EventLog;
-import dev.trawl.events.EventType;
-import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobTransitions;
+import dev.trawl.job.Transition;
 import dev.trawl.job.ReapedJob;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
@@ -33,20 +32,18 @@ public class WorkerDrain {
 
     private final JobWorker worker;
     private final JobStore store;
-    private final JobQueue queue;
-    private final EventLog events;
+    private final JobTransitions transitions;
     private final WorkerIdentity identity;
     private final WorkerConfig config;
     private final RolesConfig roles;
     private final ActiveCrawls activeCrawls;
 
-    public WorkerDrain(JobWorker worker, JobStore store, JobQueue queue, EventLog events, WorkerIdentity identity,
+    public WorkerDrain(JobWorker worker, JobStore store, JobTransitions transitions, WorkerIdentity identity,
             WorkerConfig config, RolesConfig roles, ActiveCrawls activeCrawls) {
         this.activeCrawls = activeCrawls;
         this.worker = worker;
         this.store = store;
-        this.queue = queue;
-        this.events = events;
+        this.transitions = transitions;
         this.identity = identity;
         this.config = config;
         this.roles = roles;
@@ -96,22 +93,11 @@ public class WorkerDrain {
                     return 0;
                 })
                 .chain(() -> store.releaseLeases(identity.name()))
+                // the entry in hand may still be acknowledged when its run ends refused, so the job gets a new one
                 .call(released -> {
                     LOG.infof("Grace over: handed back %d jobs still running", released.size());
-                    return released.isEmpty() ? Uni.createFrom().voidItem()
-                            : Uni.join().all(released.stream().map(this::announce).toList()).andCollectFailures();
+                    return transitions.announce(released.stream()
+                            .flatMap(job -> Transition.leaseEnded(job, "worker-shutdown", Map.of()).stream()).toList());
                 });
-    }
-
-    // The entry in hand may still be acknowledged when its run ends refused, so the job gets a new one.
-    private Uni<Void> announce(ReapedJob job) {
-        return switch (job.state()) {
-            case QUEUED -> events.append(job.id(), EventType.QUEUED, Map.of("reason", "worker-shutdown",
-                            "attempt", job.attempt()))
-                    .chain(() -> queue.enqueue(job.id(), job.priority()));
-            case CANCELLED -> events.append(job.id(), EventType.CANCELLED, Map.of("reason", "cancelled by the client"))
-                    .replaceWithVoid();
-            default -> Uni.createFrom().voidItem();
-        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.trawl.api;
 
+import dev.trawl.job.NewJob;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -200,7 +201,7 @@ class JobLifecycleIT {
         SITE.html("/never", "<title>never</title>");
         UUID id = JobIds.next();
         // a job still waiting behind others: recorded, its entry not yet read by any worker
-        store.insert(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), "key")
+        store.insert(new NewJob(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), "key", false))
                 .await().atMost(WAIT);
 
         given().when().delete("/v1/jobs/" + id).then().statusCode(202)

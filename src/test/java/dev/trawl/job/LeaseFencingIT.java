@@ -33,13 +33,13 @@ class LeaseFencingIT {
         ClaimedJob b = await().atMost(WAIT).until(() -> claim(id, "worker-b", LONG), Optional::isPresent).get();
         assertThat(b.attempt()).isEqualTo(a.attempt() + 1);
 
-        assertThat(store.renew(a, LONG).await().atMost(WAIT)).isFalse();
+        assertThat(store.renew("worker-a", List.of(a), LONG).await().atMost(WAIT)).isEmpty();
         assertThat(store.storePage(a, page(id)).await().atMost(WAIT)).isEmpty();
         assertThat(store.fail(a, Map.of("code", "stale"), null).await().atMost(WAIT)).isEmpty();
         assertThat(store.succeed(a, page(id)).await().atMost(WAIT)).isEmpty();
         assertThat(store.finishCrawl(a).await().atMost(WAIT)).isEmpty();
 
-        assertThat(store.renew(b, LONG).await().atMost(WAIT)).isTrue();
+        assertThat(store.renew("worker-b", List.of(b), LONG).await().atMost(WAIT)).containsExactly(id);
         assertThat(store.succeed(b, page(id)).await().atMost(WAIT)).contains(JobState.SUCCEEDED);
     }
 
@@ -67,7 +67,7 @@ class LeaseFencingIT {
     private UUID queuedJob() {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec("http://127.0.0.1:9/" + id, List.of("text"), Priority.NORMAL);
-        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
         return id;
     }
 

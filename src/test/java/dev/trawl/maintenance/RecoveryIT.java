@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.trawl.api.AdminToken;
+import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
@@ -177,7 +178,7 @@ class RecoveryIT {
 
     private UUID insert(JobSpec spec) {
         UUID id = JobIds.next();
-        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
         return id;
     }
 }

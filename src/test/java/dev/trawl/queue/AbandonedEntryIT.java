@@ -1,5 +1,6 @@
 package dev.trawl.queue;
 
+import dev.trawl.job.NewJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,7 @@ class AbandonedEntryIT {
     void anEntryLeftPendingByAConsumerThatStoppedIsTakenOverAndCompleted() {
         SITE.html("/orphan", "<title>orphan</title>");
         UUID id = JobIds.next();
-        store.insert(id, new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL), "key")
+        store.insert(new NewJob(id, new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL), "key", false))
                 .await().atMost(Duration.ofSeconds(5));
         String stream = TestServices.KEY_PREFIX + "jobs:normal";
 

@@ -3,6 +3,7 @@ package dev.trawl.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
@@ -102,7 +103,7 @@ class CheckpointResumeIT {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url(root), List.of("metadata", "links"), Priority.NORMAL, Map.of(), CRAWL,
                 Map.of(), null, true, false, null);
-        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
         ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
 
         store.storePage(dead, fetched(SITE.url(root), 0, SITE.url(root + "a"), SITE.url(root + "b"),
@@ -180,7 +181,7 @@ class CheckpointResumeIT {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url("/fenced/"), List.of("links"), Priority.NORMAL, Map.of(), CRAWL, Map.of(),
                 null, true, false, null);
-        store.insert(id, spec, JobKey.of(spec)).await().atMost(WAIT);
+        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
         ClaimedJob stale = store.claim(id, "stale-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
         CrawlCheckpoint.Encoded early = CrawlCheckpoint.encode(spec.url(),
                 new CrawlFrontier.Snapshot(List.of(), List.of(new CrawlFrontier.Target(spec.url(), 0)), 0));
