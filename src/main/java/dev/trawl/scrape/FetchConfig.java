@@ -43,6 +43,13 @@ public interface FetchConfig {
     @WithDefault("true")
     boolean stripTrackingParams();
 
+    /**
+     * Pages up to this size are parsed on the event loop they arrived on (tens of microseconds);
+     * larger ones on a worker thread, so a big page never holds up other requests.
+     */
+    @WithDefault("16384")
+    int inlineExtractionBytes();
+
     /** Links kept per page. */
     @WithDefault("1000")
     int maxLinks();

@@ -63,9 +63,12 @@ public class PageExtractor {
         metadata.put("description", description(doc));
         metadata.put("canonical", canonical(doc));
         metadata.put("language", language(doc));
-        List<String> links = links(doc);
+        List<String> links = request.wantsLinks() ? links(doc) : List.of();
         Map<String, Object> fields = fields(doc, request.selectors());
         String html = request.wants("html") ? doc.outerHtml() : null;
+        if (!request.wants("text") && !request.wants("markdown")) {
+            return new ExtractedPage(metadata, null, null, links, html, fields);
+        }
         doc.select("script, style, noscript, template").remove();
         String text = request.wants("text") ? (doc.body() == null ? "" : doc.body().text()) : null;
         String markdown = request.wants("markdown") ? markdown(doc) : null;

@@ -18,4 +18,12 @@ public interface RobotsConfig {
      */
     @WithDefault("5M")
     Duration errorTtl();
+
+    /**
+     * How long a worker uses the rules it last read for an origin before it looks at Redis again.
+     * Saves a round trip per page; a robots.txt that changes reaches a busy worker this much
+     * later. {@code 0S} looks every time.
+     */
+    @WithDefault("30S")
+    Duration localTtl();
 }

@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * Whether robots.txt lets our robot fetch a URL (RFC 9309, with the Crawl-delay extension), read
  * with crawler-commons. Each origin's robots.txt is fetched once through {@link PageFetcher} (so
  * the address guard applies) and cached raw in Redis for every worker; parsed rules are kept in a
- * small in-process map keyed by origin and content hash.
+ * small in-process map keyed by origin and content hash, and the rules last read for an origin are
+ * used without asking Redis for {@code trawl.robots.local-ttl}.
  */
 @ApplicationScoped
 public class RobotsPolicy {
@@ -49,6 +50,17 @@ public class RobotsPolicy {
             new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, SimpleRobotRules> eldest) {
+                    return size() > MAX_PARSED_ORIGINS;
+                }
+            });
+    private record Recent(SimpleRobotRules rules, long until) {
+    }
+
+    /** The rules last read per origin, and until when (System.nanoTime) they are used without a look at Redis. */
+    private final Map<String, Recent> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
                     return size() > MAX_PARSED_ORIGINS;
                 }
             });
@@ -104,6 +116,19 @@ public class RobotsPolicy {
     }
 
     private Uni<SimpleRobotRules> rules(String origin) {
+        Recent known = recent.get(origin);
+        if (known != null && System.nanoTime() - known.until() < 0) {
+            return Uni.createFrom().item(known.rules());
+        }
+        long localTtl = config.localTtl().toNanos();
+        return lookUp(origin).invoke(rules -> {
+            if (localTtl > 0) {
+                recent.put(origin, new Recent(rules, System.nanoTime() + localTtl));
+            }
+        });
+    }
+
+    private Uni<SimpleRobotRules> lookUp(String origin) {
         return redis.send(Request.cmd(Command.GETRANGE).arg(keys.robots(origin)).arg(0).arg(RobotsEntry.HEADER_BYTES - 1))
                 .chain(header -> RobotsEntry.decode(bytes(header))
                         .map(entry -> {
