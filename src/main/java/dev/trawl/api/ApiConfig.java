@@ -2,6 +2,7 @@ package dev.trawl.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 
 @ConfigMapping(prefix = "trawl.api")
@@ -10,6 +11,13 @@ public interface ApiConfig {
     /** How long {@code POST /scrape} waits for its job before answering 504. */
     @WithDefault("30S")
     Duration syncTimeout();
+
+    /**
+     * The largest request body of every route but {@code POST /v1/jobs/batch}, whose bodies may
+     * be as large as {@code quarkus.http.limits.max-body-size}.
+     */
+    @WithDefault("64K")
+    MemorySize maxBodySize();
 
     /** Pages per result response when the client does not say. */
     @WithDefault("100")

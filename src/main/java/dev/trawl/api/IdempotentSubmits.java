@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.function.Function;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -29,11 +29,15 @@ public class IdempotentSubmits {
     static final String HEADER = "Idempotency-Key";
     private static final int MAX_KEY_LENGTH = 255;
 
-    /** What a submit answers: kept whole so that a retry gets exactly the same. */
-    public record Answer(SubmittedJob job, String location, Object body) {
+    /**
+     * What a submit answers: kept whole so that a retry gets exactly the same. {@code location}
+     * may be null (a batch has none); {@code jobId} is the job the key then stands for, if one.
+     */
+    public record Answer(int status, String location, Object body, UUID jobId) {
 
-        int status() {
-            return job.deduplicated() ? 200 : 202;
+        /** The answer of a single submit: 200 for a job that deduplicated to another, else 202. */
+        static Answer of(SubmittedJob job, String location, Object body) {
+            return new Answer(job.deduplicated() ? 200 : 202, location, body, job.id());
         }
     }
 
@@ -57,38 +61,43 @@ public class IdempotentSubmits {
         this.json = json;
     }
 
+    /** What identifies one job of a request for its key: two requests with the same are the same request. */
+    static String fingerprint(JobSpec spec, boolean dedupe) {
+        return JobKey.of(spec) + "\n" + spec.priority().wireName() + "\n" + dedupe;
+    }
+
     /**
-     * @param route  names the endpoint, so one key cannot stand for answers of two shapes
-     * @param submit submits the job; called at most once, and only if the key is new
+     * @param route       names the endpoint, so one key cannot stand for answers of two shapes
+     * @param fingerprint what the request asks for ({@link #fingerprint}); a key reused with another gets 422
+     * @param submit      submits and says what to answer; called at most once, and only if the key is new
      */
-    public Uni<Response> answer(Caller caller, String route, JobSpec spec, boolean dedupe,
-            Supplier<Uni<SubmittedJob>> submit, Function<SubmittedJob, Answer> view) {
+    public Uni<Response> answer(Caller caller, String route, String fingerprint, Supplier<Uni<Answer>> submit) {
         String key = caller.idempotencyKey();
         if (key == null) {
-            return submit.get().map(job -> toResponse(view.apply(job)));
+            return submit.get().map(IdempotentSubmits::toResponse);
         }
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             throw ProblemException.badRequest(HEADER, HEADER + ": must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        String requestHash = Sha256.hex(route + "\n" + JobKey.of(spec) + "\n" + spec.priority().wireName()
-                + "\n" + dedupe);
+        String requestHash = Sha256.hex(route + "\n" + fingerprint);
         String client = caller.clientHash();
         return keys.reserve(client, key, requestHash).chain(reserved -> reserved
-                ? submit.get().map(view)
-                        .call(answer -> keys.record(client, key, answer.job().id(), answer.status(), stored(answer)))
+                ? submit.get()
+                        .call(answer -> keys.record(client, key, answer.jobId(), answer.status(), stored(answer)))
                         .onFailure().call(() -> keys.release(client, key))
                         .map(IdempotentSubmits::toResponse)
                 : keys.read(client, key).map(recorded -> replay(recorded, requestHash)));
     }
 
     private static Response toResponse(Answer answer) {
-        return Response.status(answer.status()).location(URI.create(answer.location())).entity(answer.body()).build();
+        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
+        return (answer.location() == null ? response : response.location(URI.create(answer.location()))).build();
     }
 
     private String stored(Answer answer) {
         try {
-            return new JsonObject().put("location", answer.location())
-                    .put("body", new JsonObject(json.writeValueAsString(answer.body()))).encode();
+            JsonObject stored = new JsonObject().put("body", new JsonObject(json.writeValueAsString(answer.body())));
+            return (answer.location() == null ? stored : stored.put("location", answer.location())).encode();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,7 +114,9 @@ public class IdempotentSubmits {
                     HEADER + ": a request with this key is still being served; retry shortly").withField(HEADER));
         }
         JsonObject response = new JsonObject(recorded.response());
-        return Response.status(recorded.status()).location(URI.create(response.getString("location")))
-                .type(MediaType.APPLICATION_JSON).entity(response.getJsonObject("body").encode()).build();
+        Response.ResponseBuilder replayed = Response.status(recorded.status()).type(MediaType.APPLICATION_JSON)
+                .entity(response.getJsonObject("body").encode());
+        String location = response.getString("location");
+        return (location == null ? replayed : replayed.location(URI.create(location))).build();
     }
 }

@@ -36,9 +36,11 @@ public class JobResource {
     private final SubmissionOptions options;
     private final IdempotentSubmits idempotent;
     private final AdminToken admin;
+    private final JobBatches batches;
 
     public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            SubmissionOptions options, IdempotentSubmits idempotent, AdminToken admin) {
+            SubmissionOptions options, IdempotentSubmits idempotent, AdminToken admin, JobBatches batches) {
+        this.batches = batches;
         this.admin = admin;
         this.idempotent = idempotent;
         this.submitter = submitter;
@@ -53,9 +55,23 @@ public class JobResource {
             @Context HttpServerRequest request) {
         JobSpec spec = options.toSpec(body);
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1", spec, dedupe,
-                () -> submitter.submit(spec, dedupe),
-                job -> new IdempotentSubmits.Answer(job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job)));
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
+                () -> submitter.submit(spec, dedupe).map(job -> IdempotentSubmits.Answer.of(job,
+                        JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
+    }
+
+    /**
+     * Submits up to 1,000 jobs at once: 202 with one item per job, in order, each the accepted
+     * job or {@code {"error": <problem>}}; idempotent as a whole under an {@code Idempotency-Key}.
+     */
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
+            @Context HttpServerRequest request) {
+        JobBatches.Checked checked = batches.check(body);
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1-batch", checked.fingerprint(),
+                () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)));
     }
 
     @GET

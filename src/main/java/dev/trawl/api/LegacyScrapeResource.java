@@ -59,9 +59,9 @@ public class LegacyScrapeResource {
             @Context HttpServerRequest request) {
         JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(request), "scrape-async", spec,
-                dedupe, () -> submitter.submit(spec, dedupe),
-                job -> new IdempotentSubmits.Answer(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job)));
+        return idempotent.answer(IdempotentSubmits.Caller.of(request), "scrape-async",
+                IdempotentSubmits.fingerprint(spec, dedupe), () -> submitter.submit(spec, dedupe).map(job ->
+                        IdempotentSubmits.Answer.of(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
 
     /** Submits and waits for the job to end, up to {@code trawl.api.sync-timeout}; 504 after that. */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -38,13 +39,18 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+        return toResponse(invalid(e.getConstraintViolations()));
+    }
+
+    /** Every violation, by field: the first field named at the top, all of them in {@code errors}. */
+    static Problem invalid(Set<? extends ConstraintViolation<?>> violations) {
+        List<Problem.FieldError> errors = violations.stream()
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         String detail = errors.stream().map(err -> err.field() + ": " + err.detail()).collect(Collectors.joining("; "));
         Problem problem = Problem.of(400, "invalid-request", "Invalid request", detail).withErrors(errors);
-        return toResponse(errors.isEmpty() ? problem : problem.withField(errors.get(0).field()));
+        return errors.isEmpty() ? problem : problem.withField(errors.get(0).field());
     }
 
     @ServerExceptionMapper
@@ -59,17 +65,22 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
+        return toResponse(unreadableProblem(e));
+    }
+
+    /** A body (or a part of one) that is not JSON, or not of the expected shape. */
+    static Problem unreadableProblem(JsonProcessingException e) {
         if (e instanceof JsonParseException) {
-            return toResponse(Problem.of(400, "malformed-json", "Malformed JSON",
-                    "The body is not valid JSON: " + e.getOriginalMessage()).withField("body"));
+            return Problem.of(400, "malformed-json", "Malformed JSON",
+                    "The body is not valid JSON: " + e.getOriginalMessage()).withField("body");
         }
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return toResponse(Problem.of(400, "invalid-request", "Invalid request",
-                    "Unknown field '" + unknown.getPropertyName() + "'").withField(unknown.getPropertyName()));
+            return Problem.of(400, "invalid-request", "Invalid request",
+                    "Unknown field '" + unknown.getPropertyName() + "'").withField(unknown.getPropertyName());
         }
         String field = e instanceof JsonMappingException mapping ? pathOf(mapping) : "body";
-        return toResponse(Problem.of(400, "invalid-request", "Invalid request",
-                "The value of '" + field + "' has the wrong type or form").withField(field));
+        return Problem.of(400, "invalid-request", "Invalid request",
+                "The value of '" + field + "' has the wrong type or form").withField(field);
     }
 
     @ServerExceptionMapper
