@@ -19,7 +19,7 @@ public class EventStreamPreconditions {
     public Uni<Response> jobExistsAndLastEventIdIsValid(ContainerRequestContext request) {
         try {
             JobEventStream.parseLastEventId(request.getHeaderString("Last-Event-ID"));
-            return lookup.find(request.getUriInfo().getPathParameters().getFirst("id"))
+            return lookup.state(request.getUriInfo().getPathParameters().getFirst("id"))
                     .replaceWith((Response) null)
                     .onFailure(ProblemException.class)
                     .recoverWithItem(e -> ProblemMappers.toResponse(((ProblemException) e).problem()));

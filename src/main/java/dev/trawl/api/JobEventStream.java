@@ -10,6 +10,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /**
@@ -46,9 +47,10 @@ public class JobEventStream {
 
     public Multi<OutboundSseEvent> open(String jobId, String lastEventId, Sse sse) {
         String after = parseLastEventId(lastEventId);
-        return RestMulti.fromUniResponse(lookup.find(jobId),
-                job -> events(feed.follow(job.id, after, job.jobState().terminal()), sse),
-                job -> Map.of("Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no")));
+        UUID id = JobLookup.parseId(jobId);
+        return RestMulti.fromUniResponse(lookup.state(jobId),
+                state -> events(feed.follow(id, after, state.terminal()), sse),
+                state -> Map.of("Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no")));
     }
 
     private Multi<OutboundSseEvent> events(Multi<StoredEvent> followed, Sse sse) {

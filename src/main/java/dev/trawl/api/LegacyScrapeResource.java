@@ -87,7 +87,7 @@ public class LegacyScrapeResource {
     @GET
     @Path("jobs/{id}/result")
     public Uni<JobViews.LegacyResult> result(@RestPath String id) {
-        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state,
+        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state(),
                 r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList(), null));
     }
 
@@ -103,7 +103,7 @@ public class LegacyScrapeResource {
     private Uni<JobViews.LegacyResult> legacyResult(String id) {
         return lookup.find(id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
                 ? result(id)
-                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state, List.of(), job.error)));
+                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error())));
     }
 
     private static ProblemException timedOut(UUID id) {
