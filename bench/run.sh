@@ -7,7 +7,9 @@
 #   bench/run.sh crawl                   # crawl mode: one 600-page crawl at concurrency 8, 32, 128
 #   bench/run.sh recovery                # recovery mode: STALE=100, 1000, 10000 stale jobs, three ways
 #   bench/run.sh jobkey                  # JMH benchmark of JobKey.of (no platform, no Redis/PostgreSQL)
-#   bench/run.sh all                     # submit, crawl, recovery, then jobkey (MODE=... works too)
+#   bench/run.sh reads                   # GET /v1/jobs/{id} against the liveness probe, with wrk (bench/reads-mode.sh)
+#   bench/run.sh sse                     # SSE fan-out: 10,000 followers of 1,000 running jobs (bench/sse-mode.sh)
+#   bench/run.sh all                     # submit, crawl, recovery, jobkey, reads, then sse (MODE=... works too)
 #
 # Settings (arguments or environment):
 #   JOBS                submit: jobs to submit                                  (default 5000)
@@ -21,6 +23,11 @@
 #   RECOVERY_INTERVAL   recovery: trawl.recovery.reaper-interval and
 #                       reconcile-interval of the platform (defaults 30S, 10S)  (default 1S)
 #   JOBKEY_OPTS         jobkey: JMH options, e.g. "-f 1 -wi 3 -i 3" for a quick run (default empty)
+#   READ_SECONDS        reads: seconds of one wrk run                           (default 15)
+#   READ_ROUNDS         reads: measured runs per URL, alternating               (default 2)
+#   READ_WARMUP         reads: seconds of warm-up per URL                       (default 5)
+#   READ_CONNECTIONS    reads: wrk connections (READ_THREADS threads)           (default 50, 2)
+#   SSE_*               sse: see bench/sse-mode.sh and bench/README.md
 #   PORT                first HTTP port to try for the platform                 (default 18080)
 #   TIMEOUT             seconds the load generator waits for completion, per run (default 600;
 #                       recovery: per round, default 120)
@@ -54,6 +61,11 @@ STALE=${STALE:-100 1000 10000}
 SCENARIOS=${SCENARIOS:-rebuild reaper sweep}
 RECOVERY_INTERVAL=${RECOVERY_INTERVAL:-1S}
 JOBKEY_OPTS=${JOBKEY_OPTS:-}
+READ_SECONDS=${READ_SECONDS:-15}
+READ_ROUNDS=${READ_ROUNDS:-2}
+READ_WARMUP=${READ_WARMUP:-5}
+READ_CONNECTIONS=${READ_CONNECTIONS:-50}
+READ_THREADS=${READ_THREADS:-2}
 
 DB=trawl_bench
 PREFIX=trawl-bench:
@@ -66,7 +78,8 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 
 for arg in "$@"; do
     case $arg in
-        submit|crawl|recovery|jobkey|all) MODE=$arg ;;
+        submit|crawl|recovery|jobkey|reads|sse|all) MODE=$arg ;;
+        READ_*=*|SSE_*=*) declare "$arg" ;;
         MODE=*|JOBS=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
         TIMEOUT=*) declare "$arg"; TIMEOUT_GIVEN=1 ;;
         PLATFORM_OPTS=*) PLATFORM_OPTS=${arg#PLATFORM_OPTS=} ;;
@@ -76,11 +89,11 @@ for arg in "$@"; do
         JOBKEY_OPTS=*) JOBKEY_OPTS=${arg#JOBKEY_OPTS=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey or all, and KEY=VALUE settings; see --help)" ;;
+        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, reads, sse or all, and KEY=VALUE settings; see --help)" ;;
     esac
 done
-case $MODE in submit|crawl|recovery|jobkey|all) ;; *) die "MODE must be submit, crawl, recovery, jobkey or all, got '$MODE'" ;; esac
-for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES; do
+case $MODE in submit|crawl|recovery|jobkey|reads|sse|all) ;; *) die "MODE must be submit, crawl, recovery, jobkey, reads, sse or all, got '$MODE'" ;; esac
+for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES READ_SECONDS READ_ROUNDS READ_WARMUP READ_CONNECTIONS READ_THREADS; do
     is_uint "${!name}" || die "$name must be a positive integer, got '${!name}'"
 done
 [[ $SITE_DELAY_MS =~ ^[0-9]+$ ]] || die "SITE_DELAY_MS must be 0 or a positive integer, got '$SITE_DELAY_MS'"
@@ -368,6 +381,16 @@ fi
 if runs_mode jobkey; then
     [[ -z $JOBKEY_OPTS ]] || cmd_text+=" JOBKEY_OPTS='$JOBKEY_OPTS'"
 fi
+if runs_mode reads; then
+    [[ $READ_SECONDS == 15 ]] || cmd_text+=" READ_SECONDS=$READ_SECONDS"
+    [[ $READ_ROUNDS == 2 ]] || cmd_text+=" READ_ROUNDS=$READ_ROUNDS"
+    [[ $READ_WARMUP == 5 ]] || cmd_text+=" READ_WARMUP=$READ_WARMUP"
+    [[ $READ_CONNECTIONS == 50 ]] || cmd_text+=" READ_CONNECTIONS=$READ_CONNECTIONS"
+    [[ $READ_THREADS == 2 ]] || cmd_text+=" READ_THREADS=$READ_THREADS"
+fi
+if runs_mode sse; then
+    for name in ${!SSE_@}; do cmd_text+=" $name=${!name}"; done   # only those given: bench/sse-mode.sh sets the defaults
+fi
 [[ $WORKER_CONCURRENCY == 50 ]] || cmd_text+=" WORKER_CONCURRENCY=$WORKER_CONCURRENCY"
 [[ -z $TIMEOUT_GIVEN ]] || cmd_text+=" TIMEOUT=$TIMEOUT"
 [[ -z $PLATFORM_OPTS ]] || cmd_text+=" PLATFORM_OPTS='$PLATFORM_OPTS'"
@@ -511,6 +534,20 @@ if runs_mode jobkey; then
         log "the job key benchmark failed (exit $rc)"
         status=$rc
     fi
+fi
+
+# ---- reads mode: status GETs against the liveness probe (bench/reads-mode.sh) ------------------------------
+if runs_mode reads; then
+    [[ $MODE == all ]] && echo
+    # shellcheck source=bench/reads-mode.sh
+    source bench/reads-mode.sh
+fi
+
+# ---- sse mode: 10,000 EventSource followers of 1,000 running jobs (bench/sse-mode.sh) -------------------
+if runs_mode sse; then
+    [[ $MODE == all ]] && echo
+    # shellcheck source=bench/sse-mode.sh
+    source bench/sse-mode.sh
 fi
 
 echo "command: $cmd_text"
