@@ -99,11 +99,18 @@ public class SseFanout {
         Process worker = null;
         Site site = new Site(pages, pageDelayMillis);
         int port = apiUri.getPort();
+        int exitCode = 1;
         try {
             System.out.printf("site: http://127.0.0.1:%d/j/N/0 (%d pages per job, %d ms per page on average)%n", site.port(),
                     pages, pageDelayMillis);
             worker = startWorker();
             Process runningWorker = worker;
+            // run.sh stops this program with SIGTERM on Ctrl-C or an error: the worker goes with it
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (runningWorker.isAlive()) {
+                    runningWorker.destroyForcibly();
+                }
+            }));
             System.out.println("worker started: " + workerScript + " (pid " + worker.pid() + ", log " + workerLog + ")");
             if (warmupJobs > 0) {
                 warmUp(port, site, runningWorker);
@@ -145,13 +152,15 @@ public class SseFanout {
 
             Verdict verdict = verify(ids, fanout);
             report(fanout, verdict, probe, before, open, after, runMillis, cpuStart, cpuEnd, site);
-            System.exit(verdict.clean() && fanout.httpFailures() == 0 ? 0 : 1);
+            exitCode = verdict.clean() && fanout.httpFailures() == 0 ? 0 : 1;
         } finally {
+            // the worker first: with the site gone, its fetch connections would be reset under it
             if (worker != null) {
                 stopWorker(worker);
             }
             site.close();
         }
+        System.exit(exitCode);
     }
 
     /**

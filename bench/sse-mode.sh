@@ -37,7 +37,9 @@ while port_busy "$worker_port"; do worker_port=$((worker_port + 1)); done
 # The worker: the same build, worker role only. One page at a time per crawl (so a job's events
 # are spread over its pages' delays) and the site's politeness lifted (every job is on 127.0.0.1).
 worker_script=$WORK/worker.sh
+worker_pid_file=$WORK/worker.pid
 cat >"$worker_script" <<EOF
+echo \$\$ >"$worker_pid_file"
 exec java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$worker_port \\
     -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/$DB \\
     -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/$DB \\
@@ -59,6 +61,11 @@ in_background java -Xss512k bench/SseFanout.java \
     --env "$env_text" \
     --settings "API pod (trawl.roles=api) and a worker process (trawl.roles=worker, concurrency $SSE_WORKER_CONCURRENCY, crawl parallelism 1, politeness lifted)${PLATFORM_OPTS:+, $PLATFORM_OPTS}; $SSE_JOBS crawl jobs of $SSE_PAGES pages, $SSE_PAGE_DELAY_MS ms per page; $SSE_PER_JOB connections per job; warm-up $SSE_WARMUP_JOBS jobs" \
     || rc=$?
+# SseFanout stops the worker itself (also on SIGTERM); this is for a program that was killed outright.
+if [[ -s $worker_pid_file ]] && kill -0 "$(cat "$worker_pid_file")" 2>/dev/null; then
+    log "the worker process is still running; stopping it"
+    kill "$(cat "$worker_pid_file")" 2>/dev/null || true
+fi
 if [[ -s $WORK/platform-sse-worker.log ]] && grep -qE '^[0-9-]+ [0-9:,]+ ERROR' "$WORK/platform-sse-worker.log"; then
     log "the worker logged ERROR lines; first ones:"
     grep -m 5 -E '^[0-9-]+ [0-9:,]+ ERROR' "$WORK/platform-sse-worker.log" | cut -c1-300 >&2 || true
