@@ -203,7 +203,7 @@ public class SseFanout {
             submits.add(pool.submit(() -> {
                 // timeoutSeconds: a first page may wait at the closed gate while the connections open
                 String body = "{\"url\":\"http://127.0.0.1:" + sitePort + "/" + path + "/" + job + "/0\",\"formats\":[\"metadata\"],"
-                        + "\"crawl\":{\"maxPages\":" + pages + ",\"maxDepth\":1},\"timeoutSeconds\":300,\"dedupe\":false}";
+                        + "\"crawl\":{\"maxPages\":" + pages + ",\"maxDepth\":1},\"timeoutSeconds\":60,\"dedupe\":false}";
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/jobs"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
