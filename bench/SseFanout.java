@@ -1088,14 +1088,16 @@ public class SseFanout {
                     + "  max %.1f ms; events by how many of their deliveries came > 20 ms after the subscriber's: %s%n",
                     pct(added, 50), pct(added, 95), pct(added, 99), added[addedCount - 1] / 1000.0, Arrays.toString(spread));
         }
-        System.out.println("  by 10 s of the run (SSE deliveries | plain subscriber):");
-        for (int w = 0; ; w++) {
+        System.out.println("  by 10 s from the first live delivery (SSE deliveries | plain subscriber; live deliveries while"
+                + " the connections open are events of jobs the worker took meanwhile):");
+        long lastMicros = f.latencyCount == 0 ? 0 : Arrays.stream(f.arrivals, 0, f.latencyCount).max().getAsLong();
+        for (int w = 0; startMicros + w * 10_000_000L <= lastMicros; w++) {
             long from = startMicros + w * 10_000_000L;
             long to = from + 10_000_000L;
             long[] sse = window(f.arrivals, f.latencies, f.latencyCount, from, to);
             long[] sub = window(probeTimeline[0], probeTimeline[1], probeTimeline[0].length, from, to);
             if (sse.length == 0 && sub.length == 0) {
-                break;
+                continue;
             }
             System.out.printf("    %3d-%3d s: %6d events p50 %6.1f p99 %6.1f max %6.1f ms | %5d p50 %6.1f p99 %6.1f max %6.1f ms%n",
                     w * 10, w * 10 + 10, sse.length, pct(sse, 50), pct(sse, 99), sse.length == 0 ? 0 : sse[sse.length - 1] / 1000.0,
