@@ -7,10 +7,12 @@
 #   bench/run.sh crawl                   # crawl mode: one 600-page crawl at concurrency 8, 32, 128
 #   bench/run.sh recovery                # recovery mode: STALE=100, 1000, 10000 stale jobs, three ways
 #   bench/run.sh jobkey                  # JMH benchmark of JobKey.of (no platform, no Redis/PostgreSQL)
-#   bench/run.sh all                     # submit, crawl, recovery, then jobkey (MODE=... works too)
 #   bench/run.sh peers                   # Trawl beside BullMQ (queue) and Scrapy and Crawlee (crawl), RUNS=3
 #   bench/run.sh peers-queue             # only the queue comparison (also: peers PEERS=queue)
 #   bench/run.sh peers-crawl             # only the crawl comparison (also: peers PEERS=crawl)
+#   bench/run.sh reads                   # GET /v1/jobs/{id} against the liveness probe, with wrk (bench/reads-mode.sh)
+#   bench/run.sh sse                     # SSE fan-out: 10,000 followers of 1,000 running jobs (bench/sse-mode.sh)
+#   bench/run.sh all                     # submit, crawl, recovery, jobkey, reads, then sse (MODE=... works too)
 #
 # Settings (arguments or environment):
 #   JOBS                submit: jobs to submit                                  (default 5000;
@@ -38,6 +40,11 @@
 #   CRAWLEE_MIN_CONCURRENCY  peers: Crawlee's minConcurrency (1 is Crawlee's own
 #                       default, which ramps up by one request every 10 s)      (default CRAWL_CONCURRENCY)
 #   SCRAPY_PYTHON       peers: the Python that has Scrapy                       (default /usr/bin/python3)
+#   READ_SECONDS        reads: seconds of one wrk run                           (default 15)
+#   READ_ROUNDS         reads: measured runs per URL, alternating               (default 2)
+#   READ_WARMUP         reads: seconds of warm-up per URL                       (default 5)
+#   READ_CONNECTIONS    reads: wrk connections (READ_THREADS threads)           (default 50, 2)
+#   SSE_*               sse: see bench/sse-mode.sh and bench/README.md
 #   PORT                first HTTP port to try for the platform                 (default 18080)
 #   TIMEOUT             seconds the load generator waits for completion, per run (default 600;
 #                       recovery: per round, default 120)
@@ -84,6 +91,11 @@ CRAWL_PAGES=${CRAWL_PAGES:-2000}
 CRAWL_CONCURRENCY=${CRAWL_CONCURRENCY:-32}
 CRAWLEE_MIN_CONCURRENCY=${CRAWLEE_MIN_CONCURRENCY:-}
 SCRAPY_PYTHON=${SCRAPY_PYTHON:-/usr/bin/python3}
+READ_SECONDS=${READ_SECONDS:-15}
+READ_ROUNDS=${READ_ROUNDS:-2}
+READ_WARMUP=${READ_WARMUP:-5}
+READ_CONNECTIONS=${READ_CONNECTIONS:-50}
+READ_THREADS=${READ_THREADS:-2}
 
 DB=trawl_bench
 PREFIX=trawl-bench:
@@ -96,8 +108,9 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 
 for arg in "$@"; do
     case $arg in
-        submit|crawl|recovery|jobkey|all|peers|peers-queue|peers-crawl) MODE=$arg ;;
+        submit|crawl|recovery|jobkey|reads|sse|all|peers|peers-queue|peers-crawl) MODE=$arg ;;
         JOBS=*) declare "$arg"; JOBS_GIVEN=1 ;;
+        READ_*=*|SSE_*=*) declare "$arg" ;;
         MODE=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
         PEERS=*|RUNS=*|WARMUP=*|BATCH=*|BATCH_CLIENTS=*|CRAWL_PAGES=*|CRAWL_CONCURRENCY=*|CRAWLEE_MIN_CONCURRENCY=*|SCRAPY_PYTHON=*) declare "$arg" ;;
         TIMEOUT=*) declare "$arg"; TIMEOUT_GIVEN=1 ;;
@@ -108,15 +121,15 @@ for arg in "$@"; do
         JOBKEY_OPTS=*) JOBKEY_OPTS=${arg#JOBKEY_OPTS=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, all, peers, peers-queue or peers-crawl, and KEY=VALUE settings; see --help)" ;;
+        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, reads, sse, all, peers, peers-queue or peers-crawl, and KEY=VALUE settings; see --help)" ;;
     esac
 done
 case $MODE in
-    submit|crawl|recovery|jobkey|all) ;;
+    submit|crawl|recovery|jobkey|reads|sse|all) ;;
     peers) case $PEERS in queue|crawl|both) ;; *) die "PEERS must be queue, crawl or both, got '$PEERS'" ;; esac ;;
     peers-queue) PEERS=queue ;;
     peers-crawl) PEERS=crawl ;;
-    *) die "MODE must be submit, crawl, recovery, jobkey, all, peers, peers-queue or peers-crawl, got '$MODE'" ;;
+    *) die "MODE must be submit, crawl, recovery, jobkey, reads, sse, all, peers, peers-queue or peers-crawl, got '$MODE'" ;;
 esac
 PEERS_QUEUE=0
 PEERS_CRAWL=0
@@ -127,7 +140,7 @@ if [[ $MODE == peers* ]]; then
 fi
 BATCH_CLIENTS=${BATCH_CLIENTS:-$CLIENTS}
 CRAWLEE_MIN_CONCURRENCY=${CRAWLEE_MIN_CONCURRENCY:-$CRAWL_CONCURRENCY}
-for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES RUNS BATCH BATCH_CLIENTS CRAWL_PAGES CRAWL_CONCURRENCY CRAWLEE_MIN_CONCURRENCY; do
+for name in JOBS CLIENTS WORKER_CONCURRENCY PORT TIMEOUT READY_TIMEOUT PAGES RUNS BATCH BATCH_CLIENTS CRAWL_PAGES CRAWL_CONCURRENCY CRAWLEE_MIN_CONCURRENCY READ_SECONDS READ_ROUNDS READ_WARMUP READ_CONNECTIONS READ_THREADS; do
     is_uint "${!name}" || die "$name must be a positive integer, got '${!name}'"
 done
 [[ $SITE_DELAY_MS =~ ^[0-9]+$ ]] || die "SITE_DELAY_MS must be 0 or a positive integer, got '$SITE_DELAY_MS'"
@@ -496,6 +509,16 @@ if [[ $MODE == peers* ]]; then
         [[ $CRAWLEE_MIN_CONCURRENCY == "$CRAWL_CONCURRENCY" ]] || cmd_text+=" CRAWLEE_MIN_CONCURRENCY=$CRAWLEE_MIN_CONCURRENCY"
     fi
 fi
+if runs_mode reads; then
+    [[ $READ_SECONDS == 15 ]] || cmd_text+=" READ_SECONDS=$READ_SECONDS"
+    [[ $READ_ROUNDS == 2 ]] || cmd_text+=" READ_ROUNDS=$READ_ROUNDS"
+    [[ $READ_WARMUP == 5 ]] || cmd_text+=" READ_WARMUP=$READ_WARMUP"
+    [[ $READ_CONNECTIONS == 50 ]] || cmd_text+=" READ_CONNECTIONS=$READ_CONNECTIONS"
+    [[ $READ_THREADS == 2 ]] || cmd_text+=" READ_THREADS=$READ_THREADS"
+fi
+if runs_mode sse; then
+    for name in ${!SSE_@}; do cmd_text+=" $name=${!name}"; done   # only those given: bench/sse-mode.sh sets the defaults
+fi
 [[ $WORKER_CONCURRENCY == 50 ]] || cmd_text+=" WORKER_CONCURRENCY=$WORKER_CONCURRENCY"
 [[ -z $TIMEOUT_GIVEN ]] || cmd_text+=" TIMEOUT=$TIMEOUT"
 [[ -z $PLATFORM_OPTS ]] || cmd_text+=" PLATFORM_OPTS='$PLATFORM_OPTS'"
@@ -786,6 +809,20 @@ if (( PEERS_QUEUE || PEERS_CRAWL )); then
         echo "note: some runs reported a problem (PROBLEM lines above); their figures are in the table all the same"
         status=2
     fi
+fi
+
+# ---- reads mode: status GETs against the liveness probe (bench/reads-mode.sh) ------------------------------
+if runs_mode reads; then
+    [[ $MODE == all ]] && echo
+    # shellcheck source=bench/reads-mode.sh
+    source bench/reads-mode.sh
+fi
+
+# ---- sse mode: 10,000 EventSource followers of 1,000 running jobs (bench/sse-mode.sh) -------------------
+if runs_mode sse; then
+    [[ $MODE == all ]] && echo
+    # shellcheck source=bench/sse-mode.sh
+    source bench/sse-mode.sh
 fi
 
 echo "command: $cmd_text"

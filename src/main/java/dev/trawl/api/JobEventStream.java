@@ -1,35 +1,75 @@
 package dev.trawl.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trawl.events.EventLog;
 import dev.trawl.events.EventsConfig;
 import dev.trawl.events.JobEventFeed;
-import dev.trawl.events.StoredEvent;
+import dev.trawl.events.SseFrames;
 import dev.trawl.events.StreamIds;
-import io.smallrye.mutiny.Multi;
+import dev.trawl.roles.Role;
+import dev.trawl.roles.RolesConfig;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import java.util.List;
-import java.util.Map;
-import org.jboss.resteasy.reactive.RestMulti;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
- * A job's events as Server-Sent Events: {@code id:} is the stream entry id, {@code event:} the
- * type, {@code data:} the JSON. A heartbeat comment keeps idle connections open through proxies;
- * the stream ends after the terminal event.
+ * {@code GET /v1/jobs/{id}/events} (and the original {@code GET /jobs/{id}/stream}): a job's
+ * events as Server-Sent Events. {@code id:} is the stream entry id, {@code event:} the type,
+ * {@code data:} the JSON. The stream opens with {@code retry:} and a heartbeat comment, gets a
+ * heartbeat whenever it has been idle for {@code trawl.events.heartbeat}, and ends after the
+ * terminal event. A client that already has the terminal event (or anything else there is) of a
+ * finished job gets {@code 204 No Content}, which tells an EventSource to stop reconnecting.
+ *
+ * <p>A plain Vert.x route rather than a JAX-RS method: a pod holds thousands of these for
+ * minutes, and each then costs a response, a small {@link EventStreamConnection} and a follower,
+ * instead of a REST request context, a Mutiny pipeline with context-propagation wrappers and a
+ * heartbeat timer of its own. Every event's frame is encoded once and written to every follower.
+ * Errors before the stream starts are the API's problem+json answers.
  */
 @ApplicationScoped
 public class JobEventStream {
 
-    private static final Object END = new Object();
+    private static final Logger LOG = Logger.getLogger(JobEventStream.class);
+    static final String EVENT_STREAM = "text/event-stream";
 
     private final JobLookup lookup;
     private final JobEventFeed feed;
-    private final EventsConfig config;
+    private final EventLog log;
+    private final SseHeartbeats heartbeats;
+    private final RolesConfig roles;
+    private final ObjectMapper json;
+    private final Buffer preamble;
+    private final int followerBuffer;
 
-    public JobEventStream(JobLookup lookup, JobEventFeed feed, EventsConfig config) {
+    public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
+            EventsConfig config, ObjectMapper json) {
         this.lookup = lookup;
         this.feed = feed;
-        this.config = config;
+        this.log = log;
+        this.heartbeats = heartbeats;
+        this.roles = roles;
+        this.json = json;
+        this.preamble = SseFrames.retry(config.retry().toMillis()).appendBuffer(SseFrames.HEARTBEAT);
+        this.followerBuffer = config.followerBuffer();
+    }
+
+    void install(@Observes Router router) {
+        // before the REST handler (which has no method for these paths any more)
+        for (String path : new String[] {"/v1/jobs/:id/events", "/jobs/:id/stream"}) {
+            router.get(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::open);
+            router.route(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT + 1).handler(ctx -> {
+                ctx.response().putHeader("Allow", "GET");
+                answer(ctx, Problem.of(405, "method-not-allowed", "Method Not Allowed", "HTTP 405 Method Not Allowed"));
+            });
+        }
     }
 
     /** The id to replay after, null for the whole log; a 400 problem if it is not a stream id. */
@@ -44,20 +84,92 @@ public class JobEventStream {
         return lastEventId.trim();
     }
 
-    public Multi<OutboundSseEvent> open(String jobId, String lastEventId, Sse sse) {
-        String after = parseLastEventId(lastEventId);
-        return RestMulti.fromUniResponse(lookup.find(jobId),
-                job -> events(feed.follow(job.id, after, job.jobState().terminal()), sse),
-                job -> Map.of("Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no")));
+    /** No Accept header, or one that takes an event stream ({@code text/event-stream}, {@code text/*}, {@code * /*}). */
+    static boolean acceptsEventStream(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String type = range.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private Multi<OutboundSseEvent> events(Multi<StoredEvent> followed, Sse sse) {
-        Multi<Object> events = followed.map(e -> (Object) e).onCompletion().continueWith(END);
-        Multi<Object> heartbeats = Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> (Object) tick);
-        return Multi.createBy().merging().streams(events, heartbeats)
-                .select().first(item -> item != END)
-                .map(item -> item instanceof StoredEvent event
-                        ? sse.newEventBuilder().id(event.id()).name(event.type()).data(String.class, event.json()).build()
-                        : sse.newEventBuilder().comment("heartbeat").build());
+    private void open(RoutingContext ctx) {
+        if (!roles.runs(Role.API)) {
+            answer(ctx, Problem.of(404, "api-role-off", "Not served here",
+                    "This process runs without the api role (trawl.roles)"));
+            return;
+        }
+        if (!acceptsEventStream(ctx.request().getHeader("Accept"))) {
+            answer(ctx, Problem.of(406, "not-acceptable", "Not Acceptable",
+                    "The accept header value did not match the value in @Produces"));
+            return;
+        }
+        String id = ctx.pathParam("id");
+        String after;
+        UUID jobId;
+        try {
+            after = parseLastEventId(ctx.request().getHeader("Last-Event-ID"));
+            jobId = JobLookup.parseId(id);
+        } catch (ProblemException e) {
+            answer(ctx, e.problem());
+            return;
+        }
+        var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
+                this::answerFailure);
+        lookup.state(id).subscribe().with(state -> {
+            if (!state.terminal()) {
+                connection.follow(feed, jobId, after, false);
+                return;
+            }
+            // a finished job: anything left to send? If not, 204 stops the EventSource for good
+            log.readAfter(jobId, after == null ? StreamIds.BEGINNING : after, 1).subscribe().with(rest -> {
+                if (rest.isEmpty()) {
+                    connection.noContent();
+                } else {
+                    connection.follow(feed, jobId, after, true);
+                }
+            }, failure -> answerFailure(ctx.response(), failure));
+        }, failure -> answerFailure(ctx.response(), failure));
+    }
+
+    /** A failure before the stream started: the problem+json the rest of the API would give. */
+    private void answerFailure(HttpServerResponse response, Throwable failure) {
+        if (failure instanceof ProblemException problem) {
+            answer(response, problem.problem(), null);
+        } else if (ProblemMappers.isUnreachableDependency(failure)) {
+            LOG.warnf("A dependency is unreachable: %s", failure.getMessage());
+            answer(response, Problem.of(503, "dependency-unavailable", "Service unavailable",
+                    "PostgreSQL or Redis is unreachable; try again shortly"), "5");
+        } else {
+            LOG.error("Unexpected error while opening an event stream", failure);
+            answer(response, Problem.of(500, "internal-error", "Internal error",
+                    "The server failed to process the request; it has been logged"), null);
+        }
+    }
+
+    private void answer(RoutingContext ctx, Problem problem) {
+        answer(ctx.response(), problem, null);
+    }
+
+    private void answer(HttpServerResponse response, Problem problem, String retryAfter) {
+        if (response.headWritten() || response.closed()) {
+            return;
+        }
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMappers.PROBLEM_JSON);
+        if (retryAfter != null) {
+            response.putHeader("Retry-After", retryAfter);
+        }
+        response.end(body);
     }
 }

@@ -1,12 +1,13 @@
 package dev.trawl.api;
 
-import dev.trawl.job.Job;
 import dev.trawl.job.JobCancellation;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobQueries;
 import dev.trawl.job.JobRedrive;
+import dev.trawl.job.JobResultHeader;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.JobSummary;
 import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
 import io.smallrye.mutiny.Uni;
@@ -30,28 +31,36 @@ public class JobLookup {
         this.cancellation = cancellation;
     }
 
-    public record JobPages(Job job, List<PageRecord> pages, long total) {
+    /** A page of a succeeded job's result: the job's formats decide what each page shows. */
+    public record JobPages(UUID id, JobResultHeader job, List<PageRecord> pages) {
     }
 
     public static UUID parseId(String id) {
         return JobIds.parse(id).orElseThrow(() -> ProblemException.jobNotFound(id));
     }
 
-    public Uni<Job> find(String id) {
+    public Uni<JobSummary> find(String id) {
         UUID uuid = parseId(id);
         return queries.find(uuid).map(job -> job.orElseThrow(() -> ProblemException.jobNotFound(id)));
     }
 
+    /** The job's state alone (what following its events needs); a 404 problem for an unknown job. */
+    public Uni<JobState> state(String id) {
+        UUID uuid = parseId(id);
+        return queries.find(uuid).map(job -> job.orElseThrow(() -> ProblemException.jobNotFound(id)).jobState());
+    }
+
     /** The stored pages of a succeeded job; a 409 naming the status for any other. */
     public Uni<JobPages> result(String id, int offset, int limit) {
-        return find(id).chain(job -> {
+        UUID uuid = parseId(id);
+        return queries.resultHeader(uuid).chain(found -> {
+            JobResultHeader job = found.orElseThrow(() -> ProblemException.jobNotFound(id));
             if (job.jobState() != JobState.SUCCEEDED) {
                 return Uni.createFrom().failure(new ProblemException(Problem.of(409, "result-not-ready",
-                                "Result not available", "The job is " + job.state + "; a result exists once it has succeeded")
-                        .withJob(id, job.state)));
+                                "Result not available", "The job is " + job.state() + "; a result exists once it has succeeded")
+                        .withJob(id, job.state())));
             }
-            return queries.pages(job.id, offset, limit).chain(pages -> queries.countPages(job.id)
-                    .map(total -> new JobPages(job, pages, total)));
+            return queries.pages(uuid, offset, limit).map(pages -> new JobPages(uuid, job, pages));
         });
     }
 
@@ -69,7 +78,7 @@ public class JobLookup {
     }
 
     /** Re-drives a failed or aborted job and answers it as it is now; a 409 naming the status for any other. */
-    public Uni<Job> redrive(String id) {
+    public Uni<JobSummary> redrive(String id) {
         UUID uuid = parseId(id);
         return redrive.redrive(uuid).chain(redriven -> {
             if (redriven.isPresent()) {

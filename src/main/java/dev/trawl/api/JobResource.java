@@ -2,7 +2,6 @@ package dev.trawl.api;
 
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
@@ -19,8 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -32,20 +29,18 @@ public class JobResource {
 
     private final JobSubmitter submitter;
     private final JobLookup lookup;
-    private final JobEventStream eventStream;
     private final SubmissionOptions options;
     private final IdempotentSubmits idempotent;
     private final AdminToken admin;
     private final JobBatches batches;
 
-    public JobResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            SubmissionOptions options, IdempotentSubmits idempotent, AdminToken admin, JobBatches batches) {
+    public JobResource(JobSubmitter submitter, JobLookup lookup, SubmissionOptions options, IdempotentSubmits idempotent,
+            AdminToken admin, JobBatches batches) {
         this.batches = batches;
         this.admin = admin;
         this.idempotent = idempotent;
         this.submitter = submitter;
         this.lookup = lookup;
-        this.eventStream = eventStream;
         this.options = options;
     }
 
@@ -86,17 +81,8 @@ public class JobResource {
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
             @Max(value = 1000, message = "must be at most 1000") int limit) {
-        return lookup.result(id, offset, limit).map(r -> new JobViews.Result(r.job().id.toString(), r.job().state,
-                offset, limit, r.total(), r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
-    }
-
-    @GET
-    @Path("{id}/events")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @FollowableJob
-    public Multi<OutboundSseEvent> events(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
-            @Context Sse sse) {
-        return eventStream.open(id, lastEventId, sse);
+        return lookup.result(id, offset, limit).map(r -> new JobViews.Result(r.id().toString(), r.job().state(), offset, limit,
+                r.job().total(), r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
     }
 
     @DELETE

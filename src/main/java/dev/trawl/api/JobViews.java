@@ -2,9 +2,9 @@ package dev.trawl.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.trawl.job.Job;
 import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
+import dev.trawl.job.JobSummary;
 import dev.trawl.job.SubmittedJob;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -48,9 +48,9 @@ public final class JobViews {
     public record Status(String id, String status, String priority, int attempt, OffsetDateTime createdAt,
             OffsetDateTime startedAt, OffsetDateTime finishedAt, int pages, Map<String, Object> error, Links links) {
 
-        static Status of(Job job) {
-            return new Status(job.id.toString(), job.state, job.priority, job.attempt, job.createdAt, job.startedAt,
-                    job.finishedAt, job.pageCount, job.error, Links.of(job.id));
+        static Status of(JobSummary job) {
+            return new Status(job.id().toString(), job.state(), job.priority(), job.attempt(), job.createdAt(),
+                    job.startedAt(), job.finishedAt(), job.pageCount(), job.error(), Links.of(job.id()));
         }
     }
 
@@ -61,16 +61,16 @@ public final class JobViews {
             List<String> links, Map<String, Object> fields, Map<String, Object> error, String skipped) {
 
         static PageView of(PageRecord page, List<String> formats) {
-            boolean fetched = page.error == null && page.skipReason == null;
-            return new PageView(page.url, page.finalUrl, fetched ? page.statusCode : null, page.contentType, page.depth,
-                    page.title, page.description,
-                    formats.contains("metadata") ? page.metadata : null,
-                    formats.contains("text") ? page.text : null,
-                    formats.contains("markdown") ? page.markdown : null,
-                    formats.contains("html") ? page.html : null,
-                    formats.contains("links") && fetched ? (page.links == null ? List.of() : List.of(page.links)) : null,
-                    page.fields == null || page.fields.isEmpty() ? null : page.fields,
-                    page.error, page.skipReason);
+            boolean fetched = page.fetched();
+            return new PageView(page.url(), page.finalUrl(), fetched ? page.statusCode() : null, page.contentType(),
+                    page.depth(), page.title(), page.description(),
+                    formats.contains("metadata") ? page.metadata() : null,
+                    formats.contains("text") ? page.text() : null,
+                    formats.contains("markdown") ? page.markdown() : null,
+                    formats.contains("html") ? page.html() : null,
+                    formats.contains("links") && fetched ? (page.links() == null ? List.of() : page.links()) : null,
+                    page.fields() == null || page.fields().isEmpty() ? null : page.fields(),
+                    page.error(), page.skipReason());
         }
     }
 
@@ -95,9 +95,9 @@ public final class JobViews {
             @JsonProperty("created_at") OffsetDateTime createdAt, @JsonProperty("started_at") OffsetDateTime startedAt,
             @JsonProperty("finished_at") OffsetDateTime finishedAt, Map<String, Object> error) {
 
-        static LegacyStatus of(Job job) {
-            return new LegacyStatus(job.id.toString(), job.state, job.attempt, job.createdAt, job.startedAt,
-                    job.finishedAt, job.error);
+        static LegacyStatus of(JobSummary job) {
+            return new LegacyStatus(job.id().toString(), job.state(), job.attempt(), job.createdAt(), job.startedAt(),
+                    job.finishedAt(), job.error());
         }
     }
 

@@ -3,7 +3,6 @@ package dev.trawl.api;
 import dev.trawl.events.JobEventFeed;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,11 +16,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
 /** The paths of the original scraper API, kept working on top of the job queue. */
@@ -35,19 +31,17 @@ public class LegacyScrapeResource {
 
     private final JobSubmitter submitter;
     private final JobLookup lookup;
-    private final JobEventStream eventStream;
     private final JobEventFeed feed;
     private final ApiConfig config;
     private final SubmissionOptions options;
     private final IdempotentSubmits idempotent;
 
-    public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventStream eventStream,
-            JobEventFeed feed, ApiConfig config, SubmissionOptions options, IdempotentSubmits idempotent) {
+    public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventFeed feed, ApiConfig config,
+            SubmissionOptions options, IdempotentSubmits idempotent) {
         this.idempotent = idempotent;
         this.options = options;
         this.submitter = submitter;
         this.lookup = lookup;
-        this.eventStream = eventStream;
         this.feed = feed;
         this.config = config;
     }
@@ -87,23 +81,14 @@ public class LegacyScrapeResource {
     @GET
     @Path("jobs/{id}/result")
     public Uni<JobViews.LegacyResult> result(@RestPath String id) {
-        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state,
+        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state(),
                 r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList(), null));
-    }
-
-    @GET
-    @Path("jobs/{id}/stream")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @FollowableJob
-    public Multi<OutboundSseEvent> stream(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
-            @Context Sse sse) {
-        return eventStream.open(id, lastEventId, sse);
     }
 
     private Uni<JobViews.LegacyResult> legacyResult(String id) {
         return lookup.find(id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
                 ? result(id)
-                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state, List.of(), job.error)));
+                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error())));
     }
 
     private static ProblemException timedOut(UUID id) {

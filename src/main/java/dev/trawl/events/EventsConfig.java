@@ -15,9 +15,25 @@ public interface EventsConfig {
     @WithDefault("10000")
     long maxLength();
 
-    /** A comment is sent at least this often on an idle SSE stream so proxies keep it open. */
+    /**
+     * A comment is sent on an SSE stream that has sent nothing for this long, so proxies keep it
+     * open. All of a pod's streams share one sweep per event loop rather than a timer each.
+     */
     @WithDefault("15S")
     Duration heartbeat();
+
+    /** Sent as the stream's {@code retry:}: how long a dropped EventSource waits before it reconnects. */
+    @WithDefault("3S")
+    Duration retry();
+
+    /**
+     * Bytes an SSE connection may have waiting to be sent. A live event that finds more than this
+     * queued drops the connection: the client reconnects with Last-Event-ID and replays what it
+     * missed, so a reader that cannot keep up costs a reconnect, not unbounded memory. A replay
+     * waits for the queue to drain before it reads its next page.
+     */
+    @WithDefault("1048576")
+    int followerBuffer();
 
     /**
      * How long after a job ended its worker may still be writing the terminal event. A job found

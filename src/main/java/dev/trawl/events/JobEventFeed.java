@@ -2,9 +2,8 @@ package dev.trawl.events;
 
 import dev.trawl.redis.RedisKeys;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Follows one job: replays its log after a given entry, then goes live, with no gap and no
  * duplicate. The order matters: subscribe first, then replay, then drop live events whose id was
- * already sent. The feed completes after the terminal event.
+ * already sent. Following ends after the terminal event.
  */
 @Startup // its gauges exist from the start, not from the first follower
 @ApplicationScoped
@@ -35,36 +34,61 @@ public class JobEventFeed {
     }
 
     /**
+     * Delivers the job's events to {@code sink}; the returned action stops following (the client
+     * went away). Following stops by itself after {@link EventSink#end} or {@link EventSink#fail}.
+     *
      * @param afterId          the last id the client has (Last-Event-ID), or null for the whole log
      * @param alreadyFinished  the job was terminal before following began: end once the log is replayed
      */
+    public Runnable follow(UUID jobId, String afterId, boolean alreadyFinished, EventSink sink) {
+        var follower = new Follower(jobId, afterId == null ? StreamIds.BEGINNING : afterId, alreadyFinished, sink);
+        followers.incrementAndGet();
+        follower.start();
+        return follower::stop;
+    }
+
+    /** The same as a {@link Multi} that completes after the terminal event, for callers that wait for it. */
     public Multi<StoredEvent> follow(UUID jobId, String afterId, boolean alreadyFinished) {
         return Multi.createFrom().emitter(emitter -> {
-            var follower = new Follower(jobId, afterId == null ? StreamIds.BEGINNING : afterId, alreadyFinished, emitter);
-            followers.incrementAndGet();
-            emitter.onTermination(() -> {
-                followers.decrementAndGet();
-                follower.stop();
+            Runnable stop = follow(jobId, afterId, alreadyFinished, new EventSink() {
+                @Override
+                public void open() {
+                }
+
+                @Override
+                public void event(StoredEvent event) {
+                    emitter.emit(event);
+                }
+
+                @Override
+                public void end() {
+                    emitter.complete();
+                }
+
+                @Override
+                public void fail(Throwable failure) {
+                    emitter.fail(failure);
+                }
             });
-            follower.start();
+            emitter.onTermination(stop);
         });
     }
 
     private final class Follower implements LiveEvents.Listener {
         private final UUID jobId;
         private final boolean alreadyFinished;
-        private final MultiEmitter<? super StoredEvent> emitter;
+        private final EventSink sink;
         private final List<StoredEvent> heldBack = new ArrayList<>();
         private String lastSent;
         private boolean replaying = true;
         private volatile Runnable unsubscribe;
         private volatile boolean stopped;
 
-        Follower(UUID jobId, String afterId, boolean alreadyFinished, MultiEmitter<? super StoredEvent> emitter) {
+        Follower(UUID jobId, String afterId, boolean alreadyFinished, EventSink sink) {
             this.jobId = jobId;
             this.lastSent = afterId;
             this.alreadyFinished = alreadyFinished;
-            this.emitter = emitter;
+            this.sink = sink;
         }
 
         void start() {
@@ -73,13 +97,21 @@ public class JobEventFeed {
                 if (stopped) {
                     cancel.run();
                 } else {
+                    sink.open();
                     replay();
                 }
-            }, emitter::fail);
+            }, this::failed);
         }
 
+        /** Idempotent: the client leaving and the feed ending may both stop it. */
         void stop() {
-            stopped = true;
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                stopped = true;
+            }
+            followers.decrementAndGet();
             Runnable cancel = unsubscribe;
             if (cancel != null) {
                 cancel.run();
@@ -93,12 +125,15 @@ public class JobEventFeed {
             }
             log.readAfter(jobId, from, config.replayBatch()).subscribe().with(page -> {
                 page.forEach(this::send);
-                if (page.size() == config.replayBatch() && !stopped) {
-                    replay();
+                if (stopped) {
+                    return;
+                }
+                if (page.size() == config.replayBatch()) {
+                    sink.whenWritable(this::replay);
                 } else {
                     goLive();
                 }
-            }, emitter::fail);
+            }, this::failed);
         }
 
         private synchronized void goLive() {
@@ -106,7 +141,7 @@ public class JobEventFeed {
             heldBack.forEach(this::send);
             heldBack.clear();
             if (alreadyFinished) {
-                emitter.complete();
+                end();
             }
         }
 
@@ -114,6 +149,8 @@ public class JobEventFeed {
         public synchronized void onEvent(StoredEvent event) {
             if (replaying) {
                 heldBack.add(event);
+            } else if (!sink.keepsUp()) {
+                failed(new SlowFollowerException(jobId));
             } else {
                 send(event);
             }
@@ -132,9 +169,23 @@ public class JobEventFeed {
                 return;
             }
             lastSent = event.id();
-            emitter.emit(event);
+            sink.event(event);
             if (event.terminal()) {
-                emitter.complete();
+                end();
+            }
+        }
+
+        private synchronized void end() {
+            if (!stopped) {
+                sink.end();
+                stop();
+            }
+        }
+
+        private synchronized void failed(Throwable failure) {
+            if (!stopped) {
+                sink.fail(failure);
+                stop();
             }
         }
     }

@@ -1,31 +1,172 @@
 package dev.trawl.job;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads of jobs and their pages, for the API. */
+/**
+ * Reads of jobs and their pages for the API: prepared statements on the reactive PostgreSQL
+ * client that select only the columns their view shows, mapped straight into records. A status
+ * read is the API's most frequent request; it costs no framework session, no entity and no JSON
+ * parse of columns nobody shows (the stored request), and the status reads that arrive on one
+ * event loop in the same turn share one statement ({@link #find}).
+ */
 @ApplicationScoped
 public class JobQueries {
 
-    @WithSession
-    public Uni<Optional<Job>> find(UUID id) {
-        return Job.<Job>findById(id).map(Optional::ofNullable);
+    private static final String FIND = """
+            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error
+              FROM jobs WHERE id = ANY($1)""";
+
+    /** Bounds one statement's id list; a turn that gathers more sends several statements. */
+    static final int MAX_BATCH = 256;
+
+    /** Pages are counted only for a succeeded job: any other gets a 409 and no pages. */
+    private static final String RESULT_HEADER = """
+            SELECT state, request -> 'formats' AS formats,
+                   CASE WHEN state = 'succeeded' THEN (SELECT count(*) FROM pages WHERE job_id = $1) ELSE 0 END AS total
+              FROM jobs WHERE id = $1""";
+
+    /** In the order the pages were stored (their serial id), as a crawl stored them. */
+    private static final String PAGES = """
+            SELECT url, final_url, status_code, content_type, depth, title, description, metadata, text, markdown,
+                   html, links, fields, error, skip_reason
+              FROM pages WHERE job_id = $1 ORDER BY id OFFSET $2 LIMIT $3""";
+
+    private final Pool pool;
+    /** The batch an event-loop thread is gathering in its current turn; flushed at the end of the turn. */
+    private final ThreadLocal<FindBatch> gathering = new ThreadLocal<>();
+
+    public JobQueries(Pool pool) {
+        this.pool = pool;
     }
 
-    @WithSession
-    public Uni<Long> countPages(UUID jobId) {
-        return PageRecord.count("jobId", jobId);
+    /**
+     * The job's summary, empty for an unknown job. On an event loop the id joins the batch of
+     * the current turn: every status read the loop takes in before it next runs its task queue
+     * (one select pass) goes out in one {@code WHERE id = ANY($1)} statement, flushed by a task
+     * queued behind them, so a lone read waits for nothing and a busy API pod sends one
+     * statement, one write and one PostgreSQL execution for many reads. Each caller is answered
+     * on its own Vert.x context. The statement runs after every read of the batch arrived, so a
+     * read sees every write committed before it was sent. Off the event loop it is one statement.
+     */
+    public Uni<Optional<JobSummary>> find(UUID id) {
+        Context context = Vertx.currentContext();
+        if (context == null || !Context.isOnEventLoopThread()) {
+            return findAll(List.of(id)).map(found -> Optional.ofNullable(found.get(id)));
+        }
+        return Uni.createFrom().emitter(emitter -> join(context, id, emitter));
     }
 
-    @WithSession
+    private void join(Context context, UUID id, UniEmitter<? super Optional<JobSummary>> emitter) {
+        FindBatch batch = gathering.get();
+        if (batch == null) {
+            FindBatch fresh = new FindBatch();
+            gathering.set(fresh);
+            context.runOnContext(ignored -> flush(fresh));
+            batch = fresh;
+        }
+        batch.waiters.add(new FindWaiter(id, context, emitter));
+        if (batch.waiters.size() >= MAX_BATCH) {
+            flush(batch);
+        }
+    }
+
+    private void flush(FindBatch batch) {
+        if (gathering.get() == batch) {
+            gathering.remove();
+        }
+        if (batch.flushed) {
+            return;
+        }
+        batch.flushed = true;
+        List<UUID> ids = new ArrayList<>(batch.waiters.size());
+        for (FindWaiter waiter : batch.waiters) {
+            ids.add(waiter.id());
+        }
+        findAll(ids).subscribe().with(
+                found -> batch.waiters.forEach(w -> w.context().runOnContext(
+                        ignored -> w.emitter().complete(Optional.ofNullable(found.get(w.id()))))),
+                failure -> batch.waiters.forEach(w -> w.context().runOnContext(
+                        ignored -> w.emitter().fail(failure))));
+    }
+
+    private Uni<Map<UUID, JobSummary>> findAll(List<UUID> ids) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, JobSummary> found = new HashMap<>(rows.size() * 2);
+            for (Row row : rows) {
+                UUID id = row.getUUID(0);
+                found.put(id, new JobSummary(id, row.getString(1), row.getString(2), row.getInteger(3),
+                        row.getOffsetDateTime(4), row.getOffsetDateTime(5), row.getOffsetDateTime(6),
+                        row.getInteger(7), map(row.getValue(8))));
+            }
+            return found;
+        });
+    }
+
+    /** The reads one event-loop turn gathered; touched only by that loop's thread. */
+    private static final class FindBatch {
+        final List<FindWaiter> waiters = new ArrayList<>();
+        boolean flushed;
+    }
+
+    private record FindWaiter(UUID id, Context context, UniEmitter<? super Optional<JobSummary>> emitter) {
+    }
+
+    /** The job's state, formats and (if it succeeded) its number of page rows; empty for an unknown job. */
+    public Uni<Optional<JobResultHeader>> resultHeader(UUID id) {
+        return pool.preparedQuery(RESULT_HEADER).execute(Tuple.of(id)).map(rows -> first(rows).map(row ->
+                new JobResultHeader(row.getString(0), strings(row.getValue(1)), row.getLong(2))));
+    }
+
     public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit) {
-        return PageRecord.<PageRecord>find("jobId", Sort.by("id"), jobId)
-                .range(offset, offset + limit - 1)
-                .list();
+        return pool.preparedQuery(PAGES).execute(Tuple.of(jobId, offset, limit)).map(rows -> {
+            List<PageRecord> pages = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                String[] links = row.getArrayOfStrings(11);
+                pages.add(new PageRecord(row.getString(0), row.getString(1), row.getInteger(2), row.getString(3),
+                        row.getInteger(4), row.getString(5), row.getString(6), map(row.getValue(7)), row.getString(8),
+                        row.getString(9), row.getString(10), links == null ? null : Arrays.asList(links),
+                        map(row.getValue(12)), map(row.getValue(13)), row.getString(14)));
+            }
+            return pages;
+        });
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        Iterator<Row> it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** A jsonb object column as the nested maps and lists Jackson writes back unchanged; null stays null. */
+    private static Map<String, Object> map(Object json) {
+        return json instanceof JsonObject object ? object.getMap() : null;
+    }
+
+    private static List<String> strings(Object json) {
+        if (!(json instanceof JsonArray array)) {
+            return List.of();
+        }
+        List<String> strings = new ArrayList<>(array.size());
+        for (Object item : array) {
+            strings.add(String.valueOf(item));
+        }
+        return strings;
     }
 }

@@ -26,10 +26,10 @@ public class JobRedrive {
     }
 
     /** The job queued again if it was failed or aborted; empty if it is in any other state or unknown. */
-    public Uni<Optional<Job>> redrive(UUID id) {
+    public Uni<Optional<JobSummary>> redrive(UUID id) {
         return store.redrive(id).chain(priority -> {
             if (priority.isEmpty()) {
-                return Uni.createFrom().item(Optional.<Job>empty());
+                return Uni.createFrom().item(Optional.<JobSummary>empty());
             }
             return queries.find(id).call(() -> transitions.announce(Transition.queued(id, priority.get(),
                     Map.of("reason", "redriven", "priority", priority.get().wireName()))));

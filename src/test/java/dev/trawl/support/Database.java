@@ -34,6 +34,15 @@ public final class Database {
         return shared(name);
     }
 
+    /** Runs a statement that returns no rows (a fixture's INSERT). */
+    public void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+            c.createStatement().execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The first column of the first row, as a long. */
     public long number(String sql) {
         return query(sql, rows -> {

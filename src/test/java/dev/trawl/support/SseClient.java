@@ -27,12 +27,15 @@ public final class SseClient implements AutoCloseable {
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<String> comments = new ArrayList<>();
+    private final HttpResponse<InputStream> response;
     private final InputStream body;
+    private volatile String retry;
     private final int status;
     private final String contentType;
     private volatile boolean ended;
 
     private SseClient(HttpResponse<InputStream> response) {
+        this.response = response;
         this.status = response.statusCode();
         this.contentType = response.headers().firstValue("Content-Type").orElse("");
         this.body = response.body();
@@ -62,6 +65,15 @@ public final class SseClient implements AutoCloseable {
 
     public String contentType() {
         return contentType;
+    }
+
+    public String header(String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    /** The stream's {@code retry:} field, null until it came. */
+    public String retry() {
+        return retry;
     }
 
     /** The next event, or null if none came within the timeout or the stream ended. */
@@ -126,6 +138,8 @@ public final class SseClient implements AutoCloseable {
                     id = line.substring(3).trim();
                 } else if (line.startsWith("event:")) {
                     type = line.substring(6).trim();
+                } else if (line.startsWith("retry:")) {
+                    retry = line.substring(6).trim();
                 } else if (line.startsWith("data:")) {
                     String part = line.substring(5);
                     part = part.startsWith(" ") ? part.substring(1) : part;

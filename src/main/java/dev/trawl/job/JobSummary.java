@@ -1,0 +1,17 @@
+package dev.trawl.job;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the API shows of a job: the columns of its status, read in one statement
+ * ({@link JobQueries#find}). {@code error} is null unless the job has one.
+ */
+public record JobSummary(UUID id, String state, String priority, int attempt, OffsetDateTime createdAt,
+        OffsetDateTime startedAt, OffsetDateTime finishedAt, int pageCount, Map<String, Object> error) {
+
+    public JobState jobState() {
+        return JobState.fromWire(state);
+    }
+}
