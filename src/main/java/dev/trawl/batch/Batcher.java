@@ -18,7 +18,10 @@ import java.util.function.Function;
  * fewer than {@code maxInFlight} batches are out goes at once, in a batch of its own if nothing
  * else waits; one that arrives while they are all out waits for the first to come back and then
  * goes with everything that arrived meanwhile, up to {@code maxBatch}. So a quiet system pays no
- * delay, and a busy one pays one round trip per batch instead of one per item.
+ * delay, and a busy one pays one round trip per batch instead of one per item. On a Vert.x event
+ * loop an item does not leave the moment it arrives but at the end of the event-loop task that
+ * submitted it, so the items one task submits together (the claims of the entries of one read,
+ * say) share a batch even when nothing is out.
  *
  * <p>The flush gets the items in arrival order and answers one result per item, in the same
  * order; a failed flush fails every item of its batch, unless the batcher was given a way to send
@@ -42,6 +45,7 @@ public final class Batcher<I, O> {
     private final int maxInFlight;
     private final Queue<Pending<I, O>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     public Batcher(int maxBatch, int maxInFlight, Function<List<I>, Uni<List<O>>> flush) {
         this(maxBatch, maxInFlight, flush, null);
@@ -65,7 +69,7 @@ public final class Batcher<I, O> {
     public Uni<O> submit(I item) {
         return Uni.createFrom().emitter(emitter -> {
             waiting.add(new Pending<>(item, emitter::complete, emitter::fail, Vertx.currentContext()));
-            drain();
+            drainSoon();
         });
     }
 
@@ -100,13 +104,26 @@ public final class Batcher<I, O> {
                 };
                 waiting.add(new Pending<>(items.get(i), done, fail, context));
             }
-            drain();
+            drainSoon();
         });
     }
 
     /** Items waiting for a batch to go out (not those already out). */
     public int waiting() {
         return waiting.size();
+    }
+
+    /** At the end of the current event-loop task, so what the task submits goes together; at once elsewhere. */
+    private void drainSoon() {
+        Context context = Vertx.currentContext();
+        if (context == null || !Context.isOnEventLoopThread()) {
+            drain();
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> {
+                drainScheduled.set(false);
+                drain();
+            });
+        }
     }
 
     // Both paths that can free a slot check the queue after changing their side (add, then check;
