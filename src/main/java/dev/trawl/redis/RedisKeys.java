@@ -87,9 +87,14 @@ public class RedisKeys {
         return prefix + "site:{" + host + "}:pace";
     }
 
-    /** The latest fetch outcomes of a site, newest first: a list of 1 (failed) and 0 (ok). */
-    public String siteOutcomes(String host) {
-        return prefix + "site:{" + host + "}:outcomes";
+    /** A site's latest fetch outcomes: a ring of bits, 1 failed and 0 ok (see site_health.lua). */
+    public String siteWindow(String host) {
+        return prefix + "site:{" + host + "}:window";
+    }
+
+    /** How many outcomes a site's window has seen and how many of those in it failed: a hash of {@code n} and {@code failed}. */
+    public String siteWindowCounts(String host) {
+        return prefix + "site:{" + host + "}:window-counts";
     }
 
     /** The cached robots.txt of an origin ({@code scheme://host[:port]}). */

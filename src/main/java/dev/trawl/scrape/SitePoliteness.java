@@ -1,13 +1,14 @@
 package dev.trawl.scrape;
 
+import dev.trawl.batch.Batcher;
 import dev.trawl.redis.LuaScript;
 import dev.trawl.redis.RedisKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
  * Per-site politeness for the whole cluster: at most {@code maxConcurrency} requests to a site in
  * flight and at least {@code minDelay} between their starts, however many worker pods there are,
  * plus a pause when the site answers with Retry-After. The state lives in Redis and every
- * decision is one script on Redis time; a waiting caller holds no thread, only a timer.
+ * decision is made by a script on Redis time; a waiting caller holds no thread, only a timer. The
+ * acquires (and the releases) of many fetches that are asked for at the same moment are decided
+ * in one script call (see {@link Batcher}), one after the other, as if each were a call of its own.
  */
 @ApplicationScoped
 public class SitePoliteness {
@@ -34,16 +37,29 @@ public class SitePoliteness {
     private static final int DELIVERED = 1;
     private static final int CANCELLED = 2;
 
+    /** Requests decided per script call at most. */
+    private static final int MAX_BATCH = 256;
+
+    private record Acquire(String site, SiteLimits limits, String id) {
+    }
+
+    private record Release(String site, String id, long pauseMs) {
+    }
+
     private final Redis redis;
     private final Vertx vertx;
     private final RedisKeys keys;
     private final PolitenessConfig config;
+    private final Batcher<Acquire, Long> acquires;
+    private final Batcher<Release, Boolean> releases;
 
     public SitePoliteness(Redis redis, Vertx vertx, RedisKeys keys, PolitenessConfig config) {
         this.redis = redis;
         this.vertx = vertx;
         this.keys = keys;
         this.config = config;
+        this.acquires = new Batcher<>(MAX_BATCH, 1, this::acquireAll);
+        this.releases = new Batcher<>(MAX_BATCH, 1, this::releaseAll);
     }
 
     /** The limits of a site without a profile of its own. */
@@ -76,14 +92,10 @@ public class SitePoliteness {
      * is a grant, the permit is released at once instead of sitting out its lease.
      */
     private Uni<Long> tryAcquire(String site, SiteLimits limits, String id) {
-        List<String> scriptKeys = List.of(keys.siteHolders(site), keys.sitePace(site));
-        List<String> args = List.of(id, Integer.toString(limits.maxConcurrency()),
-                Long.toString(limits.minDelay().toMillis()), Long.toString(config.permitLease().toMillis()),
-                Long.toString(Math.max(1, config.busyRetry().toMillis())));
         return Uni.createFrom().emitter(emitter -> {
             AtomicInteger state = new AtomicInteger(PENDING);
             emitter.onTermination(() -> state.compareAndSet(PENDING, CANCELLED));
-            ACQUIRE.run(redis, scriptKeys, args).map(Response::toLong).subscribe().with(
+            acquires.submit(new Acquire(site, limits, id)).subscribe().with(
                     waitMs -> {
                         if (state.compareAndSet(PENDING, DELIVERED)) {
                             emitter.complete(waitMs);
@@ -109,11 +121,46 @@ public class SitePoliteness {
         });
     }
 
+    private Uni<List<Long>> acquireAll(List<Acquire> requests) {
+        List<String> scriptKeys = new ArrayList<>(requests.size() * 2);
+        List<String> args = new ArrayList<>(2 + requests.size() * 3);
+        args.add(Long.toString(config.permitLease().toMillis()));
+        args.add(Long.toString(Math.max(1, config.busyRetry().toMillis())));
+        for (Acquire request : requests) {
+            scriptKeys.add(keys.siteHolders(request.site()));
+            scriptKeys.add(keys.sitePace(request.site()));
+            args.add(request.id());
+            args.add(Integer.toString(request.limits().maxConcurrency()));
+            args.add(Long.toString(request.limits().minDelay().toMillis()));
+        }
+        return ACQUIRE.run(redis, scriptKeys, args).map(reply -> {
+            List<Long> waits = new ArrayList<>(requests.size());
+            reply.forEach(wait -> waits.add(wait.toLong()));
+            return waits;
+        });
+    }
+
+    private Uni<List<Boolean>> releaseAll(List<Release> requests) {
+        List<String> scriptKeys = new ArrayList<>(requests.size() * 2);
+        List<String> args = new ArrayList<>(1 + requests.size() * 2);
+        args.add(Long.toString(config.permitLease().toMillis()));
+        for (Release request : requests) {
+            scriptKeys.add(keys.siteHolders(request.site()));
+            scriptKeys.add(keys.sitePace(request.site()));
+            args.add(request.id());
+            args.add(Long.toString(request.pauseMs()));
+        }
+        return RELEASE.run(redis, scriptKeys, args).map(reply -> {
+            List<Boolean> held = new ArrayList<>(requests.size());
+            reply.forEach(one -> held.add(one.toLong() == 1L));
+            return held;
+        });
+    }
+
     Uni<Void> release(String site, String id, Duration retryAfter) {
         long pauseMs = retryAfter == null || retryAfter.isNegative() ? 0
                 : Math.min(retryAfter.toMillis(), config.maxRetryAfter().toMillis());
-        return RELEASE.run(redis, List.of(keys.siteHolders(site), keys.sitePace(site)),
-                        List.of(id, Long.toString(pauseMs), Long.toString(config.permitLease().toMillis())))
+        return releases.submit(new Release(site, id, pauseMs))
                 .replaceWithVoid()
                 // The lease is the backstop: a release lost to a Redis outage frees the slot when it runs out.
                 .onFailure().invoke(failure -> LOG.warnf("Releasing permit %s on %s failed; its lease will free it: %s",
