@@ -1,5 +1,6 @@
 package dev.trawl.scrape;
 
+import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +26,17 @@ public class OutboundAddressGuard {
         this.allowed = config.allowList().orElse(List.of()).stream().map(CidrRange::parse).toList();
     }
 
-    /** The address to connect to for this hop; fails with a permanent {@link FetchFailure} if refused. */
+    /**
+     * The address to connect to for this hop; fails with a permanent {@link FetchFailure} if refused.
+     * A name is resolved on a worker thread (the JDK resolver blocks); an address literal needs no
+     * resolving and is checked where the caller is.
+     */
     public Uni<InetAddress> check(URI target) {
         String host = hostOf(target);
-        return Uni.createFrom().item(() -> resolve(host))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
+        Uni<InetAddress[]> resolved = literal != null ? Uni.createFrom().item(new InetAddress[] {literal})
+                : Uni.createFrom().item(() -> resolve(host)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return resolved
                 .invoke(addresses -> {
                     if (config.allowPrivateNetworks()) {
                         return;

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -61,6 +63,8 @@ public class JobRunner {
     private final ActiveCrawls activeCrawls;
     private final TerminalEventRepair terminalEvents;
     private final LeaseKeeper leases;
+    /** Every job arms a timeout and nearly every one disarms it: an event loop's timer is the cheapest. */
+    private final ScheduledExecutorService timers;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
@@ -68,7 +72,8 @@ public class JobRunner {
             WorkerConfig config, CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry,
             Backoff backoff, RetryAfter retryAfter, JobTimeoutConfig timeout, AbortConfig abortConfig,
             CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig, ActiveCrawls activeCrawls,
-            TerminalEventRepair terminalEvents, LeaseKeeper leases) {
+            TerminalEventRepair terminalEvents, LeaseKeeper leases, Vertx vertx) {
+        this.timers = vertx.getDelegate().nettyEventLoopGroup();
         this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
         this.checkpointConfig = checkpointConfig;
@@ -123,7 +128,7 @@ public class JobRunner {
                         })
                         // the timeout cancels the run (a crawl starts no more pages); the conditional
                         // UPDATE of recordFailure then ends the job unless it ended meanwhile
-                        .ifNoItem().after(timeout.timeout()).recoverWithUni(() -> recordFailure(job, timedOut())))
+                        .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut())))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
                         .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
                         .register(registry))))
