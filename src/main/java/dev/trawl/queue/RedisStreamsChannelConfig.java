@@ -5,72 +5,113 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
-/** Typed view of one channel's configuration (connector attributes merged with channel ones). */
+/**
+ * The settings of one channel, read once when the channel is made. They come from the typed
+ * configuration the connector-attribute processor generates from the {@code @ConnectorAttribute}s
+ * of {@link RedisStreamsConnector}, so each default is written once, there. Reading them once
+ * keeps configuration look-ups off every poll.
+ */
 final class RedisStreamsChannelConfig {
 
-    private final Config config;
+    private final String channel;
+    private final String redisUrl;
+    private final List<String> streams;
+    private final String group;
+    private final String consumer;
+    private final int batchSize;
+    private final int blockMs;
+    private final long claimMinIdleMs;
+    private final long claimIntervalMs;
+    private final FailureStrategy failureStrategy;
+    private final Optional<String> deadLetterStream;
+    private final String stream;
+    private final long maxLength;
+    private final int maxInflight;
 
-    RedisStreamsChannelConfig(Config config) {
-        this.config = config;
+    private RedisStreamsChannelConfig(RedisStreamsConnectorIncomingConfiguration in,
+            RedisStreamsConnectorOutgoingConfiguration out) {
+        RedisStreamsConnectorCommonConfiguration common = in != null ? in : out;
+        this.channel = common.getChannel();
+        this.redisUrl = common.getRedisUrl();
+        this.streams = in == null ? List.of() : Arrays.stream(in.getStreams().split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.group = in == null ? null : in.getGroup();
+        this.consumer = in == null ? null : in.getConsumer().orElseGet(ProcessName::hostAndPid);
+        this.batchSize = in == null ? 0 : in.getBatchSize();
+        this.blockMs = in == null ? 0 : in.getBlockMs();
+        this.claimMinIdleMs = in == null ? 0 : in.getClaimMinIdleMs();
+        this.claimIntervalMs = in == null ? 0 : in.getClaimIntervalMs();
+        this.failureStrategy = in == null ? null : FailureStrategy.parse(in.getFailureStrategy());
+        this.deadLetterStream = in == null ? Optional.empty() : in.getDeadLetterStream();
+        this.stream = out == null ? null : out.getStream();
+        this.maxLength = out == null ? 0 : out.getMaxLength();
+        this.maxInflight = out == null ? 0 : out.getMaxInflight();
+    }
+
+    static RedisStreamsChannelConfig incoming(Config config) {
+        return new RedisStreamsChannelConfig(new RedisStreamsConnectorIncomingConfiguration(config), null);
+    }
+
+    static RedisStreamsChannelConfig outgoing(Config config) {
+        return new RedisStreamsChannelConfig(null, new RedisStreamsConnectorOutgoingConfiguration(config));
     }
 
     String channel() {
-        return config.getValue("channel-name", String.class);
+        return channel;
     }
 
     String redisUrl() {
-        return config.getValue("redis-url", String.class);
+        return redisUrl;
     }
 
+    /** Incoming: the streams read, highest priority first. */
     List<String> streams() {
-        return Arrays.stream(config.getValue("streams", String.class).split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
+        return streams;
     }
 
     String group() {
-        return config.getOptionalValue("group", String.class).orElse("workers");
+        return group;
     }
 
     String consumer() {
-        return config.getOptionalValue("consumer", String.class).orElseGet(ProcessName::hostAndPid);
+        return consumer;
     }
 
     int batchSize() {
-        return config.getOptionalValue("batch-size", Integer.class).orElse(32);
+        return batchSize;
     }
 
     int blockMs() {
-        return config.getOptionalValue("block-ms", Integer.class).orElse(2000);
+        return blockMs;
     }
 
     long claimMinIdleMs() {
-        return config.getOptionalValue("claim-min-idle-ms", Long.class).orElse(300_000L);
+        return claimMinIdleMs;
     }
 
     long claimIntervalMs() {
-        return config.getOptionalValue("claim-interval-ms", Long.class).orElse(10_000L);
+        return claimIntervalMs;
     }
 
     FailureStrategy failureStrategy() {
-        return FailureStrategy.parse(config.getOptionalValue("failure-strategy", String.class).orElse("leave-pending"));
+        return failureStrategy;
     }
 
     Optional<String> deadLetterStream() {
-        return config.getOptionalValue("dead-letter-stream", String.class);
+        return deadLetterStream;
     }
 
+    /** Outgoing: the stream written when a message names none. */
     String stream() {
-        return config.getValue("stream", String.class);
+        return stream;
     }
 
     long maxLength() {
-        return config.getOptionalValue("max-length", Long.class).orElse(1_000_000L);
+        return maxLength;
     }
 
     int maxInflight() {
-        return config.getOptionalValue("max-inflight", Integer.class).orElse(256);
+        return maxInflight;
     }
 
     enum FailureStrategy {

@@ -68,14 +68,14 @@ public class RedisStreamsConnector implements InboundConnector, OutboundConnecto
 
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
-        var channel = new RedisStreamsIncomingChannel(vertx, new RedisStreamsChannelConfig(config));
+        var channel = new RedisStreamsIncomingChannel(vertx, RedisStreamsChannelConfig.incoming(config));
         incoming.add(channel);
         return channel.publisher();
     }
 
     @Override
     public Flow.Subscriber<? extends Message<?>> getSubscriber(Config config) {
-        var channel = new RedisStreamsOutgoingChannel(vertx, new RedisStreamsChannelConfig(config));
+        var channel = new RedisStreamsOutgoingChannel(vertx, RedisStreamsChannelConfig.outgoing(config));
         outgoing.add(channel);
         return channel.subscriber();
     }

@@ -64,7 +64,7 @@ class RedisStreamsConnectorIT {
         props.put("block-ms", "200");
         props.putAll(extra);
         var config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(props, "test", 100)).build();
-        var channel = new RedisStreamsIncomingChannel(vertx, new RedisStreamsChannelConfig(config));
+        var channel = new RedisStreamsIncomingChannel(vertx, RedisStreamsChannelConfig.incoming(config));
         channels.add(channel);
         return channel;
     }
