@@ -12,8 +12,11 @@ public interface FetchRecycleConfig {
     @WithDefault("6H")
     Duration maxAge();
 
-    /** A client that has served this many leases (jobs) is replaced. */
-    @WithDefault("500")
+    /**
+     * A client that has served this many leases (jobs) is replaced. Each replacement opens new
+     * connections to every site, so this is large: at 2,000 jobs a second it is about half a minute.
+     */
+    @WithDefault("50000")
     int maxJobs();
 
     /** The client is replaced while heap use is above this share of the maximum heap. */
