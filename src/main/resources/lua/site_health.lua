@@ -6,7 +6,7 @@
 -- (`failed`) kept beside it, so recording costs the same whatever the window's size.
 -- KEYS[3i-2]  site i's window: a string of bits
 -- KEYS[3i-1]  site i's window counts: hash with `n` and `failed`
--- KEYS[3i]    site i's pace (see site_acquire.lua)
+-- KEYS[3i]    site i's pace (see site_permits.lua)
 -- ARGV[1]     window (outcomes kept)
 -- ARGV[2]     min samples
 -- ARGV[3]     max failure rate (0..1)

@@ -1,5 +1,5 @@
 -- Extends a held politeness permit by one lease from now (Redis time).
--- KEYS[1]  the site's holders (see site_acquire.lua)
+-- KEYS[1]  the site's holders (see site_permits.lua)
 -- ARGV[1]  permit id
 -- ARGV[2]  lease (ms)
 -- Returns 1 if the permit was still held, 0 if its lease had already run out: an expired holder

@@ -21,15 +21,15 @@ import org.jboss.logging.Logger;
  * flight and at least {@code minDelay} between their starts, however many worker pods there are,
  * plus a pause when the site answers with Retry-After. The state lives in Redis and every
  * decision is made by a script on Redis time; a waiting caller holds no thread, only a timer. The
- * acquires (and the releases) of many fetches that are asked for at the same moment are decided
- * in one script call (see {@link Batcher}), one after the other, as if each were a call of its own.
+ * acquires and releases of many fetches asked for at the same moment are decided in one script
+ * call (see {@link Batcher}), in the order they were asked for, each as if it were a call of its
+ * own: a release needs no waiting for, since any acquire asked for after it is decided after it.
  */
 @ApplicationScoped
 public class SitePoliteness {
 
     private static final Logger LOG = Logger.getLogger(SitePoliteness.class);
-    private static final LuaScript ACQUIRE = LuaScript.fromResource("lua/site_acquire.lua");
-    private static final LuaScript RELEASE = LuaScript.fromResource("lua/site_release.lua");
+    private static final LuaScript PERMITS = LuaScript.fromResource("lua/site_permits.lua");
     private static final LuaScript RENEW = LuaScript.fromResource("lua/site_renew.lua");
     private static final long MAX_JITTER_MS = 25;
 
@@ -40,26 +40,31 @@ public class SitePoliteness {
     /** Requests decided per script call at most. */
     private static final int MAX_BATCH = 256;
 
-    private record Acquire(String site, SiteLimits limits, String id) {
-    }
+    /** One acquire or release, in the argument shape of the permits script. */
+    private record PermitRequest(String op, String site, String id, long first, long second) {
 
-    private record Release(String site, String id, long pauseMs) {
+        static PermitRequest acquire(String site, String id, SiteLimits limits) {
+            return new PermitRequest("acquire", site, id, limits.maxConcurrency(), limits.minDelay().toMillis());
+        }
+
+        static PermitRequest release(String site, String id, long pauseMs) {
+            return new PermitRequest("release", site, id, pauseMs, 0);
+        }
     }
 
     private final Redis redis;
     private final Vertx vertx;
     private final RedisKeys keys;
     private final PolitenessConfig config;
-    private final Batcher<Acquire, Long> acquires;
-    private final Batcher<Release, Boolean> releases;
+    private final Batcher<PermitRequest, Long> permits;
 
     public SitePoliteness(Redis redis, Vertx vertx, RedisKeys keys, PolitenessConfig config) {
         this.redis = redis;
         this.vertx = vertx;
         this.keys = keys;
         this.config = config;
-        this.acquires = new Batcher<>(MAX_BATCH, 1, this::acquireAll);
-        this.releases = new Batcher<>(MAX_BATCH, 1, this::releaseAll);
+        // one call out at a time, in order: that is what lets a release go unawaited
+        this.permits = new Batcher<>(MAX_BATCH, 1, this::decideAll);
     }
 
     /** The limits of a site without a profile of its own. */
@@ -95,7 +100,8 @@ public class SitePoliteness {
         return Uni.createFrom().emitter(emitter -> {
             AtomicInteger state = new AtomicInteger(PENDING);
             emitter.onTermination(() -> state.compareAndSet(PENDING, CANCELLED));
-            acquires.submit(new Acquire(site, limits, id)).subscribe().with(
+            permits.submit(PermitRequest.acquire(site, id, limits))
+                    .subscribe().with(
                     waitMs -> {
                         if (state.compareAndSet(PENDING, DELIVERED)) {
                             emitter.complete(waitMs);
@@ -121,46 +127,30 @@ public class SitePoliteness {
         });
     }
 
-    private Uni<List<Long>> acquireAll(List<Acquire> requests) {
+    private Uni<List<Long>> decideAll(List<PermitRequest> requests) {
         List<String> scriptKeys = new ArrayList<>(requests.size() * 2);
-        List<String> args = new ArrayList<>(2 + requests.size() * 3);
+        List<String> args = new ArrayList<>(2 + requests.size() * 4);
         args.add(Long.toString(config.permitLease().toMillis()));
         args.add(Long.toString(Math.max(1, config.busyRetry().toMillis())));
-        for (Acquire request : requests) {
+        for (PermitRequest request : requests) {
             scriptKeys.add(keys.siteHolders(request.site()));
             scriptKeys.add(keys.sitePace(request.site()));
+            args.add(request.op());
             args.add(request.id());
-            args.add(Integer.toString(request.limits().maxConcurrency()));
-            args.add(Long.toString(request.limits().minDelay().toMillis()));
+            args.add(Long.toString(request.first()));
+            args.add(Long.toString(request.second()));
         }
-        return ACQUIRE.run(redis, scriptKeys, args).map(reply -> {
-            List<Long> waits = new ArrayList<>(requests.size());
-            reply.forEach(wait -> waits.add(wait.toLong()));
-            return waits;
-        });
-    }
-
-    private Uni<List<Boolean>> releaseAll(List<Release> requests) {
-        List<String> scriptKeys = new ArrayList<>(requests.size() * 2);
-        List<String> args = new ArrayList<>(1 + requests.size() * 2);
-        args.add(Long.toString(config.permitLease().toMillis()));
-        for (Release request : requests) {
-            scriptKeys.add(keys.siteHolders(request.site()));
-            scriptKeys.add(keys.sitePace(request.site()));
-            args.add(request.id());
-            args.add(Long.toString(request.pauseMs()));
-        }
-        return RELEASE.run(redis, scriptKeys, args).map(reply -> {
-            List<Boolean> held = new ArrayList<>(requests.size());
-            reply.forEach(one -> held.add(one.toLong() == 1L));
-            return held;
+        return PERMITS.run(redis, scriptKeys, args).map(reply -> {
+            List<Long> results = new ArrayList<>(requests.size());
+            reply.forEach(result -> results.add(result.toLong()));
+            return results;
         });
     }
 
     Uni<Void> release(String site, String id, Duration retryAfter) {
         long pauseMs = retryAfter == null || retryAfter.isNegative() ? 0
                 : Math.min(retryAfter.toMillis(), config.maxRetryAfter().toMillis());
-        return releases.submit(new Release(site, id, pauseMs))
+        return permits.submit(PermitRequest.release(site, id, pauseMs))
                 .replaceWithVoid()
                 // The lease is the backstop: a release lost to a Redis outage frees the slot when it runs out.
                 .onFailure().invoke(failure -> LOG.warnf("Releasing permit %s on %s failed; its lease will free it: %s",

@@ -120,15 +120,19 @@ public class JobRunner {
     private Uni<Void> execute(ClaimedJob job) {
         Timer.Sample timing = Timer.start(registry);
         Runnable release = leases.hold(job);
-        return events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
-                .chain(() -> Uni.createFrom().deferred(() -> {
-                            FetchClients.Lease lease = scraper.lease();
-                            return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
-                                    .eventually(lease::close);
-                        })
-                        // the timeout cancels the run (a crawl starts no more pages); the conditional
-                        // UPDATE of recordFailure then ends the job unless it ended meanwhile
-                        .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut())))
+        // Not waited for: the event log writes appends in the order they are made, so this one
+        // still comes before the job's later events, and the fetch need not wait a round trip.
+        events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
+                .subscribe().with(id -> { }, failure -> LOG.warnf("Job %s: writing its started event failed: %s",
+                        job.id(), failure.getMessage()));
+        return Uni.createFrom().deferred(() -> {
+                    FetchClients.Lease lease = scraper.lease();
+                    return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
+                            .eventually(lease::close);
+                })
+                // the timeout cancels the run (a crawl starts no more pages); the conditional
+                // UPDATE of recordFailure then ends the job unless it ended meanwhile
+                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
                         .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
                         .register(registry))))

@@ -102,8 +102,7 @@ public class PageScraper {
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
             return politeness.acquire(host, limits).map(SitePermit::keepAlive)
                     .chain(permit -> fetchWithSession(lease, url, spec, profile, true)
-                            .onItemOrFailure().call((page, failure) -> release(permit, failure)
-                                    .chain(() -> siteHealth.record(host, failure))))
+                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure)))
                     .invoke(page -> fetched.computeIfAbsent(page.statusCode() / 100 + "xx",
                             statusClass -> registry.counter("trawl.fetches", "status_class", statusClass)).increment())
                     .onFailure(FetchFailure.class).invoke(failure ->
@@ -116,6 +115,16 @@ public class PageScraper {
         SiteLimits defaults = politeness.defaultLimits();
         return profile.map(p -> new SiteLimits(p.maxConcurrency().orElse(defaults.maxConcurrency()),
                 p.minDelay().orElse(defaults.minDelay()))).orElse(defaults);
+    }
+
+    /**
+     * Gives the permit back, with the outcome for the site's window, without waiting: permits are
+     * decided in the order they are asked for, so any acquire that comes after sees the release,
+     * and neither call fails (a lost release frees its slot when its lease runs out).
+     */
+    private void returnPermit(SitePermit permit, String host, Throwable failure) {
+        release(permit, failure).subscribe().with(released -> { }, ignored -> { });
+        siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
     }
 
     private Uni<Void> release(SitePermit permit, Throwable failure) {

@@ -1,14 +1,17 @@
--- Takes politeness permits on sites for the whole cluster, or says how long each must wait first.
--- Several requests (for one site or several) are decided in one call, one after the other, as if
--- each were a call of its own. Time is the Redis server's, so worker clocks never need to agree.
--- KEYS[2i-1]  site i's holders: sorted set of permit ids, score = lease expiry (ms)
--- KEYS[2i]    site i's pace: hash with `last` (last start, ms) and `paused-until` (ms)
+-- Takes and frees politeness permits on sites for the whole cluster, in one call: each request is
+-- decided in turn, as if it were a call of its own, so a release made before an acquire is seen by
+-- it. Time is the Redis server's, so worker clocks never need to agree.
+-- KEYS[2i-1]  request i's site holders: sorted set of permit ids, score = lease expiry (ms)
+-- KEYS[2i]    request i's site pace: hash with `last` (last start, ms) and `paused-until` (ms)
 -- ARGV[1]     lease (ms)
 -- ARGV[2]     longest wait to report while every slot is taken (ms)
--- ARGV[3i]    request i: permit id
--- ARGV[3i+1]  request i: max concurrency (>= 1)
--- ARGV[3i+2]  request i: min delay between two starts (ms)
--- Returns, per request, 0 when the permit is granted, else the milliseconds to wait before asking again.
+-- ARGV[4i-1]  request i: 'acquire' or 'release'
+-- ARGV[4i]    request i: permit id
+-- ARGV[4i+1]  acquire: max concurrency (>= 1); release: pause (ms) the site asked for, 0 for none
+-- ARGV[4i+2]  acquire: min delay between two starts (ms); release: unused
+-- Returns, per request: for an acquire 0 when the permit is granted, else the milliseconds to wait
+-- before asking again; for a release 1 if the permit was held, 0 if it was already gone (harmless;
+-- a pause still holds).
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local lease = tonumber(ARGV[1])
@@ -48,8 +51,24 @@ local function acquire(holders, paceKey, id, maxConcurrency, minDelay)
   return 0
 end
 
-local waits = {}
-for i = 1, #KEYS / 2 do
-  waits[i] = acquire(KEYS[2 * i - 1], KEYS[2 * i], ARGV[3 * i], tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]))
+local function release(holders, paceKey, id, pause)
+  local removed = redis.call('ZREM', holders, id)
+  if pause > 0 then
+    local pausedUntil = math.max(tonumber(redis.call('HGET', paceKey, 'paused-until')) or 0, now + pause)
+    redis.call('HSET', paceKey, 'paused-until', pausedUntil)
+    extend(paceKey, pausedUntil - now + lease)
+  end
+  return removed
 end
-return waits
+
+local results = {}
+for i = 1, #KEYS / 2 do
+  local holders, pace = KEYS[2 * i - 1], KEYS[2 * i]
+  local id, a, b = ARGV[4 * i], tonumber(ARGV[4 * i + 1]), tonumber(ARGV[4 * i + 2])
+  if ARGV[4 * i - 1] == 'acquire' then
+    results[i] = acquire(holders, pace, id, a, b)
+  else
+    results[i] = release(holders, pace, id, a)
+  end
+end
+return results
