@@ -24,6 +24,8 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Elements;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Turns a fetched page into the formats a job asked for, with jsoup (and flexmark for markdown).
@@ -36,6 +38,17 @@ public class PageExtractor {
 
     private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";\\s]+)", Pattern.CASE_INSENSITIVE);
     private static final Pattern META_CHARSET = Pattern.compile("<meta[^>]+charset", Pattern.CASE_INSENSITIVE);
+    // Parsed once: a query string given to select() is parsed again on every call.
+    private static final Evaluator INVISIBLE = QueryParser.parse("script, style, noscript, template");
+    private static final Evaluator OG_TITLE = QueryParser.parse("meta[property=og:title]");
+    private static final Evaluator DESCRIPTION = QueryParser.parse("meta[name=description]");
+    private static final Evaluator OG_DESCRIPTION = QueryParser.parse("meta[property=og:description]");
+    private static final Evaluator CANONICAL = QueryParser.parse("link[rel=canonical][href]");
+    private static final Evaluator LANG = QueryParser.parse("html[lang]");
+    private static final Evaluator CONTENT_LANGUAGE = QueryParser.parse("meta[http-equiv=content-language]");
+    private static final Evaluator LINKS = QueryParser.parse("a[href]");
+    private static final Evaluator IMAGES = QueryParser.parse("img[src]");
+
     private static final FlexmarkHtmlConverter MARKDOWN = FlexmarkHtmlConverter.builder(
             new com.vladsch.flexmark.util.data.MutableDataSet().set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false)).build();
 
@@ -69,7 +82,7 @@ public class PageExtractor {
         if (!request.wants("text") && !request.wants("markdown")) {
             return new ExtractedPage(metadata, null, null, links, html, fields);
         }
-        doc.select("script, style, noscript, template").remove();
+        doc.select(INVISIBLE).remove();
         String text = request.wants("text") ? (doc.body() == null ? "" : doc.body().text()) : null;
         String markdown = request.wants("markdown") ? markdown(doc) : null;
         return new ExtractedPage(metadata, text, markdown, links, html, fields);
@@ -127,28 +140,28 @@ public class PageExtractor {
 
     private static String title(Document doc) {
         String title = doc.title();
-        return !title.isBlank() ? title.trim() : meta(doc, "meta[property=og:title]");
+        return !title.isBlank() ? title.trim() : meta(doc, OG_TITLE);
     }
 
     private static String description(Document doc) {
-        String description = meta(doc, "meta[name=description]");
-        return description != null ? description : meta(doc, "meta[property=og:description]");
+        String description = meta(doc, DESCRIPTION);
+        return description != null ? description : meta(doc, OG_DESCRIPTION);
     }
 
     private static String canonical(Document doc) {
-        Element link = doc.selectFirst("link[rel=canonical][href]");
+        Element link = doc.selectFirst(CANONICAL);
         return link == null ? null : CanonicalUrl.of(link.absUrl("href")).orElse(null);
     }
 
     private static String language(Document doc) {
-        Element html = doc.selectFirst("html[lang]");
+        Element html = doc.selectFirst(LANG);
         if (html != null && !html.attr("lang").isBlank()) {
             return html.attr("lang").trim();
         }
-        return meta(doc, "meta[http-equiv=content-language]");
+        return meta(doc, CONTENT_LANGUAGE);
     }
 
-    private static String meta(Document doc, String selector) {
+    private static String meta(Document doc, Evaluator selector) {
         Element element = doc.selectFirst(selector);
         if (element == null) {
             return null;
@@ -163,8 +176,8 @@ public class PageExtractor {
             return "";
         }
         // markdown read outside the page has no base URL: make links and images absolute first
-        body.select("a[href]").forEach(a -> a.attr("href", a.absUrl("href")));
-        body.select("img[src]").forEach(img -> img.attr("src", img.absUrl("src")));
+        body.select(LINKS).forEach(a -> a.attr("href", a.absUrl("href")));
+        body.select(IMAGES).forEach(img -> img.attr("src", img.absUrl("src")));
         return MARKDOWN.convert(body).trim();
     }
 
@@ -195,7 +208,7 @@ public class PageExtractor {
 
     private List<String> links(Document doc) {
         Set<String> links = new LinkedHashSet<>();
-        for (Element anchor : doc.select("a[href]")) {
+        for (Element anchor : doc.select(LINKS)) {
             String href = anchor.absUrl("href");
             (config.stripTrackingParams() ? CanonicalUrl.withoutTracking(href) : CanonicalUrl.of(href)).ifPresent(links::add);
             if (links.size() >= config.maxLinks()) {
