@@ -5,13 +5,16 @@ import dev.trawl.job.DeadLetter;
 import dev.trawl.job.DeadLetters;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +49,8 @@ public class DeadLetterResource {
     public Uni<Page> list(@RestHeader(AdminToken.HEADER) String token,
             @RestQuery @DefaultValue("50") @Min(value = 1, message = "must be at least 1")
             @Max(value = 500, message = "must be at most 500") int limit,
-            @RestQuery String after) {
-        admin.require(token);
+            @RestQuery String after, @Context RoutingContext context) {
+        admin.require(Tenant.of(context), token);
         if (after != null && !StreamIds.isValid(after)) {
             throw ProblemException.badRequest("after", "after must be a dead-letter id such as 1700000000000-0");
         }

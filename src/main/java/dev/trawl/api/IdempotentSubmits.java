@@ -7,9 +7,10 @@ import dev.trawl.job.JobKey;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.Sha256;
 import dev.trawl.job.SubmittedJob;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -44,12 +45,9 @@ public class IdempotentSubmits {
     /** The caller of a request as far as its keys go: never the API key or address itself. */
     public record Caller(String idempotencyKey, String clientHash) {
 
-        /** Read from the Vert.x request, where a header sent empty is "" rather than absent. */
-        static Caller of(HttpServerRequest request) {
-            String apiKey = request.getHeader("X-Api-Key");
-            String client = apiKey != null && !apiKey.isBlank() ? "api-key\n" + apiKey
-                    : "address\n" + (request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
-            return new Caller(request.getHeader(HEADER), Sha256.hex(client));
+        /** The key of the request, scoped to its caller (see {@link Tenant}). */
+        static Caller of(RoutingContext context) {
+            return new Caller(context.request().getHeader(HEADER), Sha256.hex(Tenant.of(context).id()));
         }
     }
 

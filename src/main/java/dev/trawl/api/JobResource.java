@@ -2,8 +2,9 @@ package dev.trawl.api;
 
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -47,10 +48,10 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @Context HttpServerRequest request) {
+            @Context RoutingContext context) {
         JobSpec spec = options.toSpec(body);
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
+        return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
                 () -> submitter.submit(spec, dedupe).map(job -> IdempotentSubmits.Answer.of(job,
                         JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }
@@ -63,9 +64,9 @@ public class JobResource {
     @Path("batch")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
-            @Context HttpServerRequest request) {
+            @Context RoutingContext context) {
         JobBatches.Checked checked = batches.check(body);
-        return idempotent.answer(IdempotentSubmits.Caller.of(request), "v1-batch", checked.fingerprint(),
+        return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
                 () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)));
     }
 
@@ -95,8 +96,9 @@ public class JobResource {
     /** Admin: puts a failed or aborted job back in the queue with its attempts reset. */
     @POST
     @Path("{id}/retry")
-    public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token) {
-        admin.require(token);
+    public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token,
+            @Context RoutingContext context) {
+        admin.require(Tenant.of(context), token);
         return lookup.redrive(id).map(job -> Response.accepted(JobViews.Status.of(job)).build());
     }
 

@@ -5,7 +5,7 @@ import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -50,10 +50,10 @@ public class LegacyScrapeResource {
     @Path("scrape/async")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @Context HttpServerRequest request) {
+            @Context RoutingContext context) {
         JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(request), "scrape-async",
+        return idempotent.answer(IdempotentSubmits.Caller.of(context), "scrape-async",
                 IdempotentSubmits.fingerprint(spec, dedupe), () -> submitter.submit(spec, dedupe).map(job ->
                         IdempotentSubmits.Answer.of(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }

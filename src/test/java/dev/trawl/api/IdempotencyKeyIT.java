@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.endsWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trawl.maintenance.ExpiredKeySweeper;
+import dev.trawl.support.Keys;
 import dev.trawl.support.StubSite;
 import dev.trawl.support.Submits;
 import dev.trawl.support.TestServices;
@@ -113,14 +114,20 @@ class IdempotencyKeyIT {
     void keysBelongToTheirClient() {
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("url", SITE.url("/per-client"), "dedupe", false);
-        String mine = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-Api-Key", "a")
+        String a = Keys.issue("client a", "api-key");
+        String b = Keys.issue("client b", "api-key");
+        String mine = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-API-Key", a)
                 .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
-        String theirs = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-Api-Key", "b")
+        String again = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("Authorization", "Bearer " + a)
+                .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+        String theirs = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-API-Key", b)
                 .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
 
+        assertThat(again).isEqualTo(mine);
         assertThat(theirs).isNotEqualTo(mine);
-        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ? AND client_hash IN ('a', 'b')",
-                key)).isEqualTo("0");
+        // scoped by a digest of the caller's identity, never by the key itself
+        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ? AND (client_hash = ? OR client_hash = ?)",
+                key, a, b)).isEqualTo("0");
     }
 
     @Test
