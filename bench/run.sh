@@ -11,8 +11,9 @@
 #   bench/run.sh peers-queue             # only the queue comparison (also: peers PEERS=queue)
 #   bench/run.sh peers-crawl             # only the crawl comparison (also: peers PEERS=crawl)
 #   bench/run.sh reads                   # GET /v1/jobs/{id} against the liveness probe, with wrk (bench/reads-mode.sh)
+#   bench/run.sh ratelimit               # submits with rate limiting off and on, with wrk (bench/ratelimit-mode.sh)
 #   bench/run.sh sse                     # SSE fan-out: 10,000 followers of 1,000 running jobs (bench/sse-mode.sh)
-#   bench/run.sh all                     # submit, crawl, recovery, jobkey, reads, then sse (MODE=... works too)
+#   bench/run.sh all                     # submit, crawl, recovery, jobkey, reads, ratelimit, then sse (MODE=... works too)
 #
 # Settings (arguments or environment):
 #   JOBS                submit: jobs to submit                                  (default 5000;
@@ -40,10 +41,10 @@
 #   CRAWLEE_MIN_CONCURRENCY  peers: Crawlee's minConcurrency (1 is Crawlee's own
 #                       default, which ramps up by one request every 10 s)      (default CRAWL_CONCURRENCY)
 #   SCRAPY_PYTHON       peers: the Python that has Scrapy                       (default /usr/bin/python3)
-#   READ_SECONDS        reads: seconds of one wrk run                           (default 15)
+#   READ_SECONDS        reads, ratelimit: seconds of one wrk run                (default 15)
 #   READ_ROUNDS         reads: measured runs per URL, alternating               (default 2)
-#   READ_WARMUP         reads: seconds of warm-up per URL                       (default 5)
-#   READ_CONNECTIONS    reads: wrk connections (READ_THREADS threads)           (default 50, 2)
+#   READ_WARMUP         reads, ratelimit: seconds of warm-up per URL            (default 5)
+#   READ_CONNECTIONS    reads, ratelimit: wrk connections (READ_THREADS threads) (default 50, 2)
 #   SSE_*               sse: see bench/sse-mode.sh and bench/README.md
 #   PORT                first HTTP port to try for the platform                 (default 18080)
 #   TIMEOUT             seconds the load generator waits for completion, per run (default 600;
@@ -108,7 +109,7 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 
 for arg in "$@"; do
     case $arg in
-        submit|crawl|recovery|jobkey|reads|sse|all|peers|peers-queue|peers-crawl) MODE=$arg ;;
+        submit|crawl|recovery|jobkey|reads|ratelimit|sse|all|peers|peers-queue|peers-crawl) MODE=$arg ;;
         JOBS=*) declare "$arg"; JOBS_GIVEN=1 ;;
         READ_*=*|SSE_*=*) declare "$arg" ;;
         MODE=*|CLIENTS=*|WORKER_CONCURRENCY=*|PORT=*|READY_TIMEOUT=*|SKIP_BUILD=*|KEEP_LOGS=*|PAGES=*|SITE_DELAY_MS=*|RECOVERY_INTERVAL=*) declare "$arg" ;;
@@ -121,15 +122,15 @@ for arg in "$@"; do
         JOBKEY_OPTS=*) JOBKEY_OPTS=${arg#JOBKEY_OPTS=} ;;
         APP_DIR=*) APP_DIR=${arg#APP_DIR=} ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, reads, sse, all, peers, peers-queue or peers-crawl, and KEY=VALUE settings; see --help)" ;;
+        *) die "unknown argument '$arg' (expected submit, crawl, recovery, jobkey, reads, ratelimit, sse, all, peers, peers-queue or peers-crawl, and KEY=VALUE settings; see --help)" ;;
     esac
 done
 case $MODE in
-    submit|crawl|recovery|jobkey|reads|sse|all) ;;
+    submit|crawl|recovery|jobkey|reads|ratelimit|sse|all) ;;
     peers) case $PEERS in queue|crawl|both) ;; *) die "PEERS must be queue, crawl or both, got '$PEERS'" ;; esac ;;
     peers-queue) PEERS=queue ;;
     peers-crawl) PEERS=crawl ;;
-    *) die "MODE must be submit, crawl, recovery, jobkey, reads, sse, all, peers, peers-queue or peers-crawl, got '$MODE'" ;;
+    *) die "MODE must be submit, crawl, recovery, jobkey, reads, ratelimit, sse, all, peers, peers-queue or peers-crawl, got '$MODE'" ;;
 esac
 PEERS_QUEUE=0
 PEERS_CRAWL=0
@@ -379,6 +380,7 @@ start_platform() {
         -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$DB" \
         -Dtrawl.redis.key-prefix="$PREFIX" \
         -Dtrawl.fetch.allow-private-networks=true \
+        -Dtrawl.rate-limit.enabled=false \
         -Dtrawl.worker.concurrency="$WORKER_CONCURRENCY" \
         -Dquarkus.log.level=WARN \
         "$@" \
@@ -816,6 +818,13 @@ if runs_mode reads; then
     [[ $MODE == all ]] && echo
     # shellcheck source=bench/reads-mode.sh
     source bench/reads-mode.sh
+fi
+
+# ---- ratelimit mode: submits with limiting off and on (bench/ratelimit-mode.sh) -----------------------
+if runs_mode ratelimit; then
+    [[ $MODE == all ]] && echo
+    # shellcheck source=bench/ratelimit-mode.sh
+    source bench/ratelimit-mode.sh
 fi
 
 # ---- sse mode: 10,000 EventSource followers of 1,000 running jobs (bench/sse-mode.sh) -------------------

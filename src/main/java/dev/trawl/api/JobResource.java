@@ -1,6 +1,9 @@
 package dev.trawl.api;
 
 import dev.trawl.job.JobSpec;
+import dev.trawl.ratelimit.Decision;
+import dev.trawl.ratelimit.RateLimitHeaders;
+import dev.trawl.ratelimit.RateLimiter;
 import dev.trawl.job.JobSubmitter;
 import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
@@ -34,9 +37,11 @@ public class JobResource {
     private final IdempotentSubmits idempotent;
     private final AdminToken admin;
     private final JobBatches batches;
+    private final RateLimiter limiter;
 
     public JobResource(JobSubmitter submitter, JobLookup lookup, SubmissionOptions options, IdempotentSubmits idempotent,
-            AdminToken admin, JobBatches batches) {
+            AdminToken admin, JobBatches batches, RateLimiter limiter) {
+        this.limiter = limiter;
         this.batches = batches;
         this.admin = admin;
         this.idempotent = idempotent;
@@ -66,8 +71,14 @@ public class JobResource {
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
             @Context RoutingContext context) {
         JobBatches.Checked checked = batches.check(body);
-        return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
-                () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)));
+        // the request itself took one token at the door; its other items cost one each
+        long rest = checked.submissions().size() - 1L;
+        Uni<Decision> charged = rest < 1 ? Uni.createFrom().item(Decision.UNLIMITED)
+                : limiter.take(Tenant.of(context), rest).invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
+        return charged.chain(decision -> decision.allowed()
+                ? idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
+                        () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
+                : Uni.createFrom().item(ProblemMappers.toResponse(RateLimitHeaders.refusal(decision, rest + 1))));
     }
 
     @GET

@@ -17,6 +17,11 @@ public class RedisKeys {
         return prefix;
     }
 
+    /** A caller's token bucket (the tenant id holds no secret): {@code <prefix>rate:<tenant>}. */
+    public String rateBucket(String tenant) {
+        return prefix + "rate:" + tenant;
+    }
+
     /** The work stream of one priority: {@code <prefix>jobs:high|normal|low}. */
     public String jobStream(String priority) {
         return prefix + "jobs:" + priority;

@@ -29,6 +29,8 @@ import org.jboss.logging.Logger;
 public class CallerIdentification {
 
     private static final Logger LOG = Logger.getLogger(CallerIdentification.class);
+    /** Where the route sits: right after the body-size guard; filters that need the caller come after it. */
+    public static final int ORDER = Integer.MIN_VALUE + 1;
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
 
@@ -53,11 +55,11 @@ public class CallerIdentification {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::identify);
+        router.route().order(ORDER).handler(this::identify);
     }
 
     private void identify(RoutingContext context) {
-        if (!roles.runs(Role.API) || context.request().path().startsWith("/q/")) {
+        if (!roles.runs(Role.API) || !identifies(context.request().path())) {
             context.next();
             return;
         }
@@ -79,6 +81,11 @@ public class CallerIdentification {
                         });
             }
         }
+    }
+
+    /** Every path but health, metrics and the other {@code /q/} endpoints. */
+    public static boolean identifies(String path) {
+        return !path.startsWith("/q/");
     }
 
     private enum Kind { NONE, KEY, UNSUPPORTED }

@@ -1,0 +1,117 @@
+package dev.trawl.ratelimit;
+
+import dev.trawl.tenancy.Tenant;
+import dev.trawl.tenancy.Tier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Decides whether a caller may make a request of a given cost: from its tier's token bucket in
+ * Redis, shared by every pod; when Redis fails or is slower than {@code redis-timeout}, from this
+ * pod's own buckets (a SmallRye Fault Tolerance breaker then keeps Redis out of the way for
+ * {@code fallback-for} before trying it again), so the API still protects itself.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private static final Logger LOG = Logger.getLogger(RateLimiter.class);
+
+    private final RateLimitConfig config;
+    private final DistributedBuckets distributed;
+    private final LocalBuckets local;
+    private final TypedGuard<Uni<Decision>> guard;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Since when (nanoTime) this pod decides alone; 0 while Redis decides. */
+    private final AtomicLong aloneSince = new AtomicLong();
+    private final AtomicLong aloneNanos = new AtomicLong();
+
+    public RateLimiter(RateLimitConfig config, DistributedBuckets distributed, MeterRegistry registry) {
+        this.config = config;
+        this.distributed = distributed;
+        this.registry = registry;
+        this.local = new LocalBuckets(config.expectedPods(), config.localCallers(), System::currentTimeMillis);
+        this.guard = TypedGuard.create(new TypeLiteral<Uni<Decision>>() { })
+                .withDescription("rate limiter in Redis")
+                .withCircuitBreaker()
+                    .requestVolumeThreshold(4)
+                    .failureRatio(0.5)
+                    .delay(config.fallbackFor().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                .withTimeout()
+                    .duration(config.redisTimeout().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                .build();
+        Gauge.builder("trawl.ratelimit.fallback", aloneSince, since -> since.get() == 0 ? 0 : 1)
+                .description("1 while this pod decides rate limits alone because Redis cannot").register(registry);
+        FunctionCounter.builder("trawl.ratelimit.fallback.seconds", this, RateLimiter::secondsAlone)
+                .description("Time this pod has decided rate limits alone").register(registry);
+    }
+
+    /** Whether the request may go on; unlimited when limiting is off or the caller is an admin. */
+    public Uni<Decision> take(Tenant caller, long cost) {
+        if (!config.enabled() || caller.tier() == Tier.ADMIN) {
+            return Uni.createFrom().item(Decision.UNLIMITED);
+        }
+        RateLimitConfig.Bucket tier = bucketOf(caller.tier());
+        BucketRequest request = new BucketRequest(caller.id(), tier.capacityOrDefault(), tier.perMinute(), cost);
+        return Uni.createFrom().deferred(() -> guard.get(() -> distributed.take(request)))
+                .invoke(decision -> backFromAlone())
+                .onFailure().recoverWithItem(failure -> alone(request, failure))
+                .invoke(decision -> count(caller.tier(), decision));
+    }
+
+    /** True while this pod decides alone. */
+    public boolean decidingAlone() {
+        return aloneSince.get() != 0;
+    }
+
+    private RateLimitConfig.Bucket bucketOf(Tier tier) {
+        return switch (tier) {
+            case ANONYMOUS -> config.anonymous();
+            case API_KEY -> config.apiKey();
+            case PREMIUM -> config.premium();
+            case ADMIN -> throw new IllegalArgumentException("admins are not limited");
+        };
+    }
+
+    private Decision alone(BucketRequest request, Throwable failure) {
+        if (aloneSince.compareAndSet(0, System.nanoTime())) {
+            LOG.warnf("Rate limits are decided by this pod alone (1/%d of each budget) until Redis answers again: %s",
+                    config.expectedPods(), failure.toString());
+        }
+        return local.take(request);
+    }
+
+    private void backFromAlone() {
+        long since = aloneSince.getAndSet(0);
+        if (since != 0) {
+            aloneNanos.addAndGet(System.nanoTime() - since);
+            LOG.info("Rate limits are decided in Redis again");
+        }
+    }
+
+    private double secondsAlone() {
+        long since = aloneSince.get();
+        return (aloneNanos.get() + (since == 0 ? 0 : System.nanoTime() - since)) / 1e9;
+    }
+
+    private void count(Tier tier, Decision decision) {
+        String outcome = decision.allowed() ? "allowed" : "denied";
+        String source = decision.source().name().toLowerCase();
+        counters.computeIfAbsent(tier.wireName() + outcome + source, k -> Counter.builder("trawl.ratelimit.decisions")
+                .tag("tier", tier.wireName()).tag("outcome", outcome).tag("source", source)
+                .description("Rate-limit decisions by tier, outcome and who decided").register(registry)).increment();
+    }
+}
