@@ -6,11 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.util.TypeLiteral;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Decides whether a caller may make a request of a given cost: from its tier's token bucket in
- * Redis, shared by every pod; when Redis fails or is slower than {@code redis-timeout}, from this
- * pod's own buckets (a SmallRye Fault Tolerance breaker then keeps Redis out of the way for
- * {@code fallback-for} before trying it again), so the API still protects itself.
+ * Redis, shared by every pod; when Redis fails or is slower than {@code redis-timeout} (see
+ * {@link DistributedBuckets}), from this pod's own buckets, so the API still protects itself.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -30,7 +26,6 @@ public class RateLimiter {
     private final RateLimitConfig config;
     private final DistributedBuckets distributed;
     private final LocalBuckets local;
-    private final TypedGuard<Uni<Decision>> guard;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     /** Since when (nanoTime) this pod decides alone; 0 while Redis decides. */
@@ -42,17 +37,6 @@ public class RateLimiter {
         this.distributed = distributed;
         this.registry = registry;
         this.local = new LocalBuckets(config.expectedPods(), config.localCallers(), System::currentTimeMillis);
-        this.guard = TypedGuard.create(new TypeLiteral<Uni<Decision>>() { })
-                .withDescription("rate limiter in Redis")
-                .withCircuitBreaker()
-                    .requestVolumeThreshold(4)
-                    .failureRatio(0.5)
-                    .delay(config.fallbackFor().toMillis(), ChronoUnit.MILLIS)
-                    .done()
-                .withTimeout()
-                    .duration(config.redisTimeout().toMillis(), ChronoUnit.MILLIS)
-                    .done()
-                .build();
         Gauge.builder("trawl.ratelimit.fallback", aloneSince, since -> since.get() == 0 ? 0 : 1)
                 .description("1 while this pod decides rate limits alone because Redis cannot").register(registry);
         FunctionCounter.builder("trawl.ratelimit.fallback.seconds", this, RateLimiter::secondsAlone)
@@ -66,7 +50,7 @@ public class RateLimiter {
         }
         RateLimitConfig.Bucket tier = bucketOf(caller.tier());
         BucketRequest request = new BucketRequest(caller.id(), tier.capacityOrDefault(), tier.perMinute(), cost);
-        return Uni.createFrom().deferred(() -> guard.get(() -> distributed.take(request)))
+        return distributed.take(request)
                 .invoke(decision -> backFromAlone())
                 .onFailure().recoverWithItem(failure -> alone(request, failure))
                 .invoke(decision -> count(caller.tier(), decision));
