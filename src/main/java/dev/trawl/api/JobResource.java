@@ -74,7 +74,8 @@ public class JobResource {
         // the request itself took one token at the door; its other items cost one each
         long rest = checked.submissions().size() - 1L;
         Uni<Decision> charged = rest < 1 ? Uni.createFrom().item(Decision.UNLIMITED)
-                : limiter.take(Tenant.of(context), rest).invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
+                : limiter.take(Tenant.of(context), rest)
+                        .invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
         return charged.chain(decision -> decision.allowed()
                 ? idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
                         () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))

@@ -20,8 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * The cluster's token buckets, in Redis: every pod takes from the same bucket of a caller, so a
  * tier's budget holds however many pods serve it. The decisions asked for at the same moment go
- * in one script call (see {@link Batcher}), each decided as if it were a call of its own. Each
- * call has {@code redis-timeout} to answer and is guarded by a SmallRye Fault Tolerance breaker: after
+ * in one script call (see {@link Batcher}), each decided as if it were a call of its own. A call
+ * has {@code redis-timeout} to answer and is guarded by a SmallRye Fault Tolerance breaker: after
  * a few failures Redis is left alone for {@code fallback-for}, and every decision fails at once
  * (the limiter then decides locally) instead of waiting for the timeout.
  */
@@ -72,7 +72,9 @@ class DistributedBuckets {
             args.add(Long.toString(request.perMinute()));
             args.add(Long.toString(request.cost()));
         }
-        return Uni.createFrom().deferred(() -> guard.get(() -> BUCKETS.run(redis, scriptKeys, args).ifNoItem().after(timeout).fail())).map(reply -> {
+        Uni<Response> call = Uni.createFrom().deferred(() -> guard.get(() ->
+                BUCKETS.run(redis, scriptKeys, args).ifNoItem().after(timeout).fail()));
+        return call.map(reply -> {
             List<Decision> answers = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 answers.add(decision(requests.get(i), reply, 4 * i));

@@ -8,8 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -26,8 +25,8 @@ public class RateLimiter {
     private final RateLimitConfig config;
     private final DistributedBuckets distributed;
     private final LocalBuckets local;
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Decisions by tier, outcome and source, at {@link #counterIndex}. */
+    private final Counter[] counters = new Counter[Tier.values().length * 4];
     /** Since when (nanoTime) this pod decides alone; 0 while Redis decides. */
     private final AtomicLong aloneSince = new AtomicLong();
     private final AtomicLong aloneNanos = new AtomicLong();
@@ -35,7 +34,19 @@ public class RateLimiter {
     public RateLimiter(RateLimitConfig config, DistributedBuckets distributed, MeterRegistry registry) {
         this.config = config;
         this.distributed = distributed;
-        this.registry = registry;
+        for (Tier tier : Tier.values()) {
+            if (tier == Tier.ADMIN) {
+                continue; // never limited
+            }
+            for (boolean allowed : new boolean[] {true, false}) {
+                for (Decision.Source source : new Decision.Source[] {Decision.Source.REDIS, Decision.Source.LOCAL}) {
+                    counters[counterIndex(tier, allowed, source)] = Counter.builder("trawl.ratelimit.decisions")
+                            .tag("tier", tier.wireName()).tag("outcome", allowed ? "allowed" : "denied")
+                            .tag("source", source.name().toLowerCase(Locale.ROOT))
+                            .description("Rate-limit decisions by tier, outcome and who decided").register(registry);
+                }
+            }
+        }
         this.local = new LocalBuckets(config.expectedPods(), config.localCallers(), System::currentTimeMillis);
         Gauge.builder("trawl.ratelimit.fallback", aloneSince, since -> since.get() == 0 ? 0 : 1)
                 .description("1 while this pod decides rate limits alone because Redis cannot").register(registry);
@@ -54,6 +65,11 @@ public class RateLimiter {
                 .invoke(decision -> backFromAlone())
                 .onFailure().recoverWithItem(failure -> alone(request, failure))
                 .invoke(decision -> count(caller.tier(), decision));
+    }
+
+    /** False when {@code trawl.rate-limit.enabled} is off: every request passes, undecided. */
+    public boolean enabled() {
+        return config.enabled();
     }
 
     /** True while this pod decides alone. */
@@ -92,10 +108,10 @@ public class RateLimiter {
     }
 
     private void count(Tier tier, Decision decision) {
-        String outcome = decision.allowed() ? "allowed" : "denied";
-        String source = decision.source().name().toLowerCase();
-        counters.computeIfAbsent(tier.wireName() + outcome + source, k -> Counter.builder("trawl.ratelimit.decisions")
-                .tag("tier", tier.wireName()).tag("outcome", outcome).tag("source", source)
-                .description("Rate-limit decisions by tier, outcome and who decided").register(registry)).increment();
+        counters[counterIndex(tier, decision.allowed(), decision.source())].increment();
+    }
+
+    private static int counterIndex(Tier tier, boolean allowed, Decision.Source source) {
+        return tier.ordinal() * 4 + (allowed ? 0 : 2) + (source == Decision.Source.REDIS ? 0 : 1);
     }
 }
