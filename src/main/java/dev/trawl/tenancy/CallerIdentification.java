@@ -29,8 +29,12 @@ import org.jboss.logging.Logger;
 public class CallerIdentification {
 
     private static final Logger LOG = Logger.getLogger(CallerIdentification.class);
-    /** Where the route sits: right after the body-size guard; filters that need the caller come after it. */
-    public static final int ORDER = Integer.MIN_VALUE + 1;
+    /**
+     * Where the route sits: after Quarkus's CORS filter (order -300), so a preflight never needs a
+     * key and a refusal carries the CORS headers a page needs to read it; filters that need the
+     * caller come after this one.
+     */
+    public static final int ORDER = -250;
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
 
