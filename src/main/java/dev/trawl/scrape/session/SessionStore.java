@@ -58,10 +58,11 @@ public class SessionStore {
     /**
      * Takes the profile's login lock for {@code lease}, provided the session is still as the
      * caller saw it: {@code seen} empty means there was none; otherwise it must still be that
-     * version with no more than {@code renewBefore} left.
+     * version with no more than {@code renewBefore} left. While a failed login's back-off runs,
+     * the session counts as changed, so the caller reads the failure instead of logging in.
      */
     public Uni<Lock> tryLock(String profile, String token, Duration lease, Optional<SiteSession> seen, Duration renewBefore) {
-        return LOCK.run(redis, List.of(keys.session(profile), keys.sessionLock(profile)),
+        return LOCK.run(redis, List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionFailure(profile)),
                         List.of(token, Long.toString(lease.toMillis()),
                                 seen.map(s -> Long.toString(s.version())).orElse(""),
                                 Long.toString(renewBefore.toMillis())))
