@@ -54,8 +54,8 @@ public class CallerIdentification {
                 "The API key is unknown or has been revoked").withField("Authorization"));
         this.unsupportedScheme = json.writeValueAsString(Problem.of(401, "authorization-unsupported", "Unauthorized",
                 "Only Authorization: Bearer <API key> is accepted").withField("Authorization"));
-        this.unavailable = json.writeValueAsString(Problem.of(503, "dependency-unavailable", "Service Unavailable",
-                "API keys cannot be checked right now; retry shortly"));
+        this.unavailable = json.writeValueAsString(Problem.of(503, "dependency-unavailable", "Service unavailable",
+                "API keys cannot be checked right now (PostgreSQL is unreachable); try again shortly"));
     }
 
     void install(@Observes Router router) {
@@ -130,6 +130,8 @@ public class CallerIdentification {
         var response = context.response().setStatusCode(status).putHeader("Content-Type", ProblemMappers.PROBLEM_JSON);
         if (status == 401) {
             response.putHeader("WWW-Authenticate", "Bearer");
+        } else if (status == 503) {
+            response.putHeader("Retry-After", "5"); // as ProblemMappers answers any unreachable dependency
         }
         response.end(body);
     }
