@@ -48,8 +48,11 @@ public class JobBatches {
         this.submitter = submitter;
     }
 
-    /** Reads and checks every item; an item refused has a problem and no submission, in its place. */
-    Checked check(JobBatch batch) {
+    /**
+     * Reads and checks every item; an item refused has a problem and no submission, in its place.
+     * {@code owner} is the tenant the jobs will belong to.
+     */
+    Checked check(JobBatch batch, String owner) {
         List<JobSubmitter.Submission> submissions = new ArrayList<>(batch.jobs().size());
         List<Problem> problems = new ArrayList<>(batch.jobs().size());
         StringBuilder fingerprint = new StringBuilder();
@@ -57,7 +60,7 @@ public class JobBatches {
             JobSubmitter.Submission submission = null;
             Problem problem = null;
             try {
-                submission = submission(item);
+                submission = submission(item, owner);
                 fingerprint.append(IdempotentSubmits.fingerprint(submission.spec(), submission.dedupe()));
             } catch (ProblemException e) {
                 problem = e.problem();
@@ -88,7 +91,7 @@ public class JobBatches {
         });
     }
 
-    private JobSubmitter.Submission submission(JsonNode item) {
+    private JobSubmitter.Submission submission(JsonNode item, String owner) {
         JobSubmission submission;
         try {
             submission = item == null || item.isNull() ? null : json.treeToValue(item, JobSubmission.class);
@@ -103,6 +106,6 @@ public class JobBatches {
             throw new ProblemException(ProblemMappers.invalid(violations));
         }
         JobSpec spec = options.toSpec(submission);
-        return new JobSubmitter.Submission(spec, submission.deduplicates());
+        return new JobSubmitter.Submission(spec, submission.deduplicates(), owner);
     }
 }

@@ -9,6 +9,7 @@ import dev.trawl.events.SseFrames;
 import dev.trawl.events.StreamIds;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import dev.trawl.tenancy.Tenant;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -121,7 +122,7 @@ public class JobEventStream {
         }
         var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
                 this::answerFailure);
-        lookup.state(id).subscribe().with(state -> {
+        lookup.state(Tenant.of(ctx), id).subscribe().with(state -> {
             if (!state.terminal()) {
                 connection.follow(feed, jobId, after, false);
                 return;

@@ -10,12 +10,17 @@ import dev.trawl.job.JobStore;
 import dev.trawl.job.JobSummary;
 import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 
-/** Finds, reads and cancels jobs for both the v1 and the original API, with their errors. */
+/**
+ * Finds, reads and cancels jobs for both the v1 and the original API, with their errors. Every
+ * lookup is on behalf of a caller: another tenant's job is answered exactly as an unknown one
+ * (404), so its existence is not disclosed either.
+ */
 @ApplicationScoped
 public class JobLookup {
 
@@ -39,22 +44,23 @@ public class JobLookup {
         return JobIds.parse(id).orElseThrow(() -> ProblemException.jobNotFound(id));
     }
 
-    public Uni<JobSummary> find(String id) {
+    public Uni<JobSummary> find(Tenant caller, String id) {
         UUID uuid = parseId(id);
-        return queries.find(uuid).map(job -> job.orElseThrow(() -> ProblemException.jobNotFound(id)));
+        return queries.find(uuid).map(job -> job.filter(j -> caller.owns(j.owner()))
+                .orElseThrow(() -> ProblemException.jobNotFound(id)));
     }
 
     /** The job's state alone (what following its events needs); a 404 problem for an unknown job. */
-    public Uni<JobState> state(String id) {
-        UUID uuid = parseId(id);
-        return queries.find(uuid).map(job -> job.orElseThrow(() -> ProblemException.jobNotFound(id)).jobState());
+    public Uni<JobState> state(Tenant caller, String id) {
+        return find(caller, id).map(JobSummary::jobState);
     }
 
     /** The stored pages of a succeeded job; a 409 naming the status for any other. */
-    public Uni<JobPages> result(String id, int offset, int limit) {
+    public Uni<JobPages> result(Tenant caller, String id, int offset, int limit) {
         UUID uuid = parseId(id);
         return queries.resultHeader(uuid).chain(found -> {
-            JobResultHeader job = found.orElseThrow(() -> ProblemException.jobNotFound(id));
+            JobResultHeader job = found.filter(j -> caller.owns(j.owner()))
+                    .orElseThrow(() -> ProblemException.jobNotFound(id));
             if (job.jobState() != JobState.SUCCEEDED) {
                 return Uni.createFrom().failure(new ProblemException(Problem.of(409, "result-not-ready",
                                 "Result not available", "The job is " + job.state() + "; a result exists once it has succeeded")
@@ -65,9 +71,9 @@ public class JobLookup {
     }
 
     /** The state after the cancel: cancelled, or running for a job its worker will stop at its next step. */
-    public Uni<JobState> cancel(String id) {
+    public Uni<JobState> cancel(Tenant caller, String id) {
         UUID uuid = parseId(id);
-        return cancellation.cancel(uuid).chain(state -> state.isPresent()
+        return find(caller, id).chain(() -> cancellation.cancel(uuid)).chain(state -> state.isPresent()
                 ? Uni.createFrom().item(state.get())
                 : store.state(uuid).map(current -> {
                     JobState finished = current.orElseThrow(() -> ProblemException.jobNotFound(id));
@@ -78,9 +84,9 @@ public class JobLookup {
     }
 
     /** Re-drives a failed or aborted job and answers it as it is now; a 409 naming the status for any other. */
-    public Uni<JobSummary> redrive(String id) {
+    public Uni<JobSummary> redrive(Tenant caller, String id) {
         UUID uuid = parseId(id);
-        return redrive.redrive(uuid).chain(redriven -> {
+        return find(caller, id).chain(() -> redrive.redrive(uuid)).chain(redriven -> {
             if (redriven.isPresent()) {
                 return Uni.createFrom().item(redriven.get());
             }
@@ -94,13 +100,7 @@ public class JobLookup {
     }
 
     /** The job's operation-ledger entries; a 404 for an unknown job. */
-    public Uni<List<LedgerEntry>> ops(String id) {
-        UUID uuid = parseId(id);
-        return store.state(uuid).chain(state -> {
-            if (state.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.jobNotFound(id));
-            }
-            return store.ops(uuid);
-        });
+    public Uni<List<LedgerEntry>> ops(Tenant caller, String id) {
+        return find(caller, id).chain(job -> store.ops(job.id()));
     }
 }

@@ -56,8 +56,9 @@ public class JobResource {
             @Context RoutingContext context) {
         JobSpec spec = options.toSpec(body);
         boolean dedupe = body.deduplicates();
+        String owner = Tenant.of(context).id();
         return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
-                () -> submitter.submit(spec, dedupe).map(job -> IdempotentSubmits.Answer.of(job,
+                () -> submitter.submit(spec, dedupe, owner).map(job -> IdempotentSubmits.Answer.of(job,
                         JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }
 
@@ -70,7 +71,7 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
             @Context RoutingContext context) {
-        JobBatches.Checked checked = batches.check(body);
+        JobBatches.Checked checked = batches.check(body, Tenant.of(context).id());
         // the request itself took one token at the door; its other items cost one each
         long rest = checked.submissions().size() - 1L;
         Uni<Decision> charged = rest < 1 ? Uni.createFrom().item(Decision.UNLIMITED)
@@ -84,8 +85,8 @@ public class JobResource {
 
     @GET
     @Path("{id}")
-    public Uni<JobViews.Status> status(@RestPath String id) {
-        return lookup.find(id).map(JobViews.Status::of);
+    public Uni<JobViews.Status> status(@RestPath String id, @Context RoutingContext context) {
+        return lookup.find(Tenant.of(context), id).map(JobViews.Status::of);
     }
 
     @GET
@@ -93,15 +94,15 @@ public class JobResource {
     public Uni<JobViews.Result> result(@RestPath String id,
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
-            @Max(value = 1000, message = "must be at most 1000") int limit) {
-        return lookup.result(id, offset, limit).map(r -> new JobViews.Result(r.id().toString(), r.job().state(), offset, limit,
+            @Max(value = 1000, message = "must be at most 1000") int limit, @Context RoutingContext context) {
+        return lookup.result(Tenant.of(context), id, offset, limit).map(r -> new JobViews.Result(r.id().toString(), r.job().state(), offset, limit,
                 r.job().total(), r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
     }
 
     @DELETE
     @Path("{id}")
-    public Uni<Response> cancel(@RestPath String id) {
-        return lookup.cancel(id).map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(),
+    public Uni<Response> cancel(@RestPath String id, @Context RoutingContext context) {
+        return lookup.cancel(Tenant.of(context), id).map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(),
                 "cancelRequested", true)).build());
     }
 
@@ -110,13 +111,14 @@ public class JobResource {
     @Path("{id}/retry")
     public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token,
             @Context RoutingContext context) {
-        admin.require(Tenant.of(context), token);
-        return lookup.redrive(id).map(job -> Response.accepted(JobViews.Status.of(job)).build());
+        Tenant caller = Tenant.of(context);
+        admin.require(caller, token);
+        return lookup.redrive(caller, id).map(job -> Response.accepted(JobViews.Status.of(job)).build());
     }
 
     @GET
     @Path("{id}/ops")
-    public Uni<JobViews.Ops> ops(@RestPath String id) {
-        return lookup.ops(id).map(entries -> JobViews.Ops.of(id, entries));
+    public Uni<JobViews.Ops> ops(@RestPath String id, @Context RoutingContext context) {
+        return lookup.ops(Tenant.of(context), id).map(entries -> JobViews.Ops.of(id, entries));
     }
 }

@@ -3,6 +3,7 @@ package dev.trawl.api;
 import dev.trawl.events.JobEventFeed;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -53,8 +54,9 @@ public class LegacyScrapeResource {
             @Context RoutingContext context) {
         JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
         boolean dedupe = body.deduplicates();
+        String owner = Tenant.of(context).id();
         return idempotent.answer(IdempotentSubmits.Caller.of(context), "scrape-async",
-                IdempotentSubmits.fingerprint(spec, dedupe), () -> submitter.submit(spec, dedupe).map(job ->
+                IdempotentSubmits.fingerprint(spec, dedupe), () -> submitter.submit(spec, dedupe, owner).map(job ->
                         IdempotentSubmits.Answer.of(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
 
@@ -62,32 +64,38 @@ public class LegacyScrapeResource {
     @POST
     @Path("scrape")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body) {
+    public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
+            @Context RoutingContext context) {
         io.vertx.core.Context request = Vertx.currentContext();
-        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)), body.deduplicates())
+        Tenant caller = Tenant.of(context);
+        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)), body.deduplicates(), caller.id())
                 .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
                         .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
                         // the end arrives on the pub/sub connection's thread; reads need the request's context
                         .emitOn(task -> request.runOnContext(ignored -> task.run()))
-                        .chain(() -> legacyResult(job.id().toString())));
+                        .chain(() -> legacyResult(caller, job.id().toString())));
     }
 
     @GET
     @Path("jobs/{id}/status")
-    public Uni<JobViews.LegacyStatus> status(@RestPath String id) {
-        return lookup.find(id).map(JobViews.LegacyStatus::of);
+    public Uni<JobViews.LegacyStatus> status(@RestPath String id, @Context RoutingContext context) {
+        return lookup.find(Tenant.of(context), id).map(JobViews.LegacyStatus::of);
     }
 
     @GET
     @Path("jobs/{id}/result")
-    public Uni<JobViews.LegacyResult> result(@RestPath String id) {
-        return lookup.result(id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state(),
+    public Uni<JobViews.LegacyResult> result(@RestPath String id, @Context RoutingContext context) {
+        return result(Tenant.of(context), id);
+    }
+
+    private Uni<JobViews.LegacyResult> result(Tenant caller, String id) {
+        return lookup.result(caller, id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state(),
                 r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList(), null));
     }
 
-    private Uni<JobViews.LegacyResult> legacyResult(String id) {
-        return lookup.find(id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
-                ? result(id)
+    private Uni<JobViews.LegacyResult> legacyResult(Tenant caller, String id) {
+        return lookup.find(caller, id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
+                ? result(caller, id)
                 : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error())));
     }
 

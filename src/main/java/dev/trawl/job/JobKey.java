@@ -18,4 +18,12 @@ public final class JobKey {
                 + "\n" + spec.selectors() + "\n" + spec.crawl() + "\n" + spec.headers()
                 + "\n" + spec.respectRobots() + "\n" + spec.render());
     }
+
+    /**
+     * The key a job is deduplicated by: the request's key scoped to the caller that asked, so an
+     * identical request of another tenant gets a job of its own and never learns this one's id.
+     */
+    public static String ownedBy(String owner, JobSpec spec) {
+        return Sha256.hex(owner + "\n" + of(spec));
+    }
 }

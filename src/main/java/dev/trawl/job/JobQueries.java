@@ -31,7 +31,7 @@ import java.util.UUID;
 public class JobQueries {
 
     private static final String FIND = """
-            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error
+            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner
               FROM jobs WHERE id = ANY($1)""";
 
     /** Bounds one statement's id list; a turn that gathers more sends several statements. */
@@ -39,7 +39,7 @@ public class JobQueries {
 
     /** Pages are counted only for a succeeded job: any other gets a 409 and no pages. */
     private static final String RESULT_HEADER = """
-            SELECT state, request -> 'formats' AS formats,
+            SELECT state, request -> 'formats' AS formats, owner,
                    CASE WHEN state = 'succeeded' THEN (SELECT count(*) FROM pages WHERE job_id = $1) ELSE 0 END AS total
               FROM jobs WHERE id = $1""";
 
@@ -114,7 +114,7 @@ public class JobQueries {
                 UUID id = row.getUUID(0);
                 found.put(id, new JobSummary(id, row.getString(1), row.getString(2), row.getInteger(3),
                         row.getOffsetDateTime(4), row.getOffsetDateTime(5), row.getOffsetDateTime(6),
-                        row.getInteger(7), map(row.getValue(8))));
+                        row.getInteger(7), map(row.getValue(8)), row.getString(9)));
             }
             return found;
         });
@@ -129,10 +129,10 @@ public class JobQueries {
     private record FindWaiter(UUID id, Context context, UniEmitter<? super Optional<JobSummary>> emitter) {
     }
 
-    /** The job's state, formats and (if it succeeded) its number of page rows; empty for an unknown job. */
+    /** The job's state, formats, owner and (if it succeeded) its number of page rows; empty for an unknown job. */
     public Uni<Optional<JobResultHeader>> resultHeader(UUID id) {
         return pool.preparedQuery(RESULT_HEADER).execute(Tuple.of(id)).map(rows -> first(rows).map(row ->
-                new JobResultHeader(row.getString(0), strings(row.getValue(1)), row.getLong(2))));
+                new JobResultHeader(row.getString(0), strings(row.getValue(1)), row.getString(2), row.getLong(3))));
     }
 
     public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit) {

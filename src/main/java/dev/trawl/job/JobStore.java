@@ -58,9 +58,9 @@ public class JobStore {
      */
     private static final String INSERT = PerCallPlans.MARK + """
             WITH input AS (
-                SELECT id, priority, request::jsonb AS request, job_key, dedupe, ord
-                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[])
-                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, ord)
+                SELECT id, priority, request::jsonb AS request, job_key, dedupe, owner, ord
+                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $7::text[])
+                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, owner, ord)
             ), claim AS (
                 INSERT INTO job_keys AS k (job_key, job_id)
                 SELECT job_key, id FROM input WHERE dedupe ORDER BY job_key
@@ -74,8 +74,8 @@ public class JobStore {
                        THEN EXCLUDED.job_id ELSE k.job_id END
                 RETURNING job_key, job_id
             ), job AS (
-                INSERT INTO jobs (id, state, priority, request, job_key, max_attempts)
-                SELECT i.id, 'queued', i.priority, i.request, i.job_key,
+                INSERT INTO jobs (id, state, priority, request, job_key, owner, max_attempts)
+                SELECT i.id, 'queued', i.priority, i.request, i.job_key, i.owner,
                        coalesce((i.request ->> 'maxAttempts')::int, 3)
                   FROM input i LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
                  WHERE NOT i.dedupe OR c.job_id = i.id
@@ -439,12 +439,13 @@ public class JobStore {
                 rows.add(job);
             }
         }
-        Tuple args = Tuple.of(rows.stream().map(NewJob::id).toArray(UUID[]::new),
+        Tuple args = Tuple.from(new Object[] {rows.stream().map(NewJob::id).toArray(UUID[]::new),
                 rows.stream().map(job -> job.spec().priority().wireName()).toArray(String[]::new),
                 rows.stream().map(job -> toJson(job.spec())).toArray(String[]::new),
                 rows.stream().map(NewJob::jobKey).toArray(String[]::new),
                 rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
-                submit.dedupeWindow().toMillis() / 1000.0);
+                submit.dedupeWindow().toMillis() / 1000.0,
+                rows.stream().map(NewJob::owner).toArray(String[]::new)});
         return pool.preparedQuery(INSERT).execute(args).chain(answer -> {
             SubmittedJob[] recorded = new SubmittedJob[rows.size()];
             Map<Integer, UUID> held = new HashMap<>();

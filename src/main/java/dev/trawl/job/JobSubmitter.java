@@ -22,8 +22,8 @@ public class JobSubmitter {
 
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
-    /** One job a client asked for, validated. */
-    public record Submission(JobSpec spec, boolean dedupe) {
+    /** One job a client asked for, validated; {@code owner} is the asking tenant's id. */
+    public record Submission(JobSpec spec, boolean dedupe, String owner) {
     }
 
     private final JobStore store;
@@ -38,16 +38,12 @@ public class JobSubmitter {
         this.deduplicated = registry.counter("trawl.jobs.deduplicated");
     }
 
-    public Uni<SubmittedJob> submit(JobSpec spec) {
-        return submit(spec, true);
-    }
-
     /**
-     * @param dedupe whether a queued, running or recently succeeded job with the same job key
-     *               answers instead of a new one
+     * @param dedupe whether a queued, running or recently succeeded job of the same owner with
+     *               the same request answers instead of a new one
      */
-    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe) {
-        return submitAll(List.of(new Submission(spec, dedupe))).map(jobs -> jobs.get(0));
+    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, String owner) {
+        return submitAll(List.of(new Submission(spec, dedupe, owner))).map(jobs -> jobs.get(0));
     }
 
     /**
@@ -58,7 +54,7 @@ public class JobSubmitter {
     public Uni<List<SubmittedJob>> submitAll(List<Submission> submissions) {
         List<NewJob> jobs = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
-            jobs.add(new NewJob(JobIds.next(), submission.spec(), JobKey.of(submission.spec()), submission.dedupe()));
+            jobs.add(NewJob.of(JobIds.next(), submission.spec(), submission.owner(), submission.dedupe()));
         }
         return store.insertAll(jobs).call(recorded -> {
             List<Transition> queued = new ArrayList<>();

@@ -6,10 +6,11 @@ import java.util.UUID;
 
 /**
  * What the API shows of a job: the columns of its status, read in one statement
- * ({@link JobQueries#find}). {@code error} is null unless the job has one.
+ * ({@link JobQueries#find}). {@code error} is null unless the job has one; {@code owner} is the
+ * id of the tenant that submitted it, null for a job from before tenancy.
  */
 public record JobSummary(UUID id, String state, String priority, int attempt, OffsetDateTime createdAt,
-        OffsetDateTime startedAt, OffsetDateTime finishedAt, int pageCount, Map<String, Object> error) {
+        OffsetDateTime startedAt, OffsetDateTime finishedAt, int pageCount, Map<String, Object> error, String owner) {
 
     public JobState jobState() {
         return JobState.fromWire(state);

@@ -28,6 +28,14 @@ public record Tenant(String id, Tier tier, Optional<UUID> keyId) {
         return tier == Tier.ADMIN;
     }
 
+    /**
+     * Whether this caller may see (and act on) a job of {@code owner}: its own, or any if an
+     * admin. A job without an owner (from before tenancy) is an admin's only.
+     */
+    public boolean owns(String owner) {
+        return isAdmin() || id.equals(owner);
+    }
+
     /** The caller identified for this request by {@link CallerIdentification}. */
     public static Tenant of(RoutingContext context) {
         Tenant tenant = context.get(CONTEXT_KEY);

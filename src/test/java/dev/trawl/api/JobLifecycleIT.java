@@ -201,7 +201,7 @@ class JobLifecycleIT {
         SITE.html("/never", "<title>never</title>");
         UUID id = JobIds.next();
         // a job still waiting behind others: recorded, its entry not yet read by any worker
-        store.insert(new NewJob(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), "key", false))
+        store.insert(NewJob.of(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), Jobs.LOCAL_CALLER, false))
                 .await().atMost(WAIT);
 
         given().when().delete("/v1/jobs/" + id).then().statusCode(202)

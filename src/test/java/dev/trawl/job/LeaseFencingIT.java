@@ -3,6 +3,7 @@ package dev.trawl.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trawl.support.Jobs;
 import dev.trawl.support.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +68,7 @@ class LeaseFencingIT {
     private UUID queuedJob() {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec("http://127.0.0.1:9/" + id, List.of("text"), Priority.NORMAL);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         return id;
     }
 

@@ -53,7 +53,7 @@ class OperationLedgerIT {
     void storingTheSamePageTwiceStoresAndRecordsItOnce() {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec("http://127.0.0.1:9/" + id, List.of("text"), Priority.NORMAL);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         ClaimedJob job = store.claim(id, "ledger-test", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
         StoredPage page = new StoredPage("http://127.0.0.1:9/" + id + "/p", null, 200, "text/html", 1, null, "title",
                 null, "text", null, null, List.of(), null, null, null);

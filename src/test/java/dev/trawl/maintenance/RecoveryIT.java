@@ -10,7 +10,6 @@ import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
-import dev.trawl.job.JobKey;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
@@ -178,7 +177,7 @@ class RecoveryIT {
 
     private UUID insert(JobSpec spec) {
         UUID id = JobIds.next();
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         return id;
     }
 }

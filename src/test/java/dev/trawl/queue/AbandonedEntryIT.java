@@ -38,7 +38,7 @@ class AbandonedEntryIT {
     void anEntryLeftPendingByAConsumerThatStoppedIsTakenOverAndCompleted() {
         SITE.html("/orphan", "<title>orphan</title>");
         UUID id = JobIds.next();
-        store.insert(new NewJob(id, new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL), "key", false))
+        store.insert(NewJob.of(id, new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL), Jobs.LOCAL_CALLER, false))
                 .await().atMost(Duration.ofSeconds(5));
         String stream = TestServices.KEY_PREFIX + "jobs:normal";
 

@@ -3,12 +3,16 @@ package dev.trawl.support;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import dev.trawl.tenancy.Tenant;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
 
 /** Submitting and watching jobs through the public API, as a client would. */
 public final class Jobs {
+
+    /** The tenant a test's own HTTP calls act as: anonymous, from the loopback address. */
+    public static final String LOCAL_CALLER = Tenant.anonymous("127.0.0.1").id();
 
     private Jobs() {
     }

@@ -7,7 +7,6 @@ import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
-import dev.trawl.job.JobKey;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.Priority;
@@ -103,7 +102,7 @@ class CheckpointResumeIT {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url(root), List.of("metadata", "links"), Priority.NORMAL, Map.of(), CRAWL,
                 Map.of(), null, true, false, null);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
 
         store.storePage(dead, fetched(SITE.url(root), 0, SITE.url(root + "a"), SITE.url(root + "b"),
@@ -181,7 +180,7 @@ class CheckpointResumeIT {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url("/fenced/"), List.of("links"), Priority.NORMAL, Map.of(), CRAWL, Map.of(),
                 null, true, false, null);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         ClaimedJob stale = store.claim(id, "stale-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
         CrawlCheckpoint.Encoded early = CrawlCheckpoint.encode(spec.url(),
                 new CrawlFrontier.Snapshot(List.of(), List.of(new CrawlFrontier.Target(spec.url(), 0)), 0));

@@ -9,7 +9,6 @@ import dev.trawl.api.AdminToken;
 import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.JobIds;
-import dev.trawl.job.JobKey;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobStore;
@@ -69,7 +68,7 @@ class TerminalEventRepairIT {
     void aJobWhoseWorkerDiedAfterItsFinalCommitStillAnnouncesItsEndOnce() {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url("/ended-silently"), List.of("text"), Priority.NORMAL);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
         StoredPage page = new StoredPage(spec.url(), spec.url(), 200, "text/html", 0, null, "t", null, "stored", null,
                 null, List.of(), null, null, null);
@@ -93,7 +92,7 @@ class TerminalEventRepairIT {
     void aJobThatFailedWhenItsWorkerDiedGetsItsFailedEventAndItsDeadLetter() {
         UUID id = JobIds.next();
         JobSpec spec = new JobSpec(SITE.url("/failed-silently"), List.of("text"), Priority.NORMAL);
-        store.insert(new NewJob(id, spec, JobKey.of(spec), false)).await().atMost(WAIT);
+        store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
         ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
         store.fail(dead, Map.of("code", "http-404", "message", "Not Found"), null).await().atMost(WAIT);
         // ended long enough ago that its worker is not merely slow
