@@ -381,6 +381,7 @@ start_platform() {
         -Dtrawl.redis.key-prefix="$PREFIX" \
         -Dtrawl.fetch.allow-private-networks=true \
         -Dtrawl.rate-limit.enabled=false \
+        -Dtrawl.tiers.enforced=false \
         -Dtrawl.worker.concurrency="$WORKER_CONCURRENCY" \
         -Dquarkus.log.level=WARN \
         "$@" \

@@ -7,6 +7,7 @@ import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
 import dev.trawl.job.Sha256;
 import dev.trawl.job.SubmittedJob;
+import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
@@ -40,8 +41,11 @@ public class JobBatches {
     private final Validator validator;
     private final SubmissionOptions options;
     private final JobSubmitter submitter;
+    private final TierRules rules;
 
-    public JobBatches(ObjectMapper json, Validator validator, SubmissionOptions options, JobSubmitter submitter) {
+    public JobBatches(ObjectMapper json, Validator validator, SubmissionOptions options, JobSubmitter submitter,
+            TierRules rules) {
+        this.rules = rules;
         this.json = json;
         this.validator = validator;
         this.options = options;
@@ -49,10 +53,10 @@ public class JobBatches {
     }
 
     /**
-     * Reads and checks every item; an item refused has a problem and no submission, in its place.
-     * {@code owner} is the tenant the jobs will belong to.
+     * Reads and checks every item, also against what the caller's tier allows; an item refused
+     * has a problem and no submission, in its place.
      */
-    Checked check(JobBatch batch, String owner) {
+    Checked check(JobBatch batch, Tenant caller) {
         List<JobSubmitter.Submission> submissions = new ArrayList<>(batch.jobs().size());
         List<Problem> problems = new ArrayList<>(batch.jobs().size());
         StringBuilder fingerprint = new StringBuilder();
@@ -60,7 +64,7 @@ public class JobBatches {
             JobSubmitter.Submission submission = null;
             Problem problem = null;
             try {
-                submission = submission(item, owner);
+                submission = submission(item, caller);
                 fingerprint.append(IdempotentSubmits.fingerprint(submission.spec(), submission.dedupe()));
             } catch (ProblemException e) {
                 problem = e.problem();
@@ -73,10 +77,13 @@ public class JobBatches {
         return new Checked(submissions, problems, Sha256.hex(fingerprint.toString()));
     }
 
-    /** Submits the valid items together and answers every item in its place. */
-    Uni<Answer> submit(Checked checked) {
+    /**
+     * Submits the valid items together and answers every item in its place; a 429 problem, and
+     * nothing submitted, if they would put the caller over its tier's max-queued.
+     */
+    Uni<Answer> submit(Tenant caller, Checked checked) {
         List<JobSubmitter.Submission> valid = checked.submissions().stream().filter(s -> s != null).toList();
-        return submitter.submitAll(valid).map(accepted -> {
+        return rules.roomFor(caller, valid.size()).chain(() -> submitter.submitAll(valid)).map(accepted -> {
             List<Object> items = new ArrayList<>(checked.submissions().size());
             int next = 0;
             for (int i = 0; i < checked.submissions().size(); i++) {
@@ -91,7 +98,7 @@ public class JobBatches {
         });
     }
 
-    private JobSubmitter.Submission submission(JsonNode item, String owner) {
+    private JobSubmitter.Submission submission(JsonNode item, Tenant caller) {
         JobSubmission submission;
         try {
             submission = item == null || item.isNull() ? null : json.treeToValue(item, JobSubmission.class);
@@ -105,7 +112,7 @@ public class JobBatches {
         if (!violations.isEmpty()) {
             throw new ProblemException(ProblemMappers.invalid(violations));
         }
-        JobSpec spec = options.toSpec(submission);
-        return new JobSubmitter.Submission(spec, submission.deduplicates(), owner);
+        JobSpec spec = rules.allowed(caller, options.toSpec(submission));
+        return new JobSubmitter.Submission(spec, submission.deduplicates(), rules.shareOf(caller));
     }
 }

@@ -38,9 +38,11 @@ public class JobResource {
     private final AdminToken admin;
     private final JobBatches batches;
     private final RateLimiter limiter;
+    private final TierRules rules;
 
     public JobResource(JobSubmitter submitter, JobLookup lookup, SubmissionOptions options, IdempotentSubmits idempotent,
-            AdminToken admin, JobBatches batches, RateLimiter limiter) {
+            AdminToken admin, JobBatches batches, RateLimiter limiter, TierRules rules) {
+        this.rules = rules;
         this.limiter = limiter;
         this.batches = batches;
         this.admin = admin;
@@ -54,11 +56,11 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
-        JobSpec spec = options.toSpec(body);
+        Tenant caller = Tenant.of(context);
+        JobSpec spec = rules.allowed(caller, options.toSpec(body));
         boolean dedupe = body.deduplicates();
-        String owner = Tenant.of(context).id();
         return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
-                () -> submitter.submit(spec, dedupe, owner).map(job -> IdempotentSubmits.Answer.of(job,
+                () -> rules.roomFor(caller, 1).chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller))).map(job -> IdempotentSubmits.Answer.of(job,
                         JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }
 
@@ -71,15 +73,16 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
             @Context RoutingContext context) {
-        JobBatches.Checked checked = batches.check(body, Tenant.of(context).id());
+        Tenant caller = Tenant.of(context);
+        JobBatches.Checked checked = batches.check(body, caller);
         // the request itself took one token at the door; its other items cost one each
         long rest = checked.submissions().size() - 1L;
         Uni<Decision> charged = rest < 1 ? Uni.createFrom().item(Decision.UNLIMITED)
-                : limiter.take(Tenant.of(context), rest)
+                : limiter.take(caller, rest)
                         .invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
         return charged.chain(decision -> decision.allowed()
                 ? idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
-                        () -> batches.submit(checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
+                        () -> batches.submit(caller, checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
                 : Uni.createFrom().item(ProblemMappers.toResponse(RateLimitHeaders.refusal(decision, rest + 1))));
     }
 

@@ -36,9 +36,11 @@ public class LegacyScrapeResource {
     private final ApiConfig config;
     private final SubmissionOptions options;
     private final IdempotentSubmits idempotent;
+    private final TierRules rules;
 
     public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventFeed feed, ApiConfig config,
-            SubmissionOptions options, IdempotentSubmits idempotent) {
+            SubmissionOptions options, IdempotentSubmits idempotent, TierRules rules) {
+        this.rules = rules;
         this.idempotent = idempotent;
         this.options = options;
         this.submitter = submitter;
@@ -52,11 +54,12 @@ public class LegacyScrapeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
-        JobSpec spec = options.toSpec(body.withDefaultFormats(LEGACY_FORMATS));
+        Tenant caller = Tenant.of(context);
+        JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
         boolean dedupe = body.deduplicates();
-        String owner = Tenant.of(context).id();
         return idempotent.answer(IdempotentSubmits.Caller.of(context), "scrape-async",
-                IdempotentSubmits.fingerprint(spec, dedupe), () -> submitter.submit(spec, dedupe, owner).map(job ->
+                IdempotentSubmits.fingerprint(spec, dedupe), () -> rules.roomFor(caller, 1)
+                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller))).map(job ->
                         IdempotentSubmits.Answer.of(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
 
@@ -68,7 +71,8 @@ public class LegacyScrapeResource {
             @Context RoutingContext context) {
         io.vertx.core.Context request = Vertx.currentContext();
         Tenant caller = Tenant.of(context);
-        return submitter.submit(options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)), body.deduplicates(), caller.id())
+        JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
+        return rules.roomFor(caller, 1).chain(() -> submitter.submit(spec, body.deduplicates(), rules.shareOf(caller)))
                 .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
                         .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
                         // the end arrives on the pub/sub connection's thread; reads need the request's context

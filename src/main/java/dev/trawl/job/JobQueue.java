@@ -15,8 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Puts job ids on the work streams of their priorities; the item arrives once Redis has the
- * entries. Many jobs go as one message per priority, whose entries the connector appends in one
+ * Puts job ids on the work streams of their priorities (or, for a caller taking turns, in its
+ * line); the item arrives once Redis has them. Many jobs go as one message per priority, whose entries the connector appends in one
  * round trip.
  */
 @ApplicationScoped
@@ -24,22 +24,37 @@ public class JobQueue {
 
     private final MutinyEmitter<Object> emitter;
     private final RedisKeys keys;
+    private final FairShares shares;
 
     public JobQueue(@Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<Object> emitter, RedisKeys keys) {
+            MutinyEmitter<Object> emitter, RedisKeys keys, FairShares shares) {
         this.emitter = emitter;
         this.keys = keys;
+        this.shares = shares;
     }
 
     public Uni<Void> enqueue(UUID jobId, Priority priority) {
         return enqueueAll(List.of(new QueuedJob(jobId, priority)));
     }
 
-    /** Appends every job to the stream of its priority, keeping their order within a priority. */
+    /**
+     * Appends every job to the stream of its priority, keeping their order within a priority; a
+     * job whose caller takes turns ({@link FairShares}) goes on when its caller has a place free.
+     */
     public Uni<Void> enqueueAll(List<QueuedJob> jobs) {
         Map<Priority, List<String>> byPriority = new EnumMap<>(Priority.class);
-        jobs.forEach(job -> byPriority.computeIfAbsent(job.priority(), p -> new ArrayList<>()).add(job.id().toString()));
-        List<Uni<Void>> sends = new ArrayList<>(byPriority.size());
+        List<QueuedJob> byTurns = new ArrayList<>();
+        for (QueuedJob job : jobs) {
+            if (job.takesTurns()) {
+                byTurns.add(job);
+            } else {
+                byPriority.computeIfAbsent(job.priority(), p -> new ArrayList<>()).add(job.id().toString());
+            }
+        }
+        List<Uni<Void>> sends = new ArrayList<>(byPriority.size() + 1);
+        if (!byTurns.isEmpty()) {
+            sends.add(shares.admit(byTurns));
+        }
         byPriority.forEach((priority, ids) -> sends.add(emitter.sendMessage(Message.of((Object) ids)
                 .addMetadata(new RedisStreamsOutgoingMetadata(keys.jobStream(priority.wireName()))))));
         return switch (sends.size()) {

@@ -280,6 +280,9 @@ public class JobStore {
              WHERE j.id = expired.id AND j.state = 'running'
             RETURNING j.id, j.state, j.priority, j.attempt, j.request ->> 'url' AS url""";
 
+    private static final String UNFINISHED_AMONG = """
+            SELECT id FROM jobs WHERE id = ANY($1) AND state IN ('queued', 'running', 'retrying')""";
+
     private static final String QUEUED_AFTER = """
             SELECT id, priority FROM jobs WHERE state = 'queued' AND id > $1 ORDER BY id LIMIT $2""";
 
@@ -627,6 +630,18 @@ public class JobStore {
     }
 
     /** Queued jobs with an id after {@code after}, in id order: for rebuilding lost queues. */
+    /** Those of the jobs that have not ended (queued, running or retrying). */
+    public Uni<Set<UUID>> unfinishedAmong(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery(UNFINISHED_AMONG).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            Set<UUID> unfinished = new HashSet<>();
+            rows.forEach(row -> unfinished.add(row.getUUID(0)));
+            return unfinished;
+        });
+    }
+
     public Uni<List<QueuedJob>> queuedAfter(UUID after, int limit) {
         return pool.preparedQuery(QUEUED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
             List<QueuedJob> jobs = new ArrayList<>();

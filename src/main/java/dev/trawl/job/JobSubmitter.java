@@ -22,8 +22,8 @@ public class JobSubmitter {
 
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
-    /** One job a client asked for, validated; {@code owner} is the asking tenant's id. */
-    public record Submission(JobSpec spec, boolean dedupe, String owner) {
+    /** One job a client asked for, validated; {@code caller} says whose it is and how it takes turns. */
+    public record Submission(JobSpec spec, boolean dedupe, FairShare caller) {
     }
 
     private final JobStore store;
@@ -42,8 +42,8 @@ public class JobSubmitter {
      * @param dedupe whether a queued, running or recently succeeded job of the same owner with
      *               the same request answers instead of a new one
      */
-    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, String owner) {
-        return submitAll(List.of(new Submission(spec, dedupe, owner))).map(jobs -> jobs.get(0));
+    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller) {
+        return submitAll(List.of(new Submission(spec, dedupe, caller))).map(jobs -> jobs.get(0));
     }
 
     /**
@@ -54,7 +54,7 @@ public class JobSubmitter {
     public Uni<List<SubmittedJob>> submitAll(List<Submission> submissions) {
         List<NewJob> jobs = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
-            jobs.add(NewJob.of(JobIds.next(), submission.spec(), submission.owner(), submission.dedupe()));
+            jobs.add(NewJob.of(JobIds.next(), submission.spec(), submission.caller().owner(), submission.dedupe()));
         }
         return store.insertAll(jobs).call(recorded -> {
             List<Transition> queued = new ArrayList<>();
@@ -65,7 +65,7 @@ public class JobSubmitter {
                     Map<String, Object> data = new LinkedHashMap<>();
                     data.put("url", spec.url());
                     data.put("priority", spec.priority().wireName());
-                    queued.add(Transition.queued(job.id(), spec.priority(), data));
+                    queued.add(Transition.submitted(job.id(), spec.priority(), data, submissions.get(i).caller()));
                 }
             }
             return transitions.announce(queued).onFailure().recoverWithUni(failure -> giveUp(queued, failure));

@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The one way a change of a job's state is announced, whoever made it (a submit, a worker, the
  * reaper, a drain, a cancel, a repair, a re-drive, the stranded-job sweep): first every event of
  * the transitions, in one call to the event log, then their effects — stream entries, dead
- * letters, delayed retries — each kind in one round trip. Events go first so that a follower
+ * letters, delayed retries, the places of ended jobs handed on ({@link FairShares}) — each kind in
+ * one round trip. Events go first so that a follower
  * always reads {@code queued} before a worker's {@code started}, and a dead letter never names a
  * job whose log does not say it failed. Transitions announced while others are on their way go
  * together (see {@link Batcher}): concurrent submits share their round trips.
@@ -28,9 +30,12 @@ public class JobTransitions {
     private final JobQueue queue;
     private final DeadLetters deadLetters;
     private final DelayedJobs delayed;
+    private final FairShares shares;
     private final Batcher<Transition, Void> batches;
 
-    public JobTransitions(EventLog events, JobQueue queue, DeadLetters deadLetters, DelayedJobs delayed) {
+    public JobTransitions(EventLog events, JobQueue queue, DeadLetters deadLetters, DelayedJobs delayed,
+            FairShares shares) {
+        this.shares = shares;
         this.events = events;
         this.queue = queue;
         this.deadLetters = deadLetters;
@@ -52,12 +57,16 @@ public class JobTransitions {
         List<QueuedJob> enqueue = new ArrayList<>();
         List<DeadLetter> dead = new ArrayList<>();
         List<DelayedJobs.Due> retries = new ArrayList<>();
+        List<UUID> ended = new ArrayList<>();
         Instant now = Instant.now();
         for (Transition transition : transitions) {
             all.addAll(transition.events());
+            if (transition.state().terminal()) {
+                ended.add(transition.jobId());
+            }
             Transition.Effect effect = transition.effect();
             if (effect instanceof Transition.Enqueue e) {
-                enqueue.add(new QueuedJob(transition.jobId(), e.priority()));
+                enqueue.add(new QueuedJob(transition.jobId(), e.priority(), e.share()));
             } else if (effect instanceof Transition.DeadLetter d) {
                 dead.add(new DeadLetter(null, transition.jobId(), d.url(), d.errorCode(), d.attempts(), now));
             } else if (effect instanceof Transition.Retry r) {
@@ -65,7 +74,10 @@ public class JobTransitions {
             }
         }
         return events.appendAll(all).chain(ids -> {
-            List<Uni<Void>> effects = new ArrayList<>(3);
+            List<Uni<Void>> effects = new ArrayList<>(4);
+            if (!ended.isEmpty()) {
+                effects.add(shares.release(ended).replaceWithVoid());
+            }
             if (!enqueue.isEmpty()) {
                 effects.add(queue.enqueueAll(enqueue));
             }

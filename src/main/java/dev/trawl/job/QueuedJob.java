@@ -2,6 +2,17 @@ package dev.trawl.job;
 
 import java.util.UUID;
 
-/** A job to put on the work stream of its priority. */
-public record QueuedJob(UUID id, Priority priority) {
+/**
+ * A job to put on the work stream of its priority. {@code share} is its caller's fair share, for
+ * a job admitted by turns ({@link FairShares}); null for a job that goes straight on.
+ */
+public record QueuedJob(UUID id, Priority priority, FairShare share) {
+
+    public QueuedJob(UUID id, Priority priority) {
+        this(id, priority, null);
+    }
+
+    boolean takesTurns() {
+        return share != null && share.maxInFlight() > 0;
+    }
 }

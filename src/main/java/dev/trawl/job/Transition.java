@@ -28,8 +28,11 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
     public record None() implements Effect {
     }
 
-    /** XADD to the work stream of the job's priority, after the event. */
-    public record Enqueue(Priority priority) implements Effect {
+    /**
+     * XADD to the work stream of the job's priority, after the event; by turns when {@code share}
+     * says so (a new job of a capped caller), straight on when it is null.
+     */
+    public record Enqueue(Priority priority, FairShare share) implements Effect {
     }
 
     /** XADD to the dead-letter stream, after the event. */
@@ -46,10 +49,15 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
         events = List.copyOf(events);
     }
 
-    /** Queued (again): {@code data} says why (submitted, stranded, lease-expired, ...). */
+    /** Queued again: {@code data} says why (stranded, lease-expired, redriven, ...). */
     public static Transition queued(UUID id, Priority priority, Map<String, Object> data) {
+        return submitted(id, priority, data, null);
+    }
+
+    /** Queued for the first time, taking turns with the caller's other jobs if {@code share} caps them. */
+    public static Transition submitted(UUID id, Priority priority, Map<String, Object> data, FairShare share) {
         return new Transition(id, JobState.QUEUED, List.of(new NewEvent(id, EventType.QUEUED, data)),
-                new Enqueue(priority));
+                new Enqueue(priority, share));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.trawl.maintenance;
 import dev.trawl.job.DeadLetter;
 import dev.trawl.job.DeadLetters;
 import dev.trawl.job.DelayedJobs;
+import dev.trawl.job.FairShares;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.JobTransitions;
@@ -70,10 +71,13 @@ public class QueueReconciler {
     private final JobTransitions transitions;
     private final DeadLetters deadLetters;
     private volatile Rebuild lastRebuild;
+    private final FairShares shares;
+    private volatile String fairCursor = "0";
 
     public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
             RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, JobTransitions transitions,
-            DeadLetters deadLetters) {
+            DeadLetters deadLetters, FairShares shares) {
+        this.shares = shares;
         this.deadLetters = deadLetters;
         this.backlog = backlog;
         this.transitions = transitions;
@@ -108,7 +112,25 @@ public class QueueReconciler {
         String epoch = UUID.randomUUID().toString();
         return redis.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(epoch).arg("NX"))
                 .map(reply -> reply != null && "OK".equals(reply.toString()))
-                .chain(missing -> missing ? rebuild().replaceWith(true) : sweepStranded().replaceWith(false));
+                .chain(missing -> missing ? rebuild().replaceWith(true) : sweepStranded().replaceWith(false))
+                .call(this::releaseEnded);
+    }
+
+    /**
+     * One step of a walk over the jobs that hold or wait for a fair-share place: those that ended
+     * while their release never reached Redis give their places back. The item is how many.
+     */
+    public Uni<Integer> releaseEnded() {
+        return shares.tracked(fairCursor, config.batchSize()).chain(step -> {
+            fairCursor = step.cursor();
+            return store.unfinishedAmong(step.jobs())
+                    .chain(unfinished -> shares.releaseNow(step.jobs().stream().filter(id -> !unfinished.contains(id))
+                            .toList()).replaceWith(step.jobs().size() - unfinished.size()));
+        }).invoke(released -> {
+            if (released > 0) {
+                LOG.warnf("Gave back the fair-share places of %d jobs that had ended", released);
+            }
+        });
     }
 
     /** Re-enqueues the jobs this sweep finds stranded; the item is how many. */
@@ -124,6 +146,7 @@ public class QueueReconciler {
         }
         return Uni.join().all(sweeps).andCollectFailures()
                 .map(found -> found.stream().flatMap(List::stream).toList())
+                .chain(this::withoutHeld)
                 .call(this::requeue)
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
@@ -132,6 +155,12 @@ public class QueueReconciler {
                     }
                 })
                 .map(List::size);
+    }
+
+    /** Jobs waiting their caller's turn are off the streams on purpose: they are not stranded. */
+    private Uni<List<Map.Entry<UUID, Priority>>> withoutHeld(List<Map.Entry<UUID, Priority>> found) {
+        return shares.held(found.stream().map(Map.Entry::getKey).toList())
+                .map(held -> found.stream().filter(job -> !held.contains(job.getKey())).toList());
     }
 
     /** A failure is logged: the jobs' clocks were restarted, so a later sweep tries them again. */

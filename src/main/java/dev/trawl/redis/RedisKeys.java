@@ -22,6 +22,15 @@ public class RedisKeys {
         return prefix + "rate:" + tenant;
     }
 
+    /**
+     * Where fair shares are kept ({@code <prefix>fair:}): {@code owners} (job id → tenant),
+     * {@code caps} (tenant → cap), and per tenant {@code <tenant>:running} (set) and
+     * {@code <tenant>:held} (sorted set); see fair_admit.lua.
+     */
+    public String fairShares() {
+        return prefix + "fair:";
+    }
+
     /** The work stream of one priority: {@code <prefix>jobs:high|normal|low}. */
     public String jobStream(String priority) {
         return prefix + "jobs:" + priority;

@@ -101,7 +101,8 @@ public class PageScraper {
             }
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
             return politeness.acquire(host, limits).map(SitePermit::keepAlive)
-                    .chain(permit -> fetchWithSession(lease, url, spec, profile, true)
+                    .chain(permit -> fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())),
+                            true)
                             .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure)))
                     .invoke(page -> fetched.computeIfAbsent(page.statusCode() / 100 + "xx",
                             statusClass -> registry.counter("trawl.fetches", "status_class", statusClass)).increment())

@@ -33,8 +33,9 @@ final class ChaosSettings {
         properties.put("trawl.redis.key-prefix", keyPrefix);
         // the stub site is on 127.0.0.1
         properties.put("trawl.fetch.allow-private-networks", "true");
-        // thousands of submits from one anonymous client: limits are not under test
+        // thousands of submits from one anonymous client: limits and quotas are not under test
         properties.put("trawl.rate-limit.enabled", "false");
+        properties.put("trawl.tiers.enforced", "false");
         // recovery within seconds (the %test values): claim, lease, reaper, reconciler and its sweep, retries,
         // the repair of a terminal event a killed worker did not write
         properties.put("mp.messaging.incoming.jobs.claim-min-idle-ms", "3000");
