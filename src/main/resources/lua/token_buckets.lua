@@ -1,6 +1,7 @@
 -- Token buckets for the whole cluster: each request takes `cost` tokens from its bucket if it has
 -- them. Requests are decided in turn, as separate calls would be. Time is the Redis server's, so
--- pods with skewed clocks agree.
+-- pods with skewed clocks agree. A bucket named by several requests (one busy caller) is read
+-- once and written once, however many of its requests the call decides.
 -- KEYS[i]       request i's bucket: hash with `tokens` (a float) and `at` (ms of the last update)
 -- ARGV[3i-2]    request i: capacity (tokens, >= 1)
 -- ARGV[3i-1]    request i: refill (tokens per minute, >= 1)
@@ -10,18 +11,30 @@
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
+local buckets = {}  -- key -> { tokens, untilFull }, as the requests decided so far left it
+local order = {}
 local results = {}
 for i = 1, #KEYS do
+  local key = KEYS[i]
   local capacity = tonumber(ARGV[3 * i - 2])
   local perMs = tonumber(ARGV[3 * i - 1]) / 60000
   local cost = tonumber(ARGV[3 * i])
-  local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
-  local tokens = tonumber(state[1])
-  local at = tonumber(state[2])
-  if tokens == nil or at == nil then
-    tokens = capacity
+  local bucket = buckets[key]
+  local tokens
+  if bucket then
+    tokens = math.min(capacity, bucket.tokens)
   else
-    tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+    local state = redis.call('HMGET', key, 'tokens', 'at')
+    local stored = tonumber(state[1])
+    local at = tonumber(state[2])
+    if stored == nil or at == nil then
+      tokens = capacity
+    else
+      tokens = math.min(capacity, stored + math.max(0, now - at) * perMs)
+    end
+    bucket = {}
+    buckets[key] = bucket
+    order[#order + 1] = key
   end
   local allowed = 0
   local retryAfter = math.ceil((cost - tokens) / perMs)
@@ -31,13 +44,18 @@ for i = 1, #KEYS do
     retryAfter = 0
   end
   local untilFull = math.ceil((capacity - tokens) / perMs)
-  redis.call('HSET', KEYS[i], 'tokens', tostring(tokens), 'at', now)
-  -- a full bucket is the same as none: let it go once it would be full
-  redis.call('PEXPIRE', KEYS[i], untilFull + 1000)
+  bucket.tokens = tokens
+  bucket.untilFull = untilFull
   local n = #results
   results[n + 1] = allowed
   results[n + 2] = math.floor(tokens)
   results[n + 3] = untilFull
   results[n + 4] = retryAfter
+end
+for _, key in ipairs(order) do
+  local bucket = buckets[key]
+  redis.call('HSET', key, 'tokens', tostring(bucket.tokens), 'at', now)
+  -- a full bucket is the same as none: let it go once it would be full
+  redis.call('PEXPIRE', key, bucket.untilFull + 1000)
 end
 return results

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trawl.job.JobIds;
+import dev.trawl.support.Jobs;
 import dev.trawl.support.Database;
 import dev.trawl.support.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -51,9 +52,10 @@ class JobReadsIT {
             String error, int pages, String request) {
         UUID id = JobIds.next();
         MADE.add(id);
-        DB.execute("INSERT INTO jobs (id, state, priority, request, job_key, attempt, created_at, started_at, "
+        // owned by the test's own (anonymous, loopback) caller, which reads them back
+        DB.execute("INSERT INTO jobs (id, state, priority, request, job_key, owner, attempt, created_at, started_at, "
                 + "finished_at, error, page_count) VALUES ('" + id + "', '" + state + "', 'high', '" + request + "', 'k-"
-                + id + "', " + attempt + ", " + literal(createdAt) + ", " + literal(startedAt) + ", "
+                + id + "', '" + Jobs.LOCAL_CALLER + "', " + attempt + ", " + literal(createdAt) + ", " + literal(startedAt) + ", "
                 + literal(finishedAt) + ", " + literal(error) + ", " + pages + ")");
         return id;
     }
