@@ -258,6 +258,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/trawl-bench.XXXXXX")
 cp -a "$APP_DIR" "$WORK/quarkus-app"
 PLATFORM_LOG=
 PID=
+# platforms a mode runs beside the one in PID (bench/ratelimit-mode.sh); stopped on exit too
+SIDE_PIDS=()
 LOADGEN_PID=
 FAILED_LOGS=()
 
@@ -304,6 +306,9 @@ cleanup() {
         wait "$LOADGEN_PID" 2>/dev/null || true
     fi
     stop_platform
+    for side in "${SIDE_PIDS[@]}"; do
+        PID=$side stop_platform
+    done
     stop_site
     remove_bullmq_keys
     rm -rf "$WORK/quarkus-app" "$WORK/loadgen" "$WORK/site-pages" "$WORK/peers-storage"
@@ -346,7 +351,7 @@ reset_state() {
 # platform's. Such a run's figures are wrong, so say so loudly (in the figures' output too).
 warn_foreign_platforms() {
     local pids
-    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | paste -sd ' ' || true)
+    pids=$(pgrep -f -- "-Dtrawl.redis.key-prefix=$PREFIX" | grep -vxF -f <(printf '%s\n' "${SIDE_PIDS[@]}" 0) | paste -sd ' ' || true)
     [[ -n $pids ]] || return 0
     local text="WARNING: other Trawl platforms with the key prefix $PREFIX are running (pid $pids; working directory:"
     for p in $pids; do text+=" $(readlink "/proc/$p/cwd" 2>/dev/null || echo '?')"; done
@@ -512,7 +517,7 @@ if [[ $MODE == peers* ]]; then
         [[ $CRAWLEE_MIN_CONCURRENCY == "$CRAWL_CONCURRENCY" ]] || cmd_text+=" CRAWLEE_MIN_CONCURRENCY=$CRAWLEE_MIN_CONCURRENCY"
     fi
 fi
-if runs_mode reads; then
+if runs_mode reads || runs_mode ratelimit; then
     [[ $READ_SECONDS == 15 ]] || cmd_text+=" READ_SECONDS=$READ_SECONDS"
     [[ $READ_ROUNDS == 2 ]] || cmd_text+=" READ_ROUNDS=$READ_ROUNDS"
     [[ $READ_WARMUP == 5 ]] || cmd_text+=" READ_WARMUP=$READ_WARMUP"

@@ -16,9 +16,9 @@ import java.util.UUID;
  * reaper, a drain, a cancel, a repair, a re-drive, the stranded-job sweep): first every event of
  * the transitions, in one call to the event log, then their effects — stream entries, dead
  * letters, delayed retries, the places of ended jobs handed on ({@link FairShares}) — each kind in
- * one round trip. Events go first so that a follower
- * always reads {@code queued} before a worker's {@code started}, and a dead letter never names a
- * job whose log does not say it failed. Transitions announced while others are on their way go
+ * one round trip. Events go first so that a follower always reads {@code queued} before a
+ * worker's {@code started}, and a dead letter never names a job whose log does not say it failed.
+ * Transitions announced while others are on their way go
  * together (see {@link Batcher}): concurrent submits share their round trips.
  */
 @ApplicationScoped

@@ -47,7 +47,10 @@ import org.jboss.logging.Logger;
  * died in between, the stream was trimmed past it), or a retry whose ZADD was lost. A queued job counts as stranded once the
  * worker group has read every entry of its stream, or entries added {@code stranded-after} later
  * than the job was queued, and it is still queued {@code stranded-after} on; a retry once it is
- * overdue by that much. Each gets a {@code queued} event ({@code reason: stranded}) and a new entry.
+ * overdue by that much. Each gets a {@code queued} event ({@code reason: stranded}) and a new entry,
+ * except jobs that wait their caller's turn ({@link FairShares}): they are off the streams on
+ * purpose. Every check also gives back, a batch at a time, the fair-share places of jobs that
+ * ended while Redis never heard of it.
  */
 @ApplicationScoped
 public class QueueReconciler {

@@ -1,6 +1,5 @@
 package dev.trawl.ratelimit;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -47,14 +46,10 @@ final class LocalBuckets {
             bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
         }
         bucket.at = now;
-        boolean allowed = bucket.tokens >= request.cost();
-        long retryAfter = allowed ? 0 : (long) Math.ceil((request.cost() - bucket.tokens) / perMs);
-        if (allowed) {
-            bucket.tokens -= request.cost();
-        }
-        long untilFull = (long) Math.ceil((capacity - bucket.tokens) / perMs);
-        return new Decision(allowed, capacity, (long) Math.floor(bucket.tokens), Duration.ofMillis(untilFull),
-                Duration.ofMillis(retryAfter), Decision.Source.LOCAL);
+        TokenBucketRule.Outcome outcome = TokenBucketRule.take(bucket.tokens, capacity, perMs, request.cost(),
+                Decision.Source.LOCAL);
+        bucket.tokens = outcome.tokensAfter();
+        return outcome.decision();
     }
 
     synchronized int size() {
