@@ -14,9 +14,7 @@ public final class JobKey {
     }
 
     public static String of(JobSpec spec) {
-        return Sha256.hex("v2\n" + spec.url() + "\n" + String.join(",", new TreeSet<>(spec.formats()))
-                + "\n" + spec.selectors() + "\n" + spec.crawl() + "\n" + spec.headers()
-                + "\n" + spec.respectRobots() + "\n" + spec.render());
+        return Sha256.hex("v2\n" + canonical(spec));
     }
 
     /**
@@ -24,6 +22,11 @@ public final class JobKey {
      * identical request of another tenant gets a job of its own and never learns this one's id.
      */
     public static String ownedBy(String owner, JobSpec spec) {
-        return Sha256.hex(owner + "\n" + of(spec));
+        return Sha256.hex("v3\n" + owner + "\n" + canonical(spec));
+    }
+
+    private static String canonical(JobSpec spec) {
+        return spec.url() + "\n" + String.join(",", new TreeSet<>(spec.formats())) + "\n" + spec.selectors() + "\n"
+                + spec.crawl() + "\n" + spec.headers() + "\n" + spec.respectRobots() + "\n" + spec.render();
     }
 }

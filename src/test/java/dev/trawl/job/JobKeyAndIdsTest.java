@@ -26,6 +26,13 @@ class JobKeyAndIdsTest {
     }
 
     @Test
+    void aJobsKeyBelongsToItsOwner() {
+        var spec = new JobSpec("http://example.org/", List.of("text"), Priority.NORMAL);
+        assertThat(JobKey.ownedBy("key:a", spec)).isEqualTo(JobKey.ownedBy("key:a", spec))
+                .isNotEqualTo(JobKey.ownedBy("key:b", spec)).isNotEqualTo(JobKey.of(spec));
+    }
+
+    @Test
     void idsAreVersion7AndOrderedByCreation() {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
