@@ -60,8 +60,10 @@ public class JobResource {
         JobSpec spec = rules.allowed(caller, options.toSpec(body));
         boolean dedupe = body.deduplicates();
         return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
-                () -> rules.roomFor(caller, 1).chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller))).map(job -> IdempotentSubmits.Answer.of(job,
-                        JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
+                () -> rules.roomFor(caller, 1)
+                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
+                        .map(job -> IdempotentSubmits.Answer.of(job, JobViews.Links.of(job.id()).self(),
+                                JobViews.Accepted.of(job))));
     }
 
     /**
@@ -82,7 +84,8 @@ public class JobResource {
                         .invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
         return charged.chain(decision -> decision.allowed()
                 ? idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
-                        () -> batches.submit(caller, checked).map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
+                        () -> batches.submit(caller, checked)
+                                .map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
                 : Uni.createFrom().item(ProblemMappers.toResponse(RateLimitHeaders.refusal(decision, rest + 1))));
     }
 
@@ -98,15 +101,16 @@ public class JobResource {
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
             @Max(value = 1000, message = "must be at most 1000") int limit, @Context RoutingContext context) {
-        return lookup.result(Tenant.of(context), id, offset, limit).map(r -> new JobViews.Result(r.id().toString(), r.job().state(), offset, limit,
-                r.job().total(), r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
+        return lookup.result(Tenant.of(context), id, offset, limit).map(r -> new JobViews.Result(r.id().toString(),
+                r.job().state(), offset, limit, r.job().total(),
+                r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
     }
 
     @DELETE
     @Path("{id}")
     public Uni<Response> cancel(@RestPath String id, @Context RoutingContext context) {
-        return lookup.cancel(Tenant.of(context), id).map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(),
-                "cancelRequested", true)).build());
+        return lookup.cancel(Tenant.of(context), id).map(state -> Response.accepted(Map.of("id", id,
+                "status", state.wireName(), "cancelRequested", true)).build());
     }
 
     /** Admin: puts a failed or aborted job back in the queue with its attempts reset. */

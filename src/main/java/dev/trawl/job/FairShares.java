@@ -34,12 +34,8 @@ public class FairShares {
     /** The stream entry field the worker reads a job id from (the connector's). */
     private static final String PAYLOAD_FIELD = "payload";
 
-    /** One step of a walk over every job that holds or waits for a place. */
+    /** One step of a walk over every job that holds or waits for a place; cursor "0" starts it again. */
     public record Tracked(List<UUID> jobs, String cursor) {
-
-        public boolean finished() {
-            return "0".equals(cursor);
-        }
     }
 
     /** How many jobs a caller has in flight and waiting. */
