@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.queue.RedisStreamsConnector;
 import dev.trawl.redis.LuaScript;
 import dev.trawl.redis.RedisKeys;
 import io.smallrye.mutiny.Uni;
@@ -31,8 +32,6 @@ public class FairShares {
     private static final LuaScript ADMIT = LuaScript.fromResource("lua/fair_admit.lua");
     private static final LuaScript RELEASE = LuaScript.fromResource("lua/fair_release.lua");
     private static final LuaScript HELD = LuaScript.fromResource("lua/fair_held.lua");
-    /** The stream entry field the worker reads a job id from (the connector's). */
-    private static final String PAYLOAD_FIELD = "payload";
 
     /** One step of a walk over every job that holds or waits for a place; cursor "0" starts it again. */
     public record Tracked(List<UUID> jobs, String cursor) {
@@ -67,7 +66,7 @@ public class FairShares {
         List<String> args = new ArrayList<>(3 + jobs.size() * 5);
         args.add(prefix);
         args.add(maxLength);
-        args.add(PAYLOAD_FIELD);
+        args.add(RedisStreamsConnector.PAYLOAD_FIELD);
         for (QueuedJob job : jobs) {
             args.add(job.id().toString());
             args.add(keys.jobStream(job.priority().wireName()));
@@ -94,7 +93,7 @@ public class FairShares {
         List<String> args = new ArrayList<>(6 + ended.size());
         args.add(prefix);
         args.add(maxLength);
-        args.add(PAYLOAD_FIELD);
+        args.add(RedisStreamsConnector.PAYLOAD_FIELD);
         for (Priority priority : Priority.values()) {
             args.add(keys.jobStream(priority.wireName()));
         }

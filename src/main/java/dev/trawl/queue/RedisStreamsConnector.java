@@ -57,6 +57,8 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 public class RedisStreamsConnector implements InboundConnector, OutboundConnector, HealthReporter {
 
     public static final String NAME = "trawl-redis-streams";
+    /** The entry field that holds a message's payload, written and read here and by scripts that XADD jobs. */
+    public static final String PAYLOAD_FIELD = "payload";
 
     private final Vertx vertx;
     private final List<RedisStreamsIncomingChannel> incoming = new CopyOnWriteArrayList<>();

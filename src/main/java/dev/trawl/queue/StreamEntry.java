@@ -9,7 +9,7 @@ import java.util.Map;
 /** One stream entry as read from a consumer group. */
 record StreamEntry(String stream, String id, Map<String, String> fields, boolean claimed) {
 
-    static final String PAYLOAD_FIELD = "payload";
+    static final String PAYLOAD_FIELD = RedisStreamsConnector.PAYLOAD_FIELD;
 
     String payload() {
         return fields.get(PAYLOAD_FIELD);
