@@ -34,7 +34,7 @@ class TierRulesIT {
 
     static final String PROFILED_HOST = "127.0.0.5";
 
-    /** Small shares and quotas, a site profile with a header, under a key prefix of their own. */
+    /** Small shares and quotas, a profile with a header, no periodic reconciler, a key prefix of their own. */
     public static class SmallTiers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -44,6 +44,8 @@ class TierRulesIT {
                     Map.entry("trawl.tiers.premium.profiles", "other"),
                     Map.entry("trawl.sites.members.host-pattern", PROFILED_HOST),
                     Map.entry("trawl.sites.members.headers.X-Members", "only-for-allowed-tiers"),
+                    // lost places are given back when the test says so, not by a check racing it
+                    Map.entry("trawl.recovery.reconcile-interval", "1H"),
                     Map.entry("trawl.redis.key-prefix", TestServices.KEY_PREFIX + "tiers:"));
         }
     }
