@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How long an origin's robots.txt is trusted before it is fetched again. */
+/** How long an origin's robots.txt is trusted before it is fetched again, and how much of it is kept. */
 @ConfigMapping(prefix = "trawl.robots")
 public interface RobotsConfig {
 
@@ -26,4 +26,13 @@ public interface RobotsConfig {
      */
     @WithDefault("30S")
     Duration localTtl();
+
+    /**
+     * The most bytes of one origin's cached rules (only the rules that apply to our robot are
+     * kept, see docs/operations.md). An origin whose rules for us are larger is not crawled: its
+     * pages fail with {@code robots-too-large}. With {@code trawl.crawl.max-origins} this bounds
+     * what one crawl can write to Redis.
+     */
+    @WithDefault("262144")
+    int maxEntryBytes();
 }

@@ -5,21 +5,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An origin's robots.txt as cached in Redis: the raw file, or a marker that there is none (4xx)
- * or that it could not be fetched. Stored as one string, a header line then the body:
- * {@code rules <sha-256 of body>\n<body>}, {@code none\n} or {@code error <code>\n}. The header
- * alone (GETRANGE) tells a pod whether the rules it parsed earlier are still the current ones, so
- * a large file crosses the network only when it changed.
+ * An origin's robots.txt as cached in Redis: the rules in it that apply to our robot (see
+ * {@link StoredRobotsRules}), or a marker that there is none (4xx), that it could not be fetched,
+ * or that the rules for us are larger than a worker keeps. Stored as one string, a header line
+ * then the body: {@code ours <sha-256 of body>\n<rules>}, {@code none\n}, {@code error <code>\n}
+ * or {@code too-large\n}. The header alone (GETRANGE) tells a pod whether the rules it read
+ * earlier are still the current ones. (Entries of the form {@code rules <sha>}, the raw file that
+ * earlier versions stored, are not understood: they count as a miss and are replaced.)
  */
 record RobotsEntry(Kind kind, String detail, byte[] body) {
 
-    enum Kind { RULES, NONE, ERROR }
+    enum Kind {
+        RULES("ours"), NONE("none"), ERROR("error"), TOO_LARGE("too-large");
 
-    /** Bytes of the header worth reading: the longest header is {@code rules } plus 64 hex digits and a newline. */
+        private final String token;
+
+        Kind(String token) {
+            this.token = token;
+        }
+    }
+
+    /** Bytes of the header worth reading: the longest header is {@code ours } plus 64 hex digits and a newline. */
     static final int HEADER_BYTES = 128;
 
     static RobotsEntry rules(byte[] body) {
@@ -34,8 +43,12 @@ record RobotsEntry(Kind kind, String detail, byte[] body) {
         return new RobotsEntry(Kind.ERROR, code, new byte[0]);
     }
 
+    static RobotsEntry tooLarge() {
+        return new RobotsEntry(Kind.TOO_LARGE, "", new byte[0]);
+    }
+
     byte[] encode() {
-        String header = kind.name().toLowerCase(Locale.ROOT) + (detail.isEmpty() ? "" : " " + detail) + "\n";
+        String header = kind.token + (detail.isEmpty() ? "" : " " + detail) + "\n";
         byte[] head = header.getBytes(StandardCharsets.US_ASCII);
         byte[] value = Arrays.copyOf(head, head.length + body.length);
         System.arraycopy(body, 0, value, head.length, body.length);
@@ -55,12 +68,14 @@ record RobotsEntry(Kind kind, String detail, byte[] body) {
         byte[] body = Arrays.copyOfRange(value, newline + 1, value.length);
         String detail = header.length > 1 ? header[1] : "";
         switch (header[0]) {
-            case "rules":
+            case "ours":
                 return detail.isEmpty() ? Optional.empty() : Optional.of(new RobotsEntry(Kind.RULES, detail, body));
             case "none":
                 return Optional.of(none());
             case "error":
                 return Optional.of(error(detail));
+            case "too-large":
+                return Optional.of(tooLarge());
             default:
                 return Optional.empty();
         }

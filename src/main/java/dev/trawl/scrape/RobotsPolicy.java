@@ -27,9 +27,11 @@ import org.jboss.logging.Logger;
 /**
  * Whether robots.txt lets our robot fetch a URL (RFC 9309, with the Crawl-delay extension), read
  * with crawler-commons. Each origin's robots.txt is fetched once through {@link PageFetcher} (so
- * the address guard applies) and cached raw in Redis for every worker; parsed rules are kept in a
- * small in-process map keyed by origin and content hash, and the rules last read for an origin are
- * used without asking Redis for {@code trawl.robots.local-ttl}.
+ * the address guard applies), its first 500 KiB parsed, and only the rules that apply to our robot
+ * cached in Redis for every worker ({@link StoredRobotsRules}; at most
+ * {@code trawl.robots.max-entry-bytes}, else the origin's pages fail as {@code robots-too-large});
+ * rules read back are kept in a small in-process map keyed by origin and content hash, and the
+ * rules last read for an origin are used without asking Redis for {@code trawl.robots.local-ttl}.
  */
 @ApplicationScoped
 public class RobotsPolicy {
@@ -84,7 +86,10 @@ public class RobotsPolicy {
         return (slash < 0 ? userAgent : userAgent.substring(0, slash)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** Fails with {@link FetchFailure} {@code invalid-url} if the URL is not absolute http(s). */
+    /**
+     * Fails with {@link FetchFailure} {@code invalid-url} if the URL is not absolute http(s), and
+     * {@code robots-too-large} if the origin's rules for us exceed what a worker keeps.
+     */
     public Uni<RobotsVerdict> check(String url) {
         String origin;
         try {
@@ -105,7 +110,7 @@ public class RobotsPolicy {
     }
 
     /** {@code scheme://host[:port]}, lower-case, without a default port: the scope of one robots.txt. */
-    static String origin(URI uri) {
+    public static String origin(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("Not an absolute http(s) URL: " + uri);
@@ -132,9 +137,10 @@ public class RobotsPolicy {
         return redis.send(Request.cmd(Command.GETRANGE).arg(keys.robots(origin)).arg(0).arg(RobotsEntry.HEADER_BYTES - 1))
                 .chain(header -> RobotsEntry.decode(bytes(header))
                         .map(entry -> {
-                            SimpleRobotRules known = entry.kind() == RobotsEntry.Kind.RULES
-                                    ? parsed.get(parsedKey(origin, entry.detail()))
-                                    : markerRules(entry);
+                            if (entry.kind() != RobotsEntry.Kind.RULES) {
+                                return fromMarker(origin, entry);
+                            }
+                            SimpleRobotRules known = parsed.get(parsedKey(origin, entry.detail()));
                             return known != null
                                     ? Uni.createFrom().item(known)
                                     : read(origin).onItem().ifNull().switchTo(() -> load(origin)); // expired meanwhile
@@ -164,17 +170,45 @@ public class RobotsPolicy {
 
     private Uni<SimpleRobotRules> fetchAndStore(String origin) {
         return fetcher.fetch(origin + "/robots.txt")
-                .map(page -> RobotsEntry.rules(truncate(page.body())))
+                .chain(page -> parse(origin, truncate(page.body())))
+                .map(this::toEntry)
                 .onFailure().recoverWithItem(failure -> whenUnfetched(origin, failure))
                 .chain(entry -> store(origin, entry).chain(() -> fromEntry(origin, entry)));
     }
 
+    /** What is cached of freshly parsed rules: the rules for us, unless they are larger than a worker keeps. */
+    private RobotsEntry toEntry(SimpleRobotRules rules) {
+        byte[] ours = StoredRobotsRules.encode(rules);
+        return ours.length > config.maxEntryBytes() ? RobotsEntry.tooLarge() : RobotsEntry.rules(ours);
+    }
+
+    /** The rules of an entry; null if it holds rules this version cannot read (then it is fetched again). */
     private Uni<SimpleRobotRules> fromEntry(String origin, RobotsEntry entry) {
         if (entry.kind() != RobotsEntry.Kind.RULES) {
-            return Uni.createFrom().item(markerRules(entry));
+            return fromMarker(origin, entry);
         }
         SimpleRobotRules known = parsed.get(parsedKey(origin, entry.detail()));
-        return known != null ? Uni.createFrom().item(known) : parse(origin, entry);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        Uni<SimpleRobotRules> decoding = Uni.createFrom().item(() -> StoredRobotsRules.decode(entry.body())
+                .map(rules -> {
+                    parsed.put(parsedKey(origin, entry.detail()), rules);
+                    return rules;
+                })
+                .orElse(null));
+        return entry.body().length > PARSE_ON_WORKER_BYTES
+                ? decoding.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                : decoding;
+    }
+
+    private Uni<SimpleRobotRules> fromMarker(String origin, RobotsEntry entry) {
+        if (entry.kind() == RobotsEntry.Kind.TOO_LARGE) {
+            return Uni.createFrom().failure(FetchFailure.permanent("robots-too-large", "robots.txt of " + origin
+                    + " has more rules for this robot than the " + config.maxEntryBytes()
+                    + " bytes a worker keeps; its pages are not fetched"));
+        }
+        return Uni.createFrom().item(markerRules(entry));
     }
 
     /**
@@ -199,14 +233,10 @@ public class RobotsPolicy {
                 .replaceWithVoid();
     }
 
-    private Uni<SimpleRobotRules> parse(String origin, RobotsEntry entry) {
-        Uni<SimpleRobotRules> parsing = Uni.createFrom().item(() -> {
-            SimpleRobotRules rules = new SimpleRobotRulesParser()
-                    .parseContent(origin + "/robots.txt", entry.body(), "text/plain", robotNames);
-            parsed.put(parsedKey(origin, entry.detail()), rules);
-            return rules;
-        });
-        return entry.body().length > PARSE_ON_WORKER_BYTES
+    private Uni<SimpleRobotRules> parse(String origin, byte[] robotsTxt) {
+        Uni<SimpleRobotRules> parsing = Uni.createFrom().item(() -> new SimpleRobotRulesParser()
+                .parseContent(origin + "/robots.txt", robotsTxt, "text/plain", robotNames));
+        return robotsTxt.length > PARSE_ON_WORKER_BYTES
                 ? parsing.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 : parsing;
     }

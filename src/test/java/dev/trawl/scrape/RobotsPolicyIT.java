@@ -1,6 +1,7 @@
 package dev.trawl.scrape;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trawl.redis.RedisKeys;
 import dev.trawl.support.RedisCli;
@@ -186,6 +187,52 @@ class RobotsPolicyIT {
         try (RedisCli redis = new RedisCli()) {
             assertThat((Long) redis.call("STRLEN", cacheKey(site))).isLessThan(RobotsPolicy.MAX_ROBOTS_BYTES + 128L);
         }
+    }
+
+    @Test
+    void onlyTheRulesForOurRobotAreCachedNotTheWholeFile() {
+        StringBuilder body = new StringBuilder("# a very long robots.txt, mostly for other robots\n");
+        for (int i = 0; body.length() < 300 * 1024; i++) {
+            body.append("\nUser-agent: OtherBot").append(i).append("\nDisallow: /other/").append(i)
+                    .append("\nSitemap: https://example.org/sitemap-").append(i).append(".xml\n");
+        }
+        StubSite site = robotsTxt(site(), body + "\n" + WITH_OUR_GROUP);
+
+        assertThat(check(robots, site.url("/drafts/x")).allowed()).isFalse();
+        try (RedisCli redis = new RedisCli()) {
+            assertThat((Long) redis.call("STRLEN", cacheKey(site))).isLessThan(256L);
+        }
+        Redis otherClient = Redis.createClient(vertx, "redis://127.0.0.1:6379");
+        try {
+            RobotsPolicy otherPod = new RobotsPolicy(otherClient, fetcher, keys, robotsConfig, fetchConfig);
+            assertThat(check(otherPod, site.url("/drafts/b")).allowed()).isFalse();
+            assertThat(check(otherPod, site.url("/private/b")).allowed()).as("only the wildcard group disallows it")
+                    .isTrue();
+            assertThat(check(otherPod, site.url("/a")).crawlDelay()).contains(Duration.ofSeconds(1));
+        } finally {
+            otherClient.close();
+        }
+        assertThat(site.hits("/robots.txt")).isEqualTo(1);
+    }
+
+    @Test
+    void anOriginWhoseRulesForUsExceedTheEntryBoundFailsItsPagesAndCachesOnlyAMarker() {
+        StringBuilder body = new StringBuilder("User-agent: *\n");
+        for (int i = 0; body.length() < RobotsPolicy.MAX_ROBOTS_BYTES - 64; i++) {
+            body.append("Disallow: /p").append(i).append('\n');
+        }
+        StubSite site = robotsTxt(site(), body.toString());
+
+        assertThatThrownBy(() -> check(robots, site.url("/anything")))
+                .isInstanceOfSatisfying(FetchFailure.class, failure -> {
+                    assertThat(failure.code()).isEqualTo("robots-too-large");
+                    assertThat(failure.isTransient()).isFalse();
+                });
+        try (RedisCli redis = new RedisCli()) {
+            assertThat((Long) redis.call("STRLEN", cacheKey(site))).isLessThan(128L);
+        }
+        assertThatThrownBy(() -> check(robots, site.url("/other"))).isInstanceOf(FetchFailure.class);
+        assertThat(site.hits("/robots.txt")).as("the marker is cached like rules").isEqualTo(1);
     }
 
     @Test

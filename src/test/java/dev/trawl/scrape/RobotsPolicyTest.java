@@ -3,6 +3,8 @@ package dev.trawl.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import crawlercommons.robots.SimpleRobotRules;
+import crawlercommons.robots.SimpleRobotRulesParser;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,44 @@ class RobotsPolicyTest {
         assertThat(RobotsEntry.decode(new byte[0])).isEmpty();
         assertThat(RobotsEntry.decode("rules\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
         assertThat(RobotsEntry.decode("v2 something\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+    }
+
+    @Test
+    void theRulesForOurRobotReadBackAsCrawlerCommonsParsedThem() {
+        String robotsTxt = """
+                User-agent: *
+                Disallow: /
+
+                User-agent: TrawlBot
+                Disallow: /private
+                Allow: /private/open$
+                Disallow: /*.pdf$
+                Crawl-delay: 3
+                Sitemap: https://site.test/sitemap.xml
+                """;
+        SimpleRobotRules parsed = new SimpleRobotRulesParser().parseContent("https://site.test/robots.txt",
+                robotsTxt.getBytes(StandardCharsets.UTF_8), "text/plain", java.util.List.of("trawlbot"));
+
+        SimpleRobotRules read = StoredRobotsRules.decode(StoredRobotsRules.encode(parsed)).orElseThrow();
+
+        for (String url : java.util.List.of("https://site.test/", "https://site.test/private/x",
+                "https://site.test/private/open", "https://site.test/private/open/more", "https://site.test/a.pdf",
+                "https://site.test/a.pdf?x=1", "https://site.test/%7Euser")) {
+            assertThat(read.isAllowed(url)).as(url).isEqualTo(parsed.isAllowed(url));
+        }
+        assertThat(read.getCrawlDelay()).isEqualTo(3000);
+        assertThat(new String(StoredRobotsRules.encode(parsed), StandardCharsets.UTF_8))
+                .doesNotContain("sitemap").doesNotContain("User-agent");
+    }
+
+    @Test
+    void allowAllAndAllowNoneRulesReadBackAsSuch() {
+        SimpleRobotRules all = new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL);
+        SimpleRobotRules none = new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_NONE);
+
+        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(all)).orElseThrow().isAllowAll()).isTrue();
+        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(none)).orElseThrow().isAllowNone()).isTrue();
+        assertThat(StoredRobotsRules.decode("User-agent: *\nDisallow: /\n".getBytes(StandardCharsets.UTF_8)))
+                .as("a raw file stored by an earlier version").isEmpty();
     }
 }
