@@ -1,26 +1,28 @@
 package dev.trawl.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.trawl.job.CrawlLimits;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.Priority;
 import dev.trawl.scrape.CanonicalUrl;
 import dev.trawl.scrape.FieldSelector;
+import dev.trawl.scrape.SelectorRegexes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 /**
  * Turns a validated submission into the job's spec, checking what annotations cannot: the URL's
- * canonical form, that selectors and patterns compile, that the crawl stays within the configured
+ * canonical form, that selectors parse and run no regular expression, that patterns compile as RE2
+ * (the linear-time engine the crawl matches them with), that the crawl stays within the configured
  * bounds and that only safe headers are forwarded. Each refusal is a 400 naming the member.
  */
 @ApplicationScoped
@@ -74,11 +76,17 @@ public class SubmissionOptions {
                 throw ProblemException.badRequest(field,
                         field + ": is a CSS selector or {\"selector\": \"...\", \"attr\": \"...\", \"all\": true}");
             }
+            Optional<String> regex;
             try {
-                QueryParser.parse(selector.selector());
+                regex = SelectorRegexes.find(selector.selector());
             } catch (Selector.SelectorParseException | IllegalArgumentException e) {
                 throw ProblemException.badRequest(field, field + ": is not a valid CSS selector: " + e.getMessage());
             }
+            regex.ifPresent(part -> {
+                throw ProblemException.badRequest(field, field + ": uses " + part
+                        + ", which runs a regular expression over the page; regular-expression selectors are not"
+                        + " supported (:contains and :containsOwn match text)");
+            });
             selectors.put(name, selector);
         });
         return selectors;
@@ -111,7 +119,8 @@ public class SubmissionOptions {
                 Pattern.compile(patterns.get(i));
             } catch (PatternSyntaxException e) {
                 String at = field + "[" + i + "]";
-                throw ProblemException.badRequest(at, at + ": is not a valid regular expression: " + e.getDescription());
+                throw ProblemException.badRequest(at, at + ": is not a valid RE2 regular expression (no backreferences"
+                        + " or lookaround): " + e.getDescription());
             }
         }
     }

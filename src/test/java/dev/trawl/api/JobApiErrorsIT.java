@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every mistake a client can make is a 4xx problem+json that names what is wrong. */
 @QuarkusTest
@@ -150,6 +152,32 @@ class JobApiErrorsIT {
         String id = Jobs.submit(SITE.url("/sse-bad-id"));
         problem(given().header("Last-Event-ID", "yesterday").when().get("/v1/jobs/" + id + "/events").then(),
                 400, "Last-Event-ID");
+    }
+
+    @Test
+    void aCrawlPatternTheLinearTimeEngineCannotRunIsRefusedNamingIt() {
+        Map<String, Object> body = Map.of("url", SITE.url("/patterns"), "crawl",
+                Map.of("maxPages", 5, "include", List.of("/docs/", "(a)\\1"), "exclude", List.of("(?<=x)y")));
+
+        problem(given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then(), 400,
+                "crawl.include[1]").body("detail", containsString("RE2"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"p:matches((a+)+$)", "p:matchesOwn(x)", "div:has(p:matchesWholeText(x))",
+            "p:not(:matchesWholeOwnText(x))", "a[href~=(a+)+$]", "p:m\\atches(x)"})
+    void aSelectorThatRunsARegularExpressionIsRefusedNamingIt(String selector) {
+        Map<String, Object> body = Map.of("url", SITE.url("/selectors"), "selectors", Map.of("price", selector));
+
+        problem(given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then(), 400,
+                "selectors.price").body("detail", containsString("regular expression"));
+    }
+
+    @Test
+    void aSelectorWithoutARegularExpressionIsAccepted() {
+        SITE.html("/selectors-ok", "<p class=price>3</p>");
+        Jobs.submit(Map.of("url", SITE.url("/selectors-ok"), "selectors",
+                Map.of("price", "p.price:containsOwn(3)", "link", Map.of("selector", "a[href^=http]", "attr", "href"))));
     }
 
     @Test
