@@ -1,6 +1,8 @@
 package dev.trawl.worker;
 
 import dev.trawl.job.Sha256;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +39,15 @@ final class CrawlCheckpoint {
     }
 
     private CrawlCheckpoint() {
+    }
+
+    /**
+     * Encodes on a worker thread: a large frontier is megabytes of JSON and a SHA-256 over them,
+     * which must not hold up the event loop the crawl's pages are stored from.
+     */
+    static Uni<Encoded> encodeOffTheEventLoop(String startUrl, CrawlFrontier.Snapshot snapshot) {
+        return Uni.createFrom().item(() -> encode(startUrl, snapshot))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     static Encoded encode(String startUrl, CrawlFrontier.Snapshot snapshot) {

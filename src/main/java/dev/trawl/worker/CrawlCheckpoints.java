@@ -1,6 +1,7 @@
 package dev.trawl.worker;
 
 import dev.trawl.job.ClaimedJob;
+import dev.trawl.job.CrawlLimits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -49,9 +50,11 @@ public class CrawlCheckpoints {
     }
 
     private final Pool pool;
+    private final FrontierBounds bounds;
 
-    public CrawlCheckpoints(Pool pool) {
+    public CrawlCheckpoints(Pool pool, CrawlLimits limits) {
         this.pool = pool;
+        this.bounds = FrontierBounds.of(limits);
     }
 
     /**
@@ -78,11 +81,11 @@ public class CrawlCheckpoints {
             Long sequence = stored.map(Stored::sequence).orElse(null);
             return pagesNotIn(job.id(), usable == null ? List.of() : usable.done()).map(pages -> {
                 if (usable == null && pages.isEmpty() && reason == null) {
-                    return new CrawlResumption(new CrawlFrontier(startUrl, job.spec().crawl()),
+                    return new CrawlResumption(new CrawlFrontier(startUrl, job.spec().crawl(), bounds),
                             CrawlResumption.Source.START, 0, null, null, 0);
                 }
-                CrawlFrontier frontier = usable == null ? new CrawlFrontier(startUrl, job.spec().crawl())
-                        : CrawlFrontier.restore(startUrl, job.spec().crawl(), usable);
+                CrawlFrontier frontier = usable == null ? new CrawlFrontier(startUrl, job.spec().crawl(), bounds)
+                        : CrawlFrontier.restore(startUrl, job.spec().crawl(), bounds, usable);
                 frontier.replay(pages);
                 int pagesStored = (usable == null ? 0 : usable.pagesStored())
                         + (int) pages.stream().filter(CrawlFrontier.Visited::fetched).count();

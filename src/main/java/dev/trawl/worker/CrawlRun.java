@@ -129,11 +129,23 @@ final class CrawlRun {
     }
 
     private Uni<Void> visit(CrawlFrontier.Target target) {
-        return scraper.scrape(lease, target.url(), target.depth(), job.spec())
+        return scrapeWithinOrigins(target)
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
                         ? onPageFailure(target, JobRunner.disallowed(page)) : page)
                 .chain(page -> page == null ? Uni.createFrom().voidItem() : record(target, page));
+    }
+
+    /** A page of an origin beyond the crawl's bound fails before anything of that origin is fetched or cached. */
+    private Uni<StoredPage> scrapeWithinOrigins(CrawlFrontier.Target target) {
+        synchronized (this) {
+            if (!frontier.admitsOrigin(target.url())) {
+                return Uni.createFrom().failure(FetchFailure.permanent(CrawlFrontier.TOO_MANY_ORIGINS,
+                        "This crawl already fetches from " + frontier.maxOrigins()
+                                + " origins, the most one crawl may; the page is not fetched"));
+            }
+        }
+        return scraper.scrape(lease, target.url(), target.depth(), job.spec());
     }
 
     /**
@@ -141,7 +153,7 @@ final class CrawlRun {
      * Used by a worker shutting down before it hands the job back.
      */
     Uni<Boolean> checkpoint() {
-        CrawlCheckpoint.Encoded encoded;
+        CrawlFrontier.Snapshot snapshot;
         long sequence;
         synchronized (this) {
             if (saving) {
@@ -151,9 +163,10 @@ final class CrawlRun {
             sequence = ++checkpointSequence;
             pagesSinceCheckpoint = 0;
             lastCheckpointNanos = System.nanoTime();
-            encoded = CrawlCheckpoint.encode(job.spec().url(), frontier.snapshot(stored));
+            snapshot = frontier.snapshot(stored); // a copy: encoding it elsewhere races nothing
         }
-        return checkpoints.save(job, sequence, encoded)
+        return CrawlCheckpoint.encodeOffTheEventLoop(job.spec().url(), snapshot)
+                .chain(encoded -> checkpoints.save(job, sequence, encoded))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Job %s: saving checkpoint %d failed, the next one will try again: %s", job.id(),
                             sequence, failure.getMessage());
@@ -208,7 +221,7 @@ final class CrawlRun {
                 if (page.fetched()) {
                     stored++;
                 }
-                if (page.fetched() || page.error() != null) {
+                if (page.fetched() || page.error() != null && !refusedByTheCrawl(page)) {
                     failures.record(page.error() != null).filter(trip -> stop == null).ifPresent(trip -> {
                         abort = trip;
                         stop = End.ABORTED;
@@ -222,6 +235,11 @@ final class CrawlRun {
             }
             return events.append(job.id(), EventType.PAGE, pageEvent(page, found)).replaceWithVoid();
         });
+    }
+
+    /** A page the crawl's own bounds refused says nothing about the site: it stays out of the failure window. */
+    private static boolean refusedByTheCrawl(StoredPage page) {
+        return CrawlFrontier.TOO_MANY_ORIGINS.equals(page.error().get("code"));
     }
 
     private Map<String, Object> pageEvent(StoredPage page, int newLinks) {
@@ -241,6 +259,13 @@ final class CrawlRun {
             data.put("newLinks", newLinks);
             data.put("pagesStored", stored);
             data.put("frontier", frontier.pending());
+            CrawlFrontier.Discards discards = frontier.discards();
+            if (discards.linksTooLong() > 0) {
+                data.put("linksTooLong", discards.linksTooLong());
+            }
+            if (discards.frontierFull() > 0) {
+                data.put("frontierFull", discards.frontierFull());
+            }
         }
         return data;
     }

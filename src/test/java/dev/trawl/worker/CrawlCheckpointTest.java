@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trawl.job.Sha256;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CrawlCheckpointTest {
@@ -23,6 +27,25 @@ class CrawlCheckpointTest {
         assertThat(encoded.pagesDone()).isEqualTo(2);
         assertThat(CrawlCheckpoint.decode(CrawlCheckpoint.FORMAT, encoded.payload(), encoded.checksum(), START))
                 .isEqualTo(SNAPSHOT);
+    }
+
+    @Test
+    void aCheckpointIsEncodedOffTheEventLoopItWasAskedFrom() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<Boolean> encodedOnEventLoop = new CompletableFuture<>();
+            CompletableFuture<CrawlCheckpoint.Encoded> encoded = new CompletableFuture<>();
+            vertx.runOnContext(ignored -> CrawlCheckpoint.encodeOffTheEventLoop(START, SNAPSHOT).subscribe().with(
+                    checkpoint -> {
+                        encodedOnEventLoop.complete(Context.isOnEventLoopThread());
+                        encoded.complete(checkpoint);
+                    }, encoded::completeExceptionally));
+
+            assertThat(encoded.get(10, TimeUnit.SECONDS)).isEqualTo(CrawlCheckpoint.encode(START, SNAPSHOT));
+            assertThat(encodedOnEventLoop.get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
