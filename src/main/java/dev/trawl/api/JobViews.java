@@ -54,11 +54,16 @@ public final class JobViews {
         }
     }
 
-    /** A stored page with the formats its job asked for; absent members were not asked for or do not apply. */
+    /**
+     * A stored page with the formats its job asked for; absent members were not asked for or do not
+     * apply. {@code truncated} names the outputs cut to the configured bounds ({@code text},
+     * {@code fields.price}, ...).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PageView(String url, String finalUrl, Integer statusCode, String contentType, int depth,
             String title, String description, Map<String, Object> metadata, String text, String markdown, String html,
-            List<String> links, Map<String, Object> fields, Map<String, Object> error, String skipped) {
+            List<String> links, Map<String, Object> fields, Map<String, Object> error, String skipped,
+            List<?> truncated) {
 
         static PageView of(PageRecord page, List<String> formats) {
             boolean fetched = page.fetched();
@@ -70,7 +75,11 @@ public final class JobViews {
                     formats.contains("html") ? page.html() : null,
                     formats.contains("links") && fetched ? (page.links() == null ? List.of() : page.links()) : null,
                     page.fields() == null || page.fields().isEmpty() ? null : page.fields(),
-                    page.error(), page.skipReason());
+                    page.error(), page.skipReason(), truncated(page));
+        }
+
+        private static List<?> truncated(PageRecord page) {
+            return page.metadata() != null && page.metadata().get("truncated") instanceof List<?> parts ? parts : null;
         }
     }
 

@@ -31,7 +31,9 @@ import org.jsoup.select.QueryParser;
  * Turns a fetched page into the formats a job asked for, with jsoup (and flexmark for markdown).
  * The charset comes from the Content-Type header, else the page's meta tag or byte-order mark
  * (jsoup's detection), else a sniff: bytes that are not valid UTF-8 are read as windows-1252.
- * CPU-bound: callers run it off the event loop.
+ * Output is bounded ({@link ExtractConfig}): selector fields, then text, markdown and html take
+ * what is left of the page's budget, and whatever was cut is named in the metadata's
+ * {@code truncated}. CPU-bound: callers run it off the event loop.
  */
 @ApplicationScoped
 public class PageExtractor {
@@ -53,9 +55,11 @@ public class PageExtractor {
             new com.vladsch.flexmark.util.data.MutableDataSet().set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false)).build();
 
     private final FetchConfig config;
+    private final ExtractConfig limits;
 
-    public PageExtractor(FetchConfig config) {
+    public PageExtractor(FetchConfig config, ExtractConfig limits) {
         this.config = config;
+        this.limits = limits;
     }
 
     public ExtractedPage extract(FetchedPage page) {
@@ -77,14 +81,20 @@ public class PageExtractor {
         metadata.put("canonical", canonical(doc));
         metadata.put("language", language(doc));
         List<String> links = request.wantsLinks() ? links(doc) : List.of();
-        Map<String, Object> fields = fields(doc, request.selectors());
+        OutputBudget budget = new OutputBudget(limits.maxPageChars());
+        Map<String, Object> fields = fields(doc, request.selectors(), budget);
         String html = request.wants("html") ? doc.outerHtml() : null;
-        if (!request.wants("text") && !request.wants("markdown")) {
-            return new ExtractedPage(metadata, null, null, links, html, fields);
+        String text = null;
+        String markdown = null;
+        if (request.wants("text") || request.wants("markdown")) {
+            doc.select(INVISIBLE).remove();
+            text = request.wants("text") ? budget.take("text", doc.body() == null ? "" : doc.body().text()) : null;
+            markdown = request.wants("markdown") ? budget.take("markdown", markdown(doc)) : null;
         }
-        doc.select(INVISIBLE).remove();
-        String text = request.wants("text") ? (doc.body() == null ? "" : doc.body().text()) : null;
-        String markdown = request.wants("markdown") ? markdown(doc) : null;
+        html = budget.take("html", html);
+        if (!budget.truncated().isEmpty()) {
+            metadata.put("truncated", budget.truncated());
+        }
         return new ExtractedPage(metadata, text, markdown, links, html, fields);
     }
 
@@ -181,16 +191,31 @@ public class PageExtractor {
         return MARKDOWN.convert(body).trim();
     }
 
-    private static Map<String, Object> fields(Document doc, Map<String, FieldSelector> selectors) {
+    private Map<String, Object> fields(Document doc, Map<String, FieldSelector> selectors, OutputBudget budget) {
         Map<String, Object> fields = new LinkedHashMap<>();
         selectors.forEach((name, spec) -> {
+            // the API refuses these; a job queued before it did still must not run one
+            SelectorRegexes.find(spec.selector()).ifPresent(part -> {
+                throw new IllegalArgumentException("selector " + name + " uses " + part + ", which is not supported");
+            });
+            String part = "fields." + name;
             Elements matches = doc.select(spec.selector());
             if (spec.all()) {
                 List<String> values = new ArrayList<>();
-                matches.forEach(e -> values.add(valueOf(e, spec.attr())));
+                long fieldLeft = limits.maxFieldChars();
+                for (Element match : matches) {
+                    if (values.size() >= limits.maxFieldValues() || fieldLeft <= 0 || budget.remaining() <= 0) {
+                        budget.markTruncated(part);
+                        break;
+                    }
+                    String value = budget.take(part, valueOf(match, spec.attr()), fieldLeft);
+                    fieldLeft -= value.length();
+                    values.add(value);
+                }
                 fields.put(name, values);
             } else {
-                fields.put(name, matches.isEmpty() ? null : valueOf(matches.first(), spec.attr()));
+                fields.put(name, matches.isEmpty() ? null
+                        : budget.take(part, valueOf(matches.first(), spec.attr()), limits.maxFieldChars()));
             }
         });
         return fields;

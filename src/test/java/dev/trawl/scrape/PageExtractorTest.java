@@ -14,13 +14,15 @@ import org.junit.jupiter.api.Test;
 
 class PageExtractorTest {
 
-    private final PageExtractor extractor = new PageExtractor(fetchConfig());
+    private final PageExtractor extractor = extractor(Map.of());
 
-    private static FetchConfig fetchConfig() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(FetchConfig.class)
+    private static PageExtractor extractor(Map<String, String> properties) {
+        Map<String, String> all = new java.util.HashMap<>(properties);
+        all.put("trawl.fetch.max-links", "3");
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(FetchConfig.class).withMapping(ExtractConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("trawl.fetch.max-links", "3"), "test", 100)).build();
-        return config.getConfigMapping(FetchConfig.class);
+                .withSources(new PropertiesConfigSource(all, "test", 100)).build();
+        return new PageExtractor(config.getConfigMapping(FetchConfig.class), config.getConfigMapping(ExtractConfig.class));
     }
 
     private static FetchedPage page(String contentType, byte[] body) {
@@ -76,5 +78,45 @@ class PageExtractorTest {
         ExtractedPage page = extractor.extract(page("application/pdf", new byte[] {37, 80, 68, 70}));
         assertThat(page.title()).isNull();
         assertThat(page.links()).isEmpty();
+    }
+
+    @Test
+    void aFieldBeyondItsBoundIsCutAndNamedAsTruncated() {
+        PageExtractor bounded = extractor(Map.of("trawl.extract.max-field-chars", "10",
+                "trawl.extract.max-field-values", "3"));
+        String html = "<h1>" + "T".repeat(30) + "</h1><ul>" + "<li>item</li>".repeat(5) + "</ul><p>ok</p>";
+        Map<String, FieldSelector> selectors = new java.util.LinkedHashMap<>();
+        selectors.put("heading", new FieldSelector("h1", null, false));
+        selectors.put("items", new FieldSelector("li", null, true));
+        selectors.put("short", new FieldSelector("p", null, false));
+
+        ExtractedPage page = bounded.extract(page("text/html", html.getBytes(StandardCharsets.UTF_8)),
+                new ExtractionRequest(java.util.Set.of("metadata"), selectors, false));
+
+        assertThat(page.fields()).containsEntry("heading", "T".repeat(10))
+                .containsEntry("items", java.util.List.of("item", "item", "it"))
+                .containsEntry("short", "ok");
+        assertThat(page.metadata()).containsEntry("truncated", java.util.List.of("fields.heading", "fields.items"));
+    }
+
+    @Test
+    void aPageBeyondItsBoundKeepsOnlyWhatFitsAndSaysWhatWasCut() {
+        PageExtractor bounded = extractor(Map.of("trawl.extract.max-page-chars", "100"));
+        String html = "<title>t</title><p>" + "word ".repeat(30) + "</p><b>\uD83D\uDE00</b>";
+
+        ExtractedPage page = bounded.extract(page("text/html", html.getBytes(StandardCharsets.UTF_8)),
+                new ExtractionRequest(java.util.Set.of("text", "markdown", "html"), Map.of(), false));
+
+        assertThat(page.text()).startsWith("word word").hasSizeLessThanOrEqualTo(100);
+        assertThat(page.text().length() + page.markdown().length() + page.html().length()).isLessThanOrEqualTo(100);
+        assertThat(page.html()).isEmpty();
+        assertThat(page.metadata()).containsEntry("truncated", java.util.List.of("text", "markdown", "html"));
+    }
+
+    @Test
+    void aPageWithinItsBoundsIsNotMarked() {
+        ExtractedPage page = extractor.extract(page("text/html", "<p>short</p>".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(page.metadata()).doesNotContainKey("truncated");
     }
 }
