@@ -111,7 +111,11 @@ public class RedisKeys {
         return prefix + "site:{" + host + "}:window-counts";
     }
 
-    /** The cached robots.txt of an origin ({@code scheme://host[:port]}). */
+    /**
+     * The cached robots.txt rules for us of an origin ({@code scheme://host[:port]}): at most
+     * {@code trawl.robots.max-entry-bytes}, TTL {@code trawl.robots.cache-ttl} (error-ttl for an
+     * unreachable file); a crawl creates at most {@code trawl.crawl.max-origins} of them.
+     */
     public String robots(String origin) {
         return prefix + "robots:" + origin;
     }
