@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a page with the Vert.x web client, without blocking. Redirects are followed here rather
- * than by the client, so the address guard sees every hop and a loop is caught.
+ * than by the client, so the address guard sees every hop (a redirect to anything but http(s) is a
+ * permanent failure) and a loop is caught.
  */
 @ApplicationScoped
 public class PageFetcher {
@@ -71,7 +72,7 @@ public class PageFetcher {
         }
         int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
         CappedBody body = new CappedBody(config.maxBodyBytes(), current);
-        return guard.check(target)
+        return guard.checkUrl(target)
                 .chain(address -> client.requestAbs(HttpMethod.GET,
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(timeout.toMillis())
