@@ -37,9 +37,10 @@ import org.jboss.logging.Logger;
  * metrics.
  * <p>
  * The base URL may carry credentials (Browserless's {@code ?token=}, user-info): it is used for
- * the request and nowhere else. Metrics, logs and errors name the backend by its position in
- * {@code trawl.render.backends} and its host ({@link #label()}), and an answer's body is read
- * through {@link CappedBody}, so no rendered page is larger than a fetched one may be.
+ * the request and nowhere else. Metrics and logs name the backend by its position in
+ * {@code trawl.render.backends} and its host ({@link #label()}), failures (which reach a job's
+ * error) by its position only. An answer's body is read through {@link CappedBody}, so no
+ * rendered page is larger than a fetched one may be.
  */
 final class RenderBackend {
 
@@ -140,9 +141,14 @@ final class RenderBackend {
         return List.of(Tag.of("backend", index), Tag.of("host", host));
     }
 
-    /** How the backend is named wherever people read it: never its URL, which may hold a token. */
+    /** How the backend is named in our logs: never its URL, which may hold a token. */
     String label() {
         return "render backend " + index + " (" + host + ")";
+    }
+
+    /** How it is named in failures, which reach a client's job error: not even its host, which is ours. */
+    private String publicName() {
+        return "render backend " + index;
     }
 
     /** The value of its {@code backend} metric tag: its position in {@code trawl.render.backends}. */
@@ -171,7 +177,7 @@ final class RenderBackend {
             case "timeout" -> "did not answer within " + config.timeout();
             default -> "could not be reached (" + failure.getClass().getSimpleName() + ")";
         };
-        return new RenderFailure.Unreachable(label() + " " + what);
+        return new RenderFailure.Unreachable(publicName() + " " + what);
     }
 
     /** Counts a request as in flight from the moment it is assigned, so concurrent choices see it. */
@@ -201,9 +207,9 @@ final class RenderBackend {
             return new RenderedPage(url, new String(html.bytes(), StandardCharsets.UTF_8), index);
         }
         if (status >= 500 || status == 429 || status == 408) {
-            throw new RenderFailure.Unavailable(label(), status);
+            throw new RenderFailure.Unavailable(publicName(), status);
         }
-        throw new RenderFailure.Rejected(label(), status);
+        throw new RenderFailure.Rejected(publicName(), status);
     }
 
     private static String outcomeOf(Throwable failure) {
