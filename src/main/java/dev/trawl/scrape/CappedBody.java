@@ -8,20 +8,32 @@ import io.vertx.core.streams.WriteStream;
 
 /**
  * Collects a response body as it streams in and fails the moment it grows past the limit, so an
- * endless or huge body never sits whole in memory. The limit applies after decompression.
+ * endless or huge body never sits whole in memory. The limit applies after decompression. It
+ * fails with a permanent {@code oversize} {@link FetchFailure} naming the page, not the server that
+ * sent the body (a render backend's URL may hold a token).
  */
-final class CappedBody implements WriteStream<Buffer> {
+public final class CappedBody implements WriteStream<Buffer> {
 
     private final long limit;
-    private final String url;
+    private final String what;
     private final Buffer collected = Buffer.buffer();
 
-    CappedBody(long limit, String url) {
+    private CappedBody(long limit, String what) {
         this.limit = limit;
-        this.url = url;
+        this.what = what;
     }
 
-    byte[] bytes() {
+    /** The body of a page fetched from {@code url}. */
+    static CappedBody fetchedBody(long limit, String url) {
+        return new CappedBody(limit, "The body of " + url);
+    }
+
+    /** The HTML a render backend returns for {@code url}, held to the same limit as a fetched body. */
+    public static CappedBody renderedPage(long limit, String url) {
+        return new CappedBody(limit, "The rendered HTML of " + url);
+    }
+
+    public byte[] bytes() {
         return collected.getBytes();
     }
 
@@ -29,7 +41,7 @@ final class CappedBody implements WriteStream<Buffer> {
     public Future<Void> write(Buffer data) {
         if (collected.length() + (long) data.length() > limit) {
             return Future.failedFuture(FetchFailure.permanent("oversize",
-                    "The body of " + url + " is larger than the limit of " + limit + " bytes"));
+                    what + " is larger than the limit of " + limit + " bytes"));
         }
         collected.appendBuffer(data);
         return Future.succeededFuture();

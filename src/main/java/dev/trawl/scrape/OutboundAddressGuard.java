@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
  * Resolves the host of every hop and refuses it if any of its addresses lies inside our own
@@ -18,12 +20,27 @@ import java.util.List;
 @ApplicationScoped
 public class OutboundAddressGuard {
 
+    private static final Logger LOG = Logger.getLogger(OutboundAddressGuard.class);
+
     private final FetchConfig config;
     private final List<CidrRange> allowed;
 
     public OutboundAddressGuard(FetchConfig config) {
         this.config = config;
         this.allowed = config.allowList().orElse(List.of()).stream().map(CidrRange::parse).toList();
+    }
+
+    /**
+     * Checks a URL about to leave the worker by any route (a fetch hop, a render, a login): only
+     * http(s), and only to an address that is allowed. Fails with a permanent {@link FetchFailure}.
+     */
+    public Uni<InetAddress> checkUrl(URI target) {
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return Uni.createFrom().failure(FetchFailure.permanent("unsupported-scheme",
+                    "Refused to fetch " + target + ": only http and https URLs are fetched"));
+        }
+        return Uni.createFrom().deferred(() -> check(target));
     }
 
     /**
@@ -46,9 +63,10 @@ public class OutboundAddressGuard {
                             continue;
                         }
                         AddressClassifier.refusalReason(address).ifPresent(reason -> {
+                            // what a name resolves to inside our network is for us, not for the client
+                            LOG.debugf("Refused %s: it resolves to a %s", host, reason);
                             throw FetchFailure.permanent("blocked-address",
-                                    "Refused to fetch " + host + ": it resolves to " + address.getHostAddress()
-                                            + ", a " + reason);
+                                    "Refused to fetch " + host + ": its address is not allowed");
                         });
                     }
                 })

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a page with the Vert.x web client, without blocking. Redirects are followed here rather
- * than by the client, so the address guard sees every hop and a loop is caught.
+ * than by the client, so the address guard sees every hop (a redirect to anything but http(s) is a
+ * permanent failure), a loop is caught, and each hop gets only the headers meant for it.
  */
 @ApplicationScoped
 public class PageFetcher {
@@ -35,11 +36,11 @@ public class PageFetcher {
     }
 
     public Uni<FetchedPage> fetch(String url) {
-        return fetch(url, Map.of(), config.requestTimeout());
+        return fetch(url, HopHeaders.always(Map.of()), config.requestTimeout());
     }
 
     /** Fetches on a lease of its own, held for the whole redirect chain. */
-    public Uni<FetchedPage> fetch(String url, Map<String, String> headers, Duration timeout) {
+    public Uni<FetchedPage> fetch(String url, HopHeaders headers, Duration timeout) {
         return Uni.createFrom().deferred(() -> {
             FetchClients.Lease lease = clients.acquire();
             return fetch(lease, url, headers, timeout).eventually(lease::close);
@@ -48,14 +49,14 @@ public class PageFetcher {
 
     /**
      * Fetches on the caller's lease (a job holds one for all its pages), with extra request
-     * headers and a time limit per hop.
+     * headers chosen for each hop and a time limit per hop.
      */
-    public Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, Map<String, String> headers, Duration timeout) {
+    public Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, HopHeaders headers, Duration timeout) {
         return hop(lease.client(), url, url, new HashSet<>(), headers, timeout);
     }
 
     private Uni<FetchedPage> hop(WebClient client, String original, String current, Set<String> visited,
-            Map<String, String> headers, Duration timeout) {
+            HopHeaders headers, Duration timeout) {
         if (!visited.add(current)) {
             return Uni.createFrom().failure(FetchFailure.permanent("redirect-loop", "Redirect loop at " + current));
         }
@@ -70,14 +71,14 @@ public class PageFetcher {
             return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Invalid URL " + current));
         }
         int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-        CappedBody body = new CappedBody(config.maxBodyBytes(), current);
-        return guard.check(target)
+        CappedBody body = CappedBody.fetchedBody(config.maxBodyBytes(), current);
+        return guard.checkUrl(target)
                 .chain(address -> client.requestAbs(HttpMethod.GET,
                                 SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
                         .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
                         .putHeader("Accept-Encoding", "gzip, deflate, br")
-                        .putHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers))
+                        .putHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers.forHop(target)))
                         .as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(body, false)))
                         .send())
                 .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify)

@@ -8,6 +8,7 @@ import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchConfig;
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.FetchedPage;
+import dev.trawl.scrape.OutboundAddressGuard;
 import dev.trawl.scrape.PageExtractor;
 import dev.trawl.scrape.PageFetcher;
 import dev.trawl.scrape.RetryAfter;
@@ -18,6 +19,7 @@ import dev.trawl.scrape.SiteLimits;
 import dev.trawl.scrape.SitePermit;
 import dev.trawl.scrape.SitePoliteness;
 import dev.trawl.scrape.render.RenderBackends;
+import dev.trawl.scrape.session.SiteCredentials;
 import dev.trawl.scrape.session.SiteSession;
 import dev.trawl.scrape.session.SiteSessions;
 import dev.trawl.scrape.site.SiteProfile;
@@ -31,7 +33,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,8 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One page of a job, the way a polite, well-known crawler fetches it: robots.txt first (a
  * disallowed page is skipped, not fetched), then a permit from the site's cluster-wide politeness
- * limits (its profile's, slowed to its Crawl-delay), the profile's headers and session cookie, the
- * fetch itself (directly or through a render backend), and the permit back — with the site's
+ * limits (its profile's, slowed to its Crawl-delay), the profile's headers and session cookie (only
+ * for hosts the profile covers, see {@link SiteCredentials}), the fetch itself (directly or through
+ * a render backend, whose target passes the same address guard), and the permit back — with the site's
  * Retry-After, if it sent one, so every worker slows down. A 401/403 with a session invalidates
  * that session (one renewal for the cluster) and the page is tried once more. Extraction runs on
  * a worker thread. A fetch that fails arrives as a {@link FetchFailure}.
@@ -61,11 +63,13 @@ public class PageScraper {
     private final FetchConfig config;
     private final MeterRegistry registry;
     private final SiteHealth siteHealth;
+    private final OutboundAddressGuard guard;
     private final Map<String, Counter> fetched = new ConcurrentHashMap<>();
 
     public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, RobotsPolicy robots,
             SitePoliteness politeness, SiteProfiles profiles, SiteSessions sessions, RenderBackends renderers,
-            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry, SiteHealth siteHealth) {
+            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry, SiteHealth siteHealth,
+            OutboundAddressGuard guard) {
         this.clients = clients;
         this.fetcher = fetcher;
         this.extractor = extractor;
@@ -78,6 +82,7 @@ public class PageScraper {
         this.config = config;
         this.registry = registry;
         this.siteHealth = siteHealth;
+        this.guard = guard;
     }
 
     /** A job holds one lease on the fetch client for all its pages, so recycling counts jobs. */
@@ -151,17 +156,18 @@ public class PageScraper {
 
     private Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, JobSpec spec, Optional<SiteProfile> profile,
             Optional<SiteSession> session) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        profile.ifPresent(p -> headers.putAll(p.headers()));
-        headers.putAll(spec.headers());
-        session.ifPresent(s -> headers.put("Cookie", s.cookieHeader()));
+        SiteCredentials credentials = new SiteCredentials(spec.headers(), profile, session);
         if (spec.render() || profile.map(SiteProfile::render).orElse(false)) {
-            return renderers.render(url, headers).map(rendered -> new FetchedPage(url, rendered.url(), 200,
-                    "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
+            // the backend's browser goes where it is sent: the target is vetted as a fetch's would be
+            URI target = URI.create(url);
+            return guard.checkUrl(target)
+                    .chain(() -> renderers.render(url, credentials.forRender(target)))
+                    .map(rendered -> new FetchedPage(url, rendered.url(), 200,
+                            "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
         }
         Duration timeout = spec.timeoutSeconds() == null ? config.requestTimeout()
                 : Duration.ofSeconds(spec.timeoutSeconds());
-        return fetcher.fetch(lease, url, headers, timeout);
+        return fetcher.fetch(lease, url, credentials, timeout);
     }
 
     /**

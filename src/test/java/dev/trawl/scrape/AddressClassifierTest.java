@@ -42,6 +42,40 @@ class AddressClassifierTest {
         assertThat(AddressClassifier.refusalReason(InetAddress.getByName(literal))).get().asString().contains(reason);
     }
 
+    /** The ranges issue 10 found open; docs/operations.md (security checklist) gives the decision for each. */
+    @ParameterizedTest
+    @CsvSource({
+            // SIIT ::ffff:0:0/96 is judged by the IPv4 address inside
+            "::ffff:0:127.0.0.1, loopback",
+            "::ffff:0:10.0.0.1, private",
+            "::ffff:0:169.254.169.254, metadata",
+            // Teredo 2001::/32 is refused whole, whatever it carries
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2, Teredo",
+            "2001::1, Teredo",
+            // 6to4 2002::/16 is judged by the IPv4 address in bytes 2..5
+            "2002:0a00:0001::1, private",
+            "2002:7f00:0001::1, loopback",
+            "2002:c0a8:0101:1::1, private",
+            // NAT64: the well-known /96 is judged by the last four bytes, local-use 64:ff9b:1::/48 refused whole
+            "64:ff9b::127.0.0.1, loopback",
+            "64:ff9b::192.168.0.1, private",
+            "64:ff9b::169.254.169.254, metadata",
+            "64:ff9b:1::8.8.8.8, local-use NAT64",
+            "64:ff9b:1:ab00::1, local-use NAT64",
+            // Azure's wireserver, on a public-looking address
+            "168.63.129.16, metadata",
+            "::ffff:168.63.129.16, metadata",
+    })
+    void refusesTheRangesIssueTenFoundOpen(String literal, String reason) throws Exception {
+        assertThat(AddressClassifier.refusalReason(InetAddress.getByName(literal))).get().asString().contains(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"::ffff:0:8.8.8.8", "2002:0808:0808::1", "64:ff9b::8.8.8.8", "168.63.129.17"})
+    void tunnelsAndTranslatorsToPublicAddressesAreAllowed(String literal) throws Exception {
+        assertThat(AddressClassifier.refusalReason(InetAddress.getByName(literal))).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "2a00:1450::1"})
     void allowsPublicAddresses(String literal) throws Exception {

@@ -6,10 +6,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.trawl.support.Jobs;
+import dev.trawl.support.StubRenderBackend;
 import dev.trawl.support.StubSite;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * With private networks refused (the production default), no spelling of a loopback address and
- * no redirect reaches our own machine. Only loopback sites exist here; private, link-local and
+ * With private networks refused (the production default), no spelling of a loopback address, no
+ * redirect and no render reaches our own machine. Only loopback sites exist here; private, link-local and
  * metadata ranges are covered by {@code AddressClassifierTest} without sending a packet.
  */
 @QuarkusTest
@@ -31,7 +34,35 @@ class OutboundGuardIT {
             return Map.of("trawl.fetch.allow-private-networks", "false",
                     "trawl.fetch.allow-list", "127.0.0.2/32");
         }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Renderer.class));
+        }
     }
+
+    /** A render service (infrastructure, so on 127.0.0.1 and not subject to the guard), started before the application. */
+    public static class Renderer implements QuarkusTestResourceLifecycleManager {
+        private StubRenderBackend renderer;
+
+        @Override
+        public Map<String, String> start() {
+            renderer = new StubRenderBackend("guarded");
+            return Map.of("trawl.render.backends", renderer.url());
+        }
+
+        @Override
+        public void inject(TestInjector injector) {
+            injector.injectIntoFields(renderer, new TestInjector.MatchesType(StubRenderBackend.class));
+        }
+
+        @Override
+        public void stop() {
+            renderer.close();
+        }
+    }
+
+    StubRenderBackend renderer;
 
     private static final StubSite INSIDE = new StubSite("127.0.0.1");
     private static final StubSite TRUSTED = new StubSite("127.0.0.2");
@@ -51,8 +82,49 @@ class OutboundGuardIT {
         given().when().get("/v1/jobs/" + id).then()
                 .body("error.code", equalTo("blocked-address"))
                 .body("error.transient", equalTo(false))
-                .body("error.message", containsString("loopback"));
+                .body("error.message", containsString("not allowed"));
         assertThat(INSIDE.hits("/secret")).isZero();
+    }
+
+    @Test
+    void aRefusalDoesNotTellTheClientWhatTheNameResolvedTo() {
+        String id = Jobs.submit(Map.of("url", "http://localhost:" + INSIDE.port() + "/secret", "respectRobots", false));
+        Jobs.awaitStatus(id, "failed");
+        given().when().get("/v1/jobs/" + id).then()
+                .body("error.code", equalTo("blocked-address"))
+                .body("error.message", equalTo("Refused to fetch localhost: its address is not allowed"));
+    }
+
+    @Test
+    void aRenderOfAnAddressAFetchMayNotReachIsRefusedBeforeTheBackendSeesIt() {
+        int before = renderer.requests();
+        String id = Jobs.submit(Map.of("url", INSIDE.url("/secret"), "render", true, "respectRobots", false));
+        Jobs.awaitStatus(id, "failed");
+        given().when().get("/v1/jobs/" + id).then()
+                .body("error.code", equalTo("blocked-address"))
+                .body("error.transient", equalTo(false));
+        assertThat(renderer.requests()).isEqualTo(before);
+    }
+
+    @Test
+    void aRenderOfAnAllowedAddressGoesToTheBackend() {
+        int before = renderer.requests();
+        String id = Jobs.submit(Map.of("url", TRUSTED.url("/rendered"), "render", true, "respectRobots", false));
+        Jobs.awaitStatus(id, "succeeded");
+        assertThat(renderer.requests()).isEqualTo(before + 1);
+        assertThat(renderer.lastBody().get("url").asText()).isEqualTo(TRUSTED.url("/rendered"));
+    }
+
+    @Test
+    void aRedirectToAnotherSchemeFailsAtOnceAndIsNotRetried() {
+        TRUSTED.redirect("/to-ftp", "ftp://127.0.0.2:" + TRUSTED.port() + "/file");
+        String id = Jobs.submit(Map.of("url", TRUSTED.url("/to-ftp"), "respectRobots", false));
+        Jobs.awaitStatus(id, "failed");
+        given().when().get("/v1/jobs/" + id).then()
+                .body("error.code", equalTo("unsupported-scheme"))
+                .body("error.transient", equalTo(false))
+                .body("attempt", equalTo(1));
+        assertThat(TRUSTED.hits("/to-ftp")).isEqualTo(1);
     }
 
     @Test

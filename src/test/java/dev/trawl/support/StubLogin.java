@@ -30,6 +30,7 @@ public final class StubLogin implements AutoCloseable {
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, Request> lastRequests = new ConcurrentHashMap<>();
     private final Map<String, Boolean> broken = new ConcurrentHashMap<>();
+    private final Map<String, String> cookieAttributes = new ConcurrentHashMap<>();
 
     public StubLogin() {
         try {
@@ -51,6 +52,11 @@ public final class StubLogin implements AutoCloseable {
         CountDownLatch gate = new CountDownLatch(1);
         gates.put(path, gate);
         return gate;
+    }
+
+    /** Logins to the path add these attributes to the session cookie, e.g. {@code "; Secure"}. */
+    public void cookieAttributes(String path, String attributes) {
+        cookieAttributes.put(path, attributes);
     }
 
     public void breakLogin(String path) {
@@ -86,7 +92,8 @@ public final class StubLogin implements AutoCloseable {
             }
             String name = path.substring("/login/".length());
             exchange.getResponseHeaders().add("Set-Cookie", "stale=; Path=/; Max-Age=0");
-            exchange.getResponseHeaders().add("Set-Cookie", "sid=" + name + "-" + n + "; Path=/; HttpOnly");
+            exchange.getResponseHeaders().add("Set-Cookie", "sid=" + name + "-" + n + "; Path=/; HttpOnly"
+                    + cookieAttributes.getOrDefault(path, ""));
             exchange.getResponseHeaders().add("Location", "/account");
             exchange.sendResponseHeaders(302, -1);
         } catch (InterruptedException e) {

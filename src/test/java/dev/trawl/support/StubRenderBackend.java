@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StubRenderBackend implements AutoCloseable {
 
-    public enum Mode { RENDER, UNAVAILABLE, HANG }
+    public enum Mode { RENDER, UNAVAILABLE, HANG, HUGE }
+
+    /** What {@link Mode#HUGE} answers: two megabytes of HTML, sent in chunks as a browser's dump would be. */
+    public static final int HUGE_BYTES = 2 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,6 +38,7 @@ public final class StubRenderBackend implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.RENDER);
     private final AtomicReference<JsonNode> lastBody = new AtomicReference<>();
+    private final AtomicReference<String> lastQuery = new AtomicReference<>();
     private volatile CountDownLatch hang = new CountDownLatch(1);
     private volatile HttpServer server;
     private volatile ExecutorService executor;
@@ -60,6 +64,11 @@ public final class StubRenderBackend implements AutoCloseable {
 
     public JsonNode lastBody() {
         return lastBody.get();
+    }
+
+    /** The query string of the last request, e.g. the {@code token=…} a configured base URL carries. */
+    public String lastQuery() {
+        return lastQuery.get();
     }
 
     public void mode(Mode next) {
@@ -116,6 +125,7 @@ public final class StubRenderBackend implements AutoCloseable {
         try (exchange) {
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             lastBody.set(body);
+            lastQuery.set(exchange.getRequestURI().getRawQuery());
             Mode current = mode.get();
             if (current == Mode.HANG && !hang.await(60, TimeUnit.SECONDS)) {
                 return;
@@ -126,6 +136,15 @@ public final class StubRenderBackend implements AutoCloseable {
             }
             if (!"POST".equals(exchange.getRequestMethod()) || body == null || !body.path("url").asText().startsWith("http")) {
                 exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            if (current == Mode.HUGE) {
+                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = "<p>rendered</p>".repeat(1024).getBytes(StandardCharsets.UTF_8);
+                for (int sent = 0; sent < HUGE_BYTES; sent += chunk.length) {
+                    exchange.getResponseBody().write(chunk);
+                }
                 return;
             }
             byte[] html = ("<html><body><p id=\"rendered\">rendered " + body.get("url").asText() + " by " + name

@@ -1,5 +1,6 @@
 package dev.trawl.scrape.render;
 
+import dev.trawl.scrape.FetchConfig;
 import dev.trawl.scrape.FetchFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Renders pages through a pool of render services. Each render goes to the backend with the
@@ -26,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exponentially growing pause, up to {@code max-attempts} passes.
  * <p>
  * Backends are infrastructure we configure, not sites, so the SSRF guard does not apply to them:
- * they usually live on a private network.
+ * they usually live on a private network. The URL a backend is asked to render is vetted by the
+ * caller ({@code PageScraper}) as a fetch's would be; what the backend's browser does next is held
+ * in by its egress policy (deploy/k8s/render-egress-networkpolicy.yaml).
  */
 @Startup // the breaker gauges exist from the start, not from the first render
 @ApplicationScoped
@@ -37,7 +41,7 @@ public class RenderBackends {
     private final RenderConfig config;
     private final AtomicInteger turn = new AtomicInteger();
 
-    public RenderBackends(Vertx vertx, RenderConfig config, MeterRegistry registry) {
+    public RenderBackends(Vertx vertx, RenderConfig config, FetchConfig fetch, MeterRegistry registry) {
         if (config.maxAttempts() < 1) {
             throw new IllegalArgumentException("trawl.render.max-attempts must be at least 1");
         }
@@ -47,16 +51,19 @@ public class RenderBackends {
                 .setConnectTimeout((int) Math.min(config.timeout().toMillis(), Integer.MAX_VALUE))
                 .setMaxPoolSize(64)
                 .setKeepAlive(true));
-        this.backends = config.backends().orElse(List.of()).stream()
-                .map(String::trim).filter(base -> !base.isEmpty()).distinct()
-                .map(base -> new RenderBackend(base, client, config, registry))
+        List<String> bases = config.backends().orElse(List.of()).stream()
+                .map(String::trim).filter(base -> !base.isEmpty()).distinct().toList();
+        this.backends = IntStream.range(0, bases.size())
+                .mapToObj(i -> new RenderBackend(i, bases.get(i), client, config, fetch.maxBodyBytes(), registry))
                 .toList();
     }
 
     /**
      * The page as a browser would show it. Fails with a transient {@code render-unavailable}
      * {@link FetchFailure} when every backend failed on every pass, and with a permanent
-     * {@code render-rejected} one when a backend refused the request itself (a 4xx).
+     * {@code render-rejected} one when a backend refused the request itself (a 4xx), and with a
+     * permanent {@code oversize} one when the rendered HTML is larger than
+     * {@code trawl.fetch.max-body-bytes} (as a fetched body would; no other backend is tried).
      */
     public Uni<RenderedPage> render(String url, Map<String, String> headers) {
         Objects.requireNonNull(url, "url");
@@ -88,7 +95,7 @@ public class RenderBackends {
         tried.add(backend);
         backend.reserve();
         return backend.render(url, headers)
-                .onFailure(failure -> !(failure instanceof RenderFailure.Rejected))
+                .onFailure(failure -> !(failure instanceof RenderFailure.Rejected) && !(failure instanceof FetchFailure))
                 .recoverWithUni(failure -> pass(url, headers, tried, failure));
     }
 
@@ -113,6 +120,11 @@ public class RenderBackends {
         return backends.stream().map(RenderBackend::base).toList();
     }
 
+    /** The {@code backend} tag of a configured base URL in metrics and {@link RenderedPage#backend()}. */
+    public String tagOf(String backend) {
+        return find(backend).tag();
+    }
+
     /** Requests that actually went to the backend (not those its open breaker stopped). */
     public long attempts(String backend) {
         return find(backend).attempts();
@@ -128,7 +140,7 @@ public class RenderBackends {
 
     private RenderBackend find(String base) {
         return backends.stream().filter(b -> b.base().equals(base)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No render backend " + base));
+                .orElseThrow(() -> new IllegalArgumentException("No such render backend"));
     }
 
     @PreDestroy

@@ -10,6 +10,13 @@ class RenderFailure extends RuntimeException {
         }
     }
 
+    /** The backend could not be reached or did not answer in time: try another; counts against its breaker. */
+    static final class Unreachable extends RenderFailure {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The backend refused this request (4xx other than 408/429): another backend would refuse it
      * too, and the backend itself is healthy, so no failover and no mark against its breaker.

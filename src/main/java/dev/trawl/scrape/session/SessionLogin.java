@@ -17,21 +17,16 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Logs in to a site: one request to the profile's login URL, whose {@code Set-Cookie} headers
- * become the {@code Cookie} header of the session. Redirects are not followed: login endpoints set
+ * become the cookies of the session, with the attributes that say where each may be sent. Redirects are not followed: login endpoints set
  * their cookies on the answer that redirects, and the target is of no use to us.
  */
 @ApplicationScoped
 public class SessionLogin {
-
-    private static final Pattern DELETED = Pattern.compile("(?i)(^|;)\\s*max-age\\s*=\\s*(0|-\\d+)\\s*(;|$)");
 
     private final WebClient client;
     private final OutboundAddressGuard guard;
@@ -47,8 +42,8 @@ public class SessionLogin {
                 .setKeepAlive(false));
     }
 
-    /** The {@code Cookie} header value the login answered with. */
-    public Uni<String> login(SiteProfile profile) {
+    /** The cookies the login answered with. */
+    public Uni<List<SessionCookie>> login(SiteProfile profile) {
         SessionSettings settings = profile.session()
                 .orElseThrow(() -> new IllegalArgumentException("Site profile " + profile.name() + " has no session"));
         URI target = URI.create(settings.loginUrl());
@@ -58,7 +53,7 @@ public class SessionLogin {
                 .onFailure(failure -> !(failure instanceof FetchFailure))
                 .transform(failure -> FetchFailure.transientFailure("session-login-failed",
                         "Login for site profile " + profile.name() + " failed: " + failure.getMessage()))
-                .map(response -> cookieHeader(profile, response));
+                .map(response -> cookies(profile, target, response));
     }
 
     private Uni<HttpResponse<Buffer>> send(SiteProfile profile, SessionSettings settings, SocketAddress address) {
@@ -73,45 +68,19 @@ public class SessionLogin {
         return request.sendBuffer(Buffer.buffer(settings.body().get()));
     }
 
-    private static String cookieHeader(SiteProfile profile, HttpResponse<Buffer> response) {
+    private static List<SessionCookie> cookies(SiteProfile profile, URI loginUrl, HttpResponse<Buffer> response) {
         int status = response.statusCode();
         if (status >= 400) {
             boolean retriable = status >= 500 || status == 429 || status == 408;
             throw new FetchFailure("session-login-failed", retriable, status,
                     "Login for site profile " + profile.name() + " answered HTTP " + status);
         }
-        String header = cookieHeader(response.cookies());
-        if (header.isEmpty()) {
+        List<SessionCookie> cookies = SiteSession.fromSetCookies(response.cookies(), loginUrl);
+        if (cookies.isEmpty()) {
             throw FetchFailure.permanent("session-login-failed",
                     "Login for site profile " + profile.name() + " answered HTTP " + status + " without cookies");
         }
-        return header;
-    }
-
-    /**
-     * {@code name=value} of every Set-Cookie, attributes dropped; a later cookie of the same name
-     * wins, and one the site deletes ({@code Max-Age=0}, as logins do with a stale session id) is
-     * left out.
-     */
-    static String cookieHeader(List<String> setCookies) {
-        Map<String, String> cookies = new LinkedHashMap<>();
-        for (String setCookie : setCookies) {
-            String[] parts = setCookie.split(";", 2);
-            String pair = parts[0].trim();
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String name = pair.substring(0, eq).trim();
-            if (parts.length > 1 && DELETED.matcher(parts[1]).find()) {
-                cookies.remove(name);
-            } else {
-                cookies.put(name, pair.substring(eq + 1).trim());
-            }
-        }
-        StringBuilder header = new StringBuilder();
-        cookies.forEach((name, value) -> header.append(header.length() == 0 ? "" : "; ").append(name).append('=').append(value));
-        return header.toString();
+        return cookies;
     }
 
     @PreDestroy

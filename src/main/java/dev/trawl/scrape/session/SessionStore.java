@@ -43,7 +43,7 @@ public class SessionStore {
                     String failure = reply.get(3).toString();
                     Optional<SiteSession> session = cookie.isEmpty() || version.isEmpty() || pttl == -2
                             ? Optional.empty()
-                            : Optional.of(new SiteSession(profile, cookie, Long.parseLong(version)));
+                            : Optional.of(new SiteSession(profile, SiteSession.decode(cookie), Long.parseLong(version)));
                     // -1 (no expiry) is never written by us; treat such a key as fresh rather than renew in a loop
                     Duration remaining = pttl == -1 ? Duration.ofDays(365) : Duration.ofMillis(Math.max(pttl, 0));
                     return new Snapshot(session, remaining, failure.isEmpty() ? Optional.empty() : Optional.of(failure));
@@ -74,11 +74,11 @@ public class SessionStore {
     }
 
     /** Stores the session and releases the lock; empty if the lock was no longer ours. */
-    public Uni<Optional<Long>> save(String profile, String token, String cookieHeader, Duration ttl) {
+    public Uni<Optional<Long>> save(String profile, String token, List<SessionCookie> cookies, Duration ttl) {
         return STORE.run(redis,
                         List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionGeneration(profile),
                                 keys.sessionFailure(profile)),
-                        List.of(token, cookieHeader, Long.toString(ttl.toMillis())))
+                        List.of(token, SiteSession.encode(cookies), Long.toString(ttl.toMillis())))
                 .map(reply -> reply == null ? Optional.<Long>empty() : Optional.of(reply.toLong()));
     }
 

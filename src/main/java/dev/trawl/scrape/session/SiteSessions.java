@@ -128,8 +128,8 @@ public class SiteSessions {
                     return store.fail(name, token, String.valueOf(failure.getMessage()), config.failureBackoff())
                             .onFailure().recoverWithNull(); // the lease frees the lock anyway
                 })
-                .chain(cookie -> store.save(name, token, cookie, settings.ttl())
-                        .map(version -> version.map(v -> new SiteSession(name, cookie, v))))
+                .chain(cookies -> store.save(name, token, cookies, settings.ttl())
+                        .map(version -> version.map(v -> new SiteSession(name, cookies, v))))
                 .invoke(stored -> {
                     if (stored.isPresent()) {
                         renewals(name).increment();

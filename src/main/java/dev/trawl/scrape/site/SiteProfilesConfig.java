@@ -38,6 +38,14 @@ public interface SiteProfilesConfig {
         @WithDefault("false")
         boolean render();
 
+        /**
+         * Hand the profile's headers and session cookie to the render backend with a render. Off by
+         * default: the backend is a browser that follows redirects and scripts on its own, so what
+         * it is given may reach hosts this profile does not cover.
+         */
+        @WithDefault("false")
+        boolean renderCredentials();
+
         Optional<Session> session();
     }
 

@@ -25,15 +25,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Two render services on 127.0.0.1 behind the pool; they die, come back, refuse and hang. */
+/**
+ * Two render services on 127.0.0.1 behind the pool; they die, come back, refuse and hang. The
+ * first is configured with a Browserless-style {@code ?token=}, which must reach it and nothing else.
+ */
 @QuarkusTest
 @TestProfile(RenderBackendsIT.TwoBackends.class)
 class RenderBackendsIT {
 
     private static final Duration BREAKER_DELAY = Duration.ofSeconds(5);
+    private static final String TOKEN = "alpha-s3cret-token";
 
     public static class TwoBackends implements QuarkusTestProfile {
         @Override
@@ -66,7 +74,7 @@ class RenderBackendsIT {
         @Override
         public Map<String, String> start() {
             pool = new Pool(new StubRenderBackend("alpha"), new StubRenderBackend("beta"));
-            return Map.of("trawl.render.backends", pool.alpha().url() + "," + pool.beta().url());
+            return Map.of("trawl.render.backends", pool.alpha().url() + "/?token=" + TOKEN + "," + pool.beta().url());
         }
 
         @Override
@@ -92,12 +100,22 @@ class RenderBackendsIT {
         return backends.render(url, Map.of()).await().atMost(Duration.ofSeconds(30));
     }
 
+    /** The stub's entry in trawl.render.backends. */
+    private String base(StubRenderBackend stub) {
+        return stub == pool.alpha() ? stub.url() + "/?token=" + TOKEN : stub.url();
+    }
+
+    /** How metrics and rendered pages name the stub. */
+    private String tag(StubRenderBackend stub) {
+        return backends.tagOf(base(stub));
+    }
+
     private CircuitBreakerState breaker(StubRenderBackend stub) {
-        return backends.breakerState(stub.url());
+        return backends.breakerState(base(stub));
     }
 
     private double requests(StubRenderBackend stub, String outcome) {
-        Counter counter = registry.find("trawl.render.requests").tags("backend", stub.url(), "outcome", outcome).counter();
+        Counter counter = registry.find("trawl.render.requests").tags("backend", tag(stub), "outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -131,7 +149,7 @@ class RenderBackendsIT {
     void theRequestIsBrowserlessShapedAndTheAnswerIsTheHtml() {
         RenderedPage page = backends.render("http://site.test/a?b=c", Map.of("Cookie", "sid=1", "Accept-Language", "en"))
                 .await().atMost(Duration.ofSeconds(10));
-        StubRenderBackend used = pool.all().stream().filter(s -> s.url().equals(page.backend())).findFirst().orElseThrow();
+        StubRenderBackend used = pool.all().stream().filter(s -> tag(s).equals(page.backend())).findFirst().orElseThrow();
         assertThat(page.url()).isEqualTo("http://site.test/a?b=c");
         assertThat(page.html()).contains("rendered http://site.test/a?b=c by " + used.name());
         assertThat(used.lastBody().get("url").asText()).isEqualTo("http://site.test/a?b=c");
@@ -146,8 +164,8 @@ class RenderBackendsIT {
                 .onItem().transformToUniAndMerge(i -> backends.render("http://site.test/first/" + i, Map.of()))
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
         Map<String, Long> share = first.stream().collect(Collectors.groupingBy(RenderedPage::backend, Collectors.counting()));
-        assertThat(share.get(pool.alpha().url())).isGreaterThanOrEqualTo(10);
-        assertThat(share.get(pool.beta().url())).isGreaterThanOrEqualTo(10);
+        assertThat(share.get(tag(pool.alpha()))).isGreaterThanOrEqualTo(10);
+        assertThat(share.get(tag(pool.beta()))).isGreaterThanOrEqualTo(10);
 
         // alpha dies in the middle of a run
         AtomicInteger done = new AtomicInteger();
@@ -161,15 +179,15 @@ class RenderBackendsIT {
         });
 
         // while its breaker is open, alpha is not even tried, and every render still succeeds
-        long attemptsWhenOpened = backends.attempts(pool.alpha().url());
+        long attemptsWhenOpened = backends.attempts(base(pool.alpha()));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
             RenderedPage page = render("http://site.test/while-open");
-            return page.backend().equals(pool.beta().url())
-                    && backends.attempts(pool.alpha().url()) == attemptsWhenOpened;
+            return page.backend().equals(tag(pool.beta()))
+                    && backends.attempts(base(pool.alpha())) == attemptsWhenOpened;
         });
         assertThat(run.join()).hasSize(150).doesNotContainNull();
         assertThat(failures).isEmpty();
-        assertThat(registry.get("trawl.render.breaker.open").tag("backend", pool.alpha().url()).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("trawl.render.breaker.open").tag("backend", tag(pool.alpha())).gauge().value()).isEqualTo(1.0);
 
         // alpha comes back on the same port: after the breaker's delay a trial request closes it
         int alphaRequestsBefore = pool.alpha().requests();
@@ -181,8 +199,8 @@ class RenderBackendsIT {
         List<RenderedPage> again = Multi.createFrom().range(0, 20)
                 .onItem().transformToUniAndMerge(i -> backends.render("http://site.test/again/" + i, Map.of()))
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
-        assertThat(again).extracting(RenderedPage::backend).contains(pool.alpha().url(), pool.beta().url());
-        Gauge open = registry.get("trawl.render.breaker.open").tag("backend", pool.alpha().url()).gauge();
+        assertThat(again).extracting(RenderedPage::backend).contains(tag(pool.alpha()), tag(pool.beta()));
+        Gauge open = registry.get("trawl.render.breaker.open").tag("backend", tag(pool.alpha())).gauge();
         assertThat(open.value()).isZero();
     }
 
@@ -196,7 +214,7 @@ class RenderBackendsIT {
                 .onItem().transformToUniAndConcatenate(i -> backends.render("http://site.test/503/" + i, Map.of()))
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
 
-        assertThat(pages).hasSize(10).allMatch(page -> page.backend().equals(pool.alpha().url()));
+        assertThat(pages).hasSize(10).allMatch(page -> page.backend().equals(tag(pool.alpha())));
         assertThat(pool.beta().requests()).isGreaterThan(betaBefore);
         assertThat(requests(pool.beta(), "unavailable")).isGreaterThan(unavailableBefore);
     }
@@ -210,7 +228,7 @@ class RenderBackendsIT {
                 .onItem().transformToUniAndConcatenate(i -> backends.render("http://site.test/slow/" + i, Map.of()))
                 .collect().asList().await().atMost(Duration.ofSeconds(30));
 
-        assertThat(pages).allMatch(page -> page.backend().equals(pool.alpha().url()));
+        assertThat(pages).allMatch(page -> page.backend().equals(tag(pool.alpha())));
         assertThat(requests(pool.beta(), "timeout")).isGreaterThan(timeoutsBefore);
     }
 
@@ -248,5 +266,69 @@ class RenderBackendsIT {
         dev.trawl.support.Jobs.awaitStatus(id, "succeeded");
         io.restassured.RestAssured.given().when().get("/v1/jobs/" + id + "/result").then()
                 .body("pages[0].text", org.hamcrest.Matchers.startsWith("rendered " + url + " by "));
+    }
+
+    @Test
+    void theTokenReachesTheBackendAndNoMetricLogLineOrJobError() {
+        List<String> logged = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+                logged.add(message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            RenderedPage page = render("http://site.test/with-token");
+            StubRenderBackend alpha = pool.alpha();
+            if (!page.backend().equals(tag(alpha))) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> render("http://site.test/again").backend().equals(tag(alpha)));
+            }
+            assertThat(alpha.lastQuery()).isEqualTo("token=" + TOKEN);
+
+            // alpha hangs past the timeout (Vert.x's own message quotes the request URI) and beta is down
+            alpha.mode(Mode.HANG);
+            pool.beta().mode(Mode.UNAVAILABLE);
+            assertThatThrownBy(() -> render("http://site.test/leak"))
+                    .isInstanceOfSatisfying(FetchFailure.class, failure -> {
+                        assertThat(failure.code()).isEqualTo("render-unavailable");
+                        // nor the backends' addresses: they are our infrastructure, and the message is the client's
+                        assertThat(failure.getMessage()).doesNotContain(TOKEN).doesNotContain("127.0.0.1");
+                        assertThat(failure.toError().toString()).doesNotContain(TOKEN);
+                    });
+        } finally {
+            root.removeHandler(capture);
+        }
+
+        assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
+                .allSatisfy(tag -> assertThat(tag.getValue()).doesNotContain(TOKEN)));
+        assertThat(registry.find("trawl.render.requests").tag("backend", "0").counters()).isNotEmpty();
+        assertThat(logged).noneMatch(line -> line.contains(TOKEN));
+    }
+
+    @Test
+    void renderedHtmlLargerThanTheBodyLimitFailsThePageAsOversizeWithoutFailover() {
+        Map<String, Integer> before = pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
+        pool.all().forEach(stub -> stub.mode(Mode.HUGE));
+
+        assertThatThrownBy(() -> render("http://site.test/huge"))
+                .isInstanceOfSatisfying(FetchFailure.class, failure -> {
+                    assertThat(failure.code()).isEqualTo("oversize");
+                    assertThat(failure.isTransient()).isFalse();
+                    assertThat(failure.getMessage()).contains("http://site.test/huge").doesNotContain(TOKEN);
+                });
+        int sent = pool.all().stream().mapToInt(stub -> stub.requests() - before.get(stub.name())).sum();
+        assertThat(sent).isEqualTo(1);
+        assertThat(pool.all()).allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
     }
 }

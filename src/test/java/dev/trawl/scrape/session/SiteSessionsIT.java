@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,9 +36,14 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SiteSessionsIT.SitesWithSessions.class)
 class SiteSessionsIT {
 
-    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rejected", "broken", "members");
+    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rejected", "broken", "members",
+            "guarded");
     /** The site behind the "members" profile: jobs against it run through the whole worker. */
     private static final StubSite MEMBERS = new StubSite("127.0.0.5");
+    /** A host no profile covers, where a members' page redirects. */
+    private static final StubSite ELSEWHERE = new StubSite("127.0.0.6");
+    /** The site behind the "guarded" profile, whose login sets a Secure cookie; served over plain http. */
+    private static final StubSite GUARDED = new StubSite("127.0.0.7");
 
     public static class SitesWithSessions implements QuarkusTestProfile {
         @Override
@@ -51,6 +57,9 @@ class SiteSessionsIT {
             }
             config.put("trawl.sites.fresh.headers.X-Trawl-Site", "fresh");
             config.put("trawl.sites.members.host-pattern", "127.0.0.5");
+            config.put("trawl.sites.members.headers.X-Members-Key", "members-k3y");
+            config.put("trawl.sites.guarded.host-pattern", "127.0.0.7");
+            config.put("trawl.sites.guarded.headers.X-Guarded-Key", "guarded-k3y");
             config.put("trawl.sessions.poll-interval", "20MS");
             config.put("trawl.sessions.wait-timeout", "20S");
             return config;
@@ -97,6 +106,11 @@ class SiteSessionsIT {
         PROFILES.forEach(profile -> RedisCli.deleteByPrefix(sessionKey(profile)));
     }
 
+    /** Every cookie of the session as {@code name=value; …}, whatever its scope. */
+    private static String cookies(SiteSession session) {
+        return session.cookies().stream().map(c -> c.name() + "=" + c.value()).collect(Collectors.joining("; "));
+    }
+
     private static String sessionKey(String profile) {
         return TestServices.KEY_PREFIX + "session:" + profile;
     }
@@ -114,6 +128,8 @@ class SiteSessionsIT {
     @AfterAll
     static void stopMembersSite() {
         MEMBERS.close();
+        ELSEWHERE.close();
+        GUARDED.close();
     }
 
     @Test
@@ -124,9 +140,35 @@ class SiteSessionsIT {
         }).toList();
         ids.forEach(id -> Jobs.awaitStatus(id, "succeeded"));
         assertThat(login.logins("/login/members")).isEqualTo(1);
-        String cookie = sessions.current("members").await().atMost(Duration.ofSeconds(10)).cookieHeader();
+        String cookie = sessions.current("members").await().atMost(Duration.ofSeconds(10)).cookieHeaderFor(URI.create(MEMBERS.url("/"))).orElseThrow();
         IntStream.range(0, 20).forEach(i ->
                 assertThat(MEMBERS.lastHeaders("/member/" + i)).containsEntry("cookie", cookie));
+    }
+
+    @Test
+    void theSessionCookieAndProfileHeadersDoNotFollowARedirectToAnotherHost() {
+        MEMBERS.redirect("/member/away", ELSEWHERE.url("/landing"));
+        ELSEWHERE.html("/landing", "<title>elsewhere</title>");
+        String id = Jobs.submit(Map.of("url", MEMBERS.url("/member/away"), "respectRobots", false,
+                "headers", Map.of("X-Job", "mine")));
+        Jobs.awaitStatus(id, "succeeded");
+
+        assertThat(MEMBERS.lastHeaders("/member/away")).containsKey("cookie")
+                .containsEntry("x-members-key", "members-k3y").containsEntry("x-job", "mine");
+        assertThat(ELSEWHERE.hits("/landing")).isEqualTo(1);
+        assertThat(ELSEWHERE.lastHeaders("/landing")).doesNotContainKeys("cookie", "x-members-key")
+                .containsEntry("x-job", "mine");
+    }
+
+    @Test
+    void aSecureSessionCookieIsNeverSentOverPlainHttp() {
+        login.cookieAttributes("/login/guarded", "; Secure");
+        GUARDED.html("/inside", "<title>inside</title>");
+        Jobs.awaitStatus(Jobs.submit(Map.of("url", GUARDED.url("/inside"), "respectRobots", false)), "succeeded");
+
+        assertThat(login.logins("/login/guarded")).isEqualTo(1);
+        assertThat(GUARDED.lastHeaders("/inside")).doesNotContainKey("cookie")
+                .containsEntry("x-guarded-key", "guarded-k3y");
     }
 
     private double renewals(String profile) {
@@ -144,7 +186,7 @@ class SiteSessionsIT {
         slowLogin.countDown();
         awaitAll(calls);
 
-        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSession::cookieHeader).distinct())
+        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSessionsIT::cookies).distinct())
                 .containsExactly("sid=fresh-1");
         assertThat(calls.stream().map(CompletableFuture::join).map(SiteSession::version).distinct()).hasSize(1);
         assertThat(login.logins("/login/fresh")).isEqualTo(1);
@@ -163,7 +205,8 @@ class SiteSessionsIT {
         try (RedisCli redis = new RedisCli()) {
             long pttl = (Long) redis.call("PTTL", sessionKey("lasting"));
             assertThat(pttl).isBetween(Duration.ofMinutes(10).minusSeconds(10).toMillis(), Duration.ofMinutes(10).toMillis());
-            assertThat(redis.call("HGET", sessionKey("lasting"), "cookie")).isEqualTo(session.cookieHeader());
+            assertThat(SiteSession.decode((String) redis.call("HGET", sessionKey("lasting"), "cookie")))
+                    .isEqualTo(session.cookies());
             assertThat(redis.call("HGET", sessionKey("lasting"), "version")).isEqualTo(Long.toString(session.version()));
         }
     }
@@ -171,7 +214,7 @@ class SiteSessionsIT {
     @Test
     void insideTheRenewalWindowOneWorkerRenewsWhileEverybodyKeepsTheCurrentSession() {
         SiteSession first = sessions.current("renewing").await().atMost(Duration.ofSeconds(10));
-        assertThat(first.cookieHeader()).isEqualTo("sid=renewing-1");
+        assertThat(cookies(first)).isEqualTo("sid=renewing-1");
         double renewalsBefore = renewals("renewing");
         try (RedisCli redis = new RedisCli()) {
             redis.call("PEXPIRE", sessionKey("renewing"), "60000"); // one minute left, renew-before is two
@@ -191,7 +234,7 @@ class SiteSessionsIT {
 
         slowLogin.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                sessions.current("renewing").await().atMost(Duration.ofSeconds(5)).cookieHeader().equals("sid=renewing-2"));
+                cookies(sessions.current("renewing").await().atMost(Duration.ofSeconds(5))).equals("sid=renewing-2"));
         SiteSession renewed = sessions.current("renewing").await().atMost(Duration.ofSeconds(5));
         assertThat(renewed.version()).isGreaterThan(first.version());
         assertThat(login.logins("/login/renewing")).isEqualTo(2);
@@ -215,13 +258,13 @@ class SiteSessionsIT {
         slowLogin.countDown();
         awaitAll(calls);
 
-        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSession::cookieHeader).distinct())
+        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSessionsIT::cookies).distinct())
                 .containsExactly("sid=rejected-2");
         assertThat(login.logins("/login/rejected")).isEqualTo(2);
 
         // a late report about the old session leaves the new one alone
         assertThat(sessions.invalidate("rejected", rejected.version()).await().atMost(Duration.ofSeconds(5))).isFalse();
-        assertThat(sessions.current("rejected").await().atMost(Duration.ofSeconds(5)).cookieHeader()).isEqualTo("sid=rejected-2");
+        assertThat(cookies(sessions.current("rejected").await().atMost(Duration.ofSeconds(5)))).isEqualTo("sid=rejected-2");
     }
 
     @Test
