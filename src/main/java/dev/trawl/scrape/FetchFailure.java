@@ -62,6 +62,11 @@ public class FetchFailure extends RuntimeException {
         return statusCode != null && (statusCode == 401 || statusCode == 403);
     }
 
+    /** The site did not answer within the time the fetch allowed. */
+    public boolean timedOut() {
+        return "timeout".equals(code);
+    }
+
     public String code() {
         return code;
     }

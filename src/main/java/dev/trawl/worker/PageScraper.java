@@ -103,7 +103,7 @@ public class PageScraper {
             return politeness.acquire(host, limits).map(SitePermit::keepAlive)
                     .chain(permit -> fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())),
                             true)
-                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure)))
+                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure, spec)))
                     .invoke(page -> fetched.computeIfAbsent(page.statusCode() / 100 + "xx",
                             statusClass -> registry.counter("trawl.fetches", "status_class", statusClass)).increment())
                     .onFailure(FetchFailure.class).invoke(failure ->
@@ -123,9 +123,24 @@ public class PageScraper {
      * decided in the order they are asked for, so any acquire that comes after sees the release,
      * and neither call fails (a lost release frees its slot when its lease runs out).
      */
-    private void returnPermit(SitePermit permit, String host, Throwable failure) {
+    private void returnPermit(SitePermit permit, String host, Throwable failure, JobSpec spec) {
         release(permit, failure).subscribe().with(released -> { }, ignored -> { });
-        siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
+        if (speaksForTheSite(failure, spec)) {
+            siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
+        }
+    }
+
+    /**
+     * A timeout under a limit the client chose shorter than ours says only that the site is slower
+     * than that client wanted: counted, it would let any client pause a site for everyone.
+     */
+    private boolean speaksForTheSite(Throwable failure, JobSpec spec) {
+        return !(failure instanceof FetchFailure fetchFailure && fetchFailure.timedOut()
+                && fetchTimeout(spec).compareTo(config.requestTimeout()) < 0);
+    }
+
+    private Duration fetchTimeout(JobSpec spec) {
+        return spec.timeoutSeconds() == null ? config.requestTimeout() : Duration.ofSeconds(spec.timeoutSeconds());
     }
 
     private Uni<Void> release(SitePermit permit, Throwable failure) {
@@ -159,9 +174,7 @@ public class PageScraper {
             return renderers.render(url, headers).map(rendered -> new FetchedPage(url, rendered.url(), 200,
                     "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
         }
-        Duration timeout = spec.timeoutSeconds() == null ? config.requestTimeout()
-                : Duration.ofSeconds(spec.timeoutSeconds());
-        return fetcher.fetch(lease, url, headers, timeout);
+        return fetcher.fetch(lease, url, headers, fetchTimeout(spec));
     }
 
     /**
