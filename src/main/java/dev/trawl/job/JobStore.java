@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -560,6 +561,16 @@ public class JobStore {
         }
     }
 
+
+    /**
+     * PostgreSQL refused the values of a write themselves, not the write: a data exception (SQLSTATE
+     * class 22, e.g. a NUL character in text) or a limit exceeded (class 54, e.g. a URL too long
+     * for the pages' unique index). The same values would be refused again, whatever the retries.
+     */
+    public static boolean refusedValues(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"));
+    }
 
     /** Stores one page of a crawl. Item: whether a cancel is pending; empty if the lease was lost. */
     public Uni<Optional<Boolean>> storePage(ClaimedJob job, StoredPage page) {

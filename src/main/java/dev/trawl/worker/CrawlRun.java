@@ -9,7 +9,9 @@ import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +131,8 @@ final class CrawlRun {
     }
 
     private Uni<Void> visit(CrawlFrontier.Target target) {
-        return scraper.scrape(lease, target.url(), target.depth(), job.spec())
+        // deferred: a page that makes scrape throw fails as that page, never inside pump()
+        return Uni.createFrom().deferred(() -> scraper.scrape(lease, target.url(), target.depth(), job.spec()))
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
                         ? onPageFailure(target, JobRunner.disallowed(page)) : page)
@@ -190,8 +193,45 @@ final class CrawlRun {
         return StoredPage.failed(target.url(), target.depth(), failure.statusCode(), failure.toError());
     }
 
-    private Uni<Void> record(CrawlFrontier.Target target, StoredPage page) {
-        return store.storePage(job, page).chain(cancelPending -> {
+    /**
+     * What was written for a page: the page itself, or its failure instead; whether a cancel is
+     * pending, empty if the lease was lost.
+     */
+    private record PageWrite(StoredPage recorded, Optional<Boolean> cancelPending) {
+    }
+
+    /**
+     * Stores the page; if PostgreSQL refuses its values (see {@link JobStore#refusedValues}), the
+     * page is stored as failed instead, without them, and if even that is refused (its URL is the
+     * problem) nothing is stored and its page event alone tells of it. Any other failure (the
+     * database is away) fails the run, which is delivered again.
+     */
+    private Uni<PageWrite> storeOrRecordWhyNot(StoredPage page) {
+        return store.storePage(job, page).map(cancelPending -> new PageWrite(page, cancelPending))
+                .onFailure(JobStore::refusedValues).recoverWithUni(refused -> {
+                    LOG.warnf("Job %s: page %s could not be stored: %s", job.id(), page.url(), refused.getMessage());
+                    StoredPage failed = StoredPage.failed(page.url(), page.depth(), page.statusCode(),
+                            notStored(refused));
+                    return store.storePage(job, failed).map(cancelPending -> new PageWrite(failed, cancelPending))
+                            .onFailure(JobStore::refusedValues)
+                            .recoverWithItem(again -> new PageWrite(failed, Optional.of(false)));
+                });
+    }
+
+    private static Map<String, Object> notStored(Throwable refused) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "page-not-stored");
+        error.put("transient", false);
+        error.put("message", "The page was fetched but the database refused its content: "
+                + (refused instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                        : refused.getMessage()));
+        return error;
+    }
+
+    private Uni<Void> record(CrawlFrontier.Target target, StoredPage fetched) {
+        return storeOrRecordWhyNot(fetched).chain(write -> {
+            StoredPage page = write.recorded();
+            Optional<Boolean> cancelPending = write.cancelPending();
             if (cancelPending.isEmpty() || cancelPending.get()) {
                 synchronized (this) {
                     if (stop == null) {
@@ -214,7 +254,8 @@ final class CrawlRun {
                         stop = End.ABORTED;
                     });
                 }
-                found = frontier.offer(page.links(), page.depth());
+                // a page whose content was refused was still read: the crawl goes on through its links
+                found = frontier.offer(fetched.links(), page.depth());
                 checkpointDue = stop == null && !saving && checkpointDue();
             }
             if (checkpointDue) {

@@ -86,7 +86,11 @@ public class PageScraper {
     }
 
     public Uni<StoredPage> scrape(FetchClients.Lease lease, String url, int depth, JobSpec spec) {
-        String host = URI.create(url).getHost();
+        Optional<String> parsedHost = hostOf(url);
+        if (parsedHost.isEmpty()) {
+            return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Not a URL with a host: " + url));
+        }
+        String host = parsedHost.get();
         Optional<SiteProfile> profile = profiles.forHost(host);
         Uni<RobotsVerdict> verdict = spec.respectRobots() ? robots.check(url)
                 : Uni.createFrom().item(new RobotsVerdict(true, Optional.empty()));
@@ -110,6 +114,14 @@ public class PageScraper {
                             registry.counter("trawl.fetch.failures", "code", ((FetchFailure) failure).code()).increment())
                     .chain(page -> extractWhereItFits(page, depth, spec));
         });
+    }
+
+    private static Optional<String> hostOf(String url) {
+        try {
+            return Optional.ofNullable(URI.create(url).getHost());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private SiteLimits limitsFor(Optional<SiteProfile> profile) {
@@ -193,8 +205,10 @@ public class PageScraper {
         try {
             return extractor.extract(page, new ExtractionRequest(Set.copyOf(spec.formats()), spec.selectors(),
                     !spec.crawl().singlePage()));
-        } catch (RuntimeException e) {
-            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // a page nested deeply enough overflows a recursive converter: only that page is unreadable
+            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 
