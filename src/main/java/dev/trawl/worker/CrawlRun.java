@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,13 +27,14 @@ import org.jboss.logging.Logger;
  * page, whose failure fails the job, and a crawl whose window of page outcomes crosses the abort
  * bound, which is aborted. Every {@code everyPages} pages or {@code every} of time the crawl saves
  * a checkpoint of its frontier (one save at a time; the run ends only after a save in progress),
- * so a worker that takes the job over resumes from it.
+ * so a worker that takes the job over resumes from it. A crawl that records no page for its stall
+ * timeout ends {@link End#STALLED}; there is no limit on its total time, which its page budget bounds.
  */
 final class CrawlRun {
 
     private static final Logger LOG = Logger.getLogger(CrawlRun.class);
 
-    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED }
+    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED, STALLED }
 
     record Outcome(End end, FetchFailure startFailure, int pages, FailureWindow.Trip abort) {
     }
@@ -57,10 +60,21 @@ final class CrawlRun {
     private End stop;
     private FetchFailure startFailure;
     private FailureWindow.Trip abort;
+    private final Duration stallTimeout;
+    private final ScheduledExecutorService timers;
+    private long lastProgressNanos = System.nanoTime();
 
+    /**
+     * @param stallTimeout the longest the crawl may go without recording a page before it ends
+     *                     {@link End#STALLED}: a crawl's time grows with its page budget and the
+     *                     site's pace, so it is bounded by its progress, not by a total
+     * @param timers       where the stall watch runs
+     */
     CrawlRun(ClaimedJob job, CrawlResumption start, FetchClients.Lease lease, PageScraper scraper, JobStore store,
             EventLog events, int parallelism, FailureWindow failures, CrawlCheckpoints checkpoints,
-            CheckpointConfig checkpointConfig) {
+            CheckpointConfig checkpointConfig, Duration stallTimeout, ScheduledExecutorService timers) {
+        this.stallTimeout = stallTimeout;
+        this.timers = timers;
         this.job = job;
         this.lease = lease;
         this.scraper = scraper;
@@ -87,8 +101,31 @@ final class CrawlRun {
                     }
                 }
             });
+            watchForStall(stallTimeout.toNanos());
             pump();
         });
+    }
+
+    /** Checks after {@code delayNanos} whether a page was recorded within the stall timeout; re-arms itself if so. */
+    private void watchForStall(long delayNanos) {
+        timers.schedule(() -> {
+            long again;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                long idle = System.nanoTime() - lastProgressNanos;
+                again = stallTimeout.toNanos() - idle;
+                if (again <= 0) {
+                    // pages still in flight are left to find the job ended; nothing more is started
+                    ended = true;
+                    stop = End.STALLED;
+                    emitter.complete(new Outcome(End.STALLED, startFailure, stored, abort));
+                    return;
+                }
+            }
+            watchForStall(again);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void pump() {
@@ -243,6 +280,7 @@ final class CrawlRun {
             int found;
             boolean checkpointDue;
             synchronized (this) {
+                lastProgressNanos = System.nanoTime();
                 frontier.done(target.url());
                 pagesSinceCheckpoint++;
                 if (page.fetched()) {

@@ -127,17 +127,23 @@ public class JobRunner {
                         job.id(), failure.getMessage()));
         return Uni.createFrom().deferred(() -> {
                     FetchClients.Lease lease = scraper.lease();
-                    return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
+                    return (job.spec().crawl().singlePage() ? singlePageWithinTimeout(job, lease) : crawl(job, lease))
                             .eventually(lease::close);
                 })
-                // the timeout cancels the run (a crawl starts no more pages); the conditional
-                // UPDATE of recordFailure then ends the job unless it ended meanwhile
-                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
                         .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
                         .register(registry))))
                 .replaceWithVoid()
                 .eventually(release);
+    }
+
+    /**
+     * A single page may take {@code trawl.jobs.timeout} in all. The timeout cancels the run; the
+     * conditional UPDATE of recordFailure then ends the job unless it ended meanwhile.
+     */
+    private Uni<String> singlePageWithinTimeout(ClaimedJob job, FetchClients.Lease lease) {
+        return singlePage(job, lease)
+                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()));
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
@@ -165,12 +171,13 @@ public class JobRunner {
                         ? events.append(job.id(), EventType.RESUMED, start.toEvent()) : Uni.createFrom().voidItem())
                 .chain(start -> {
                     CrawlRun run = new CrawlRun(job, start, lease, scraper, store, events, crawlConfig.parallelism(),
-                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig);
+                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig, timeout.timeout(), timers);
                     activeCrawls.add(run);
                     return run.run().eventually(() -> activeCrawls.remove(run));
                 })
                 .chain(outcome -> switch (outcome.end()) {
             case START_FAILED -> recordFailure(job, outcome.startFailure());
+            case STALLED -> recordFailure(job, stalled(outcome.pages()));
             case ABORTED -> abort(job, outcome.abort(), outcome.pages());
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
@@ -180,6 +187,12 @@ public class JobRunner {
     private FetchFailure timedOut() {
         return FetchFailure.permanent("job-timeout", "The job ran longer than trawl.jobs.timeout ("
                 + timeout.timeout().toSeconds() + " s)");
+    }
+
+    /** A crawl is timed out by its progress: the pages it stored stay readable at {@code /result}. */
+    private FetchFailure stalled(int pages) {
+        return FetchFailure.permanent("job-timeout", "The crawl stored no page for trawl.jobs.timeout ("
+                + timeout.timeout().toSeconds() + " s); " + pages + " pages were stored before");
     }
 
     private Uni<String> abort(ClaimedJob job, FailureWindow.Trip trip, int pages) {
