@@ -54,7 +54,7 @@ class DeadLetterIT {
                 .then().statusCode(202)
                 .body("id", equalTo(id))
                 .body("status", equalTo("queued"))
-                .body("attempt", equalTo(0))
+                .body("attempt", equalTo(3))
                 .body("error.attempts", hasSize(3));
         Jobs.awaitStatus(id, "succeeded");
 
