@@ -93,6 +93,17 @@ class DeadLetterIT {
     }
 
     @Test
+    void pagingAfterTheFirstIdThereCanBeIsAnEmptyPage() {
+        SITE.sequence("/before-the-first", StubSite.status(404));
+        Jobs.awaitStatus(Jobs.submit(SITE.url("/before-the-first")), "failed");
+
+        for (String first : List.of("0-0", "0")) {
+            given().header(AdminToken.HEADER, TOKEN).queryParam("after", first).when().get("/v1/dead-letters")
+                    .then().statusCode(200).body("items", hasSize(0)).body("next", equalTo(null));
+        }
+    }
+
+    @Test
     void aWrongOrMissingAdminTokenIsRefusedWith401NamingTheHeader() {
         SITE.sequence("/refused", StubSite.status(404));
         String id = Jobs.submit(SITE.url("/refused"));
