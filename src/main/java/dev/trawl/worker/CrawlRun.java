@@ -9,7 +9,6 @@ import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -248,21 +247,11 @@ final class CrawlRun {
                 .onFailure(JobStore::refusedValues).recoverWithUni(refused -> {
                     LOG.warnf("Job %s: page %s could not be stored: %s", job.id(), page.url(), refused.getMessage());
                     StoredPage failed = StoredPage.failed(page.url(), page.depth(), page.statusCode(),
-                            notStored(refused));
+                            JobRunner.notStored(refused).toError());
                     return store.storePage(job, failed).map(cancelPending -> new PageWrite(failed, cancelPending))
                             .onFailure(JobStore::refusedValues)
                             .recoverWithItem(again -> new PageWrite(failed, Optional.of(false)));
                 });
-    }
-
-    private static Map<String, Object> notStored(Throwable refused) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", "page-not-stored");
-        error.put("transient", false);
-        error.put("message", "The page was fetched but the database refused its content: "
-                + (refused instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
-                        : refused.getMessage()));
-        return error;
     }
 
     private Uni<Void> record(CrawlFrontier.Target target, StoredPage fetched) {

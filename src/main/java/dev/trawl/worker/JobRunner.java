@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -154,15 +155,20 @@ public class JobRunner {
                         throw disallowed(page);
                     }
                 })
-                .chain(page -> store.succeed(job, page).chain(state -> {
-                    if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
-                        return ended(job, state, 0);
-                    }
-                    return transitions.announce(Transition.succeeded(job.id(), 1,
-                                    List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
-                            .map(done -> outcome(JobState.SUCCEEDED));
-                }))
+                .chain(page -> store.succeed(job, page)
+                        // a page the database refuses fails its job like any permanent failure
+                        .onFailure(JobStore::refusedValues).transform(JobRunner::notStored)
+                        .chain(state -> announceSinglePage(job, page, state)))
                 .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
+    }
+
+    private Uni<String> announceSinglePage(ClaimedJob job, StoredPage page, Optional<JobState> state) {
+        if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
+            return ended(job, state, 0);
+        }
+        return transitions.announce(Transition.succeeded(job.id(), 1,
+                        List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
+                .map(done -> outcome(JobState.SUCCEEDED));
     }
 
     private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
@@ -201,6 +207,13 @@ public class JobRunner {
         return store.abort(job, error).chain(state -> state.isPresent() && state.get() == JobState.ABORTED
                 ? transitions.announce(Transition.aborted(job.id(), trip.toEvent())).map(done -> outcome(JobState.ABORTED))
                 : ended(job, state, pages));
+    }
+
+    /** PostgreSQL refused the page's values ({@link JobStore#refusedValues}): storing it again would fail again. */
+    static FetchFailure notStored(Throwable refused) {
+        return FetchFailure.permanent("page-not-stored", "The page was fetched but the database refused its content: "
+                + (refused instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                        : refused.getMessage()));
     }
 
     /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */

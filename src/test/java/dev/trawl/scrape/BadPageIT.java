@@ -51,4 +51,19 @@ class BadPageIT {
                 .body("pages.find { it.url.endsWith('/bad/ok') }.text", equalTo("fine"))
                 .body("pages.find { it.url.endsWith('/bad/behind-nul') }.text", equalTo("reached"));
     }
+
+    @Test
+    void aSinglePageWhoseContentTheDatabaseRefusesFailsItsJobAtOnceAndAloneAmongItsBatch() {
+        SITE.html("/single/nul", "<html><body><p>before\u0000after</p></body></html>");
+        SITE.html("/single/fine", "<html><body><p>fine</p></body></html>");
+        String refused = Jobs.submit(Map.of("url", SITE.url("/single/nul"), "formats", List.of("text")));
+        String fine = Jobs.submit(Map.of("url", SITE.url("/single/fine"), "formats", List.of("text")));
+
+        Jobs.awaitStatus(refused, "failed");
+        given().when().get("/v1/jobs/" + refused).then()
+                .body("attempt", equalTo(1))
+                .body("error.code", equalTo("page-not-stored"))
+                .body("error.transient", equalTo(false));
+        Jobs.awaitStatus(fine, "succeeded");
+    }
 }
