@@ -54,6 +54,9 @@ public class DeadLetterResource {
         if (after != null && !StreamIds.isValid(after)) {
             throw ProblemException.badRequest("after", "after must be a dead-letter id such as 1700000000000-0");
         }
+        if (after != null && StreamIds.isFirst(after)) {
+            return Uni.createFrom().item(new Page(List.of(), null)); // nothing is older than the first id there can be
+        }
         return deadLetters.newestFirst(Optional.ofNullable(after), limit).chain(letters ->
                 store.states(letters.stream().map(DeadLetter::jobId).distinct().toList()).map(states -> {
                     List<Entry> items = letters.stream().map(l -> new Entry(l.entryId(), l.jobId().toString(), l.url(),

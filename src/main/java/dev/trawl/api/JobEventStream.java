@@ -73,16 +73,20 @@ public class JobEventStream {
         }
     }
 
-    /** The id to replay after, null for the whole log; a 400 problem if it is not a stream id. */
+    /**
+     * The id to replay after, null for the whole log; a 400 problem if it is not a stream id, or is
+     * the largest one, after which no event can come (and which Redis refuses to range from).
+     */
     static String parseLastEventId(String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank()) {
             return null;
         }
-        if (!StreamIds.isValid(lastEventId.trim())) {
+        String id = lastEventId.trim();
+        if (!StreamIds.isValid(id) || StreamIds.isLast(id)) {
             throw new ProblemException(Problem.of(400, "invalid-request", "Invalid request",
                     "Last-Event-ID must be an event id this stream sent, like 1700000000000-0").withField("Last-Event-ID"));
         }
-        return lastEventId.trim();
+        return id;
     }
 
     /** No Accept header, or one that takes an event stream ({@code text/event-stream}, {@code text/*}, {@code * /*}). */

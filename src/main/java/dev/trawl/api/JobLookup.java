@@ -55,15 +55,19 @@ public class JobLookup {
         return find(caller, id).map(JobSummary::jobState);
     }
 
-    /** The stored pages of a succeeded job; a 409 naming the status for any other. */
+    /**
+     * The stored pages of a job that has a result (see {@link JobResultHeader#hasResult}); a 409
+     * naming the status for any other.
+     */
     public Uni<JobPages> result(Tenant caller, String id, int offset, int limit) {
         UUID uuid = parseId(id);
         return queries.resultHeader(uuid).chain(found -> {
             JobResultHeader job = found.filter(j -> caller.owns(j.owner()))
                     .orElseThrow(() -> ProblemException.jobNotFound(id));
-            if (job.jobState() != JobState.SUCCEEDED) {
+            if (!job.hasResult()) {
                 return Uni.createFrom().failure(new ProblemException(Problem.of(409, "result-not-ready",
-                                "Result not available", "The job is " + job.state() + "; a result exists once it has succeeded")
+                                "Result not available", "The job is " + job.state() + "; a result exists once it has "
+                                        + "succeeded, or once it has ended with pages stored")
                         .withJob(id, job.state())));
             }
             return queries.pages(uuid, offset, limit).map(pages -> new JobPages(uuid, job, pages));

@@ -113,7 +113,7 @@ public class JobResource {
                 "status", state.wireName(), "cancelRequested", true)).build());
     }
 
-    /** Admin: puts a failed or aborted job back in the queue with its attempts reset. */
+    /** Admin: puts a failed or aborted job back in the queue with a fresh allowance of attempts. */
     @POST
     @Path("{id}/retry")
     public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token,

@@ -23,6 +23,21 @@ public final class StreamIds {
         }
     }
 
+    /**
+     * No entry can follow the largest id a stream has room for ({@code 2^64-1-2^64-1}): Redis
+     * refuses a range that starts after it, so a reader must be told, not sent to Redis.
+     */
+    public static boolean isLast(String id) {
+        long[] parsed = parse(id);
+        return parsed[0] == -1L && parsed[1] == -1L;
+    }
+
+    /** No entry can precede {@code 0-0}: Redis refuses a range that ends before it. */
+    public static boolean isFirst(String id) {
+        long[] parsed = parse(id);
+        return parsed[0] == 0 && parsed[1] == 0;
+    }
+
     public static int compare(String a, String b) {
         long[] x = parse(a);
         long[] y = parse(b);

@@ -40,7 +40,8 @@ public class JobQueries {
     /** Pages are counted only for a succeeded job: any other gets a 409 and no pages. */
     private static final String RESULT_HEADER = """
             SELECT state, request -> 'formats' AS formats, owner,
-                   CASE WHEN state = 'succeeded' THEN (SELECT count(*) FROM pages WHERE job_id = $1) ELSE 0 END AS total
+                   CASE WHEN state IN ('succeeded', 'failed', 'aborted', 'cancelled')
+                        THEN (SELECT count(*) FROM pages WHERE job_id = $1) ELSE 0 END AS total
               FROM jobs WHERE id = $1""";
 
     /** In the order the pages were stored (their serial id), as a crawl stored them. */

@@ -8,9 +8,10 @@ import java.util.UUID;
 
 /**
  * Re-driving a job that failed for good (or was aborted): one conditional UPDATE puts it back to
- * {@code queued} with its attempts reset, then its {@code queued} event (reason {@code redriven})
- * is written and it is XADDed to the stream of its priority, as for a submit. The job is read
- * before it is announced, so the caller sees it queued, not already taken by a worker.
+ * {@code queued} with a fresh allowance of attempts (its attempt number, the fencing token, keeps
+ * growing), then its {@code queued} event (reason {@code redriven}) is written and it is XADDed
+ * to the stream of its priority, as for a submit. The job is read before it is announced, so the
+ * caller sees it queued, not already taken by a worker.
  */
 @ApplicationScoped
 public class JobRedrive {

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -349,11 +350,16 @@ public class JobStore {
     private static final String STATES = "SELECT id, state FROM jobs WHERE id = ANY($1)";
 
     /**
-     * Re-drives a failed or aborted job: back to {@code queued} with its attempts reset. The error
+     * Re-drives a failed or aborted job: back to {@code queued} with a fresh allowance of attempts.
+     * The attempt number is the fencing token of every worker write, so it is never reset: the
+     * allowance moves up instead, and the re-driven job's first claim takes a number no earlier
+     * attempt had, which fences out a worker of an earlier attempt still running (one that timed
+     * out, or lost its lease) even if it is the very worker that claims the job again. The error
      * and its per-attempt history stay, so an operator still sees why it failed before.
      */
     private static final String REDRIVE = """
-            UPDATE jobs SET state = 'queued', attempt = 0, cancel_requested = false, next_attempt_at = NULL,
+            UPDATE jobs SET state = 'queued', max_attempts = attempt + coalesce((request ->> 'maxAttempts')::int, 3),
+                   cancel_requested = false, next_attempt_at = NULL,
                    finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
              WHERE id = $1 AND state IN ('failed', 'aborted')
             RETURNING priority, request ->> 'url' AS url""";
@@ -560,6 +566,16 @@ public class JobStore {
         }
     }
 
+
+    /**
+     * PostgreSQL refused the values of a write themselves, not the write: a data exception (SQLSTATE
+     * class 22, e.g. a NUL character in text) or a limit exceeded (class 54, e.g. a URL too long
+     * for the pages' unique index). The same values would be refused again, whatever the retries.
+     */
+    public static boolean refusedValues(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"));
+    }
 
     /** Stores one page of a crawl. Item: whether a cancel is pending; empty if the lease was lost. */
     public Uni<Optional<Boolean>> storePage(ClaimedJob job, StoredPage page) {

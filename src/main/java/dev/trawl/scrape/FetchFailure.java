@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Why a fetch failed. {@code transientFailure} says whether trying again later may succeed
- * (timeouts, resets, 429, 502-504) or not (other 4xx, refused address, oversize, redirect loop).
+ * (timeouts, resets, 408, 429, 500, 502-504) or not (other 4xx, 501, 505, refused address,
+ * oversize, redirect loop).
  */
 public class FetchFailure extends RuntimeException {
 
@@ -38,9 +39,16 @@ public class FetchFailure extends RuntimeException {
         return httpStatus(status, null);
     }
 
-    /** @param retryAfter the raw Retry-After header of the answer, if any */
+    /**
+     * An answer with an error status. 408 and 500 say the server failed this time (a request it
+     * gave up waiting for, an error it hit), so they are retried like 429 and 502-504; 501 and 505
+     * say it never will serve this request (a method or protocol version it does not implement).
+     *
+     * @param retryAfter the raw Retry-After header of the answer, if any
+     */
     public static FetchFailure httpStatus(int status, String retryAfter) {
-        boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
+        boolean retriable = status == 408 || status == 429 || status == 500 || status == 502 || status == 503
+                || status == 504;
         return new FetchFailure("http-" + status, retriable, status, "The site answered HTTP " + status, retryAfter);
     }
 
@@ -52,6 +60,11 @@ public class FetchFailure extends RuntimeException {
     /** The site refused our credentials: a session may have expired. */
     public boolean unauthorised() {
         return statusCode != null && (statusCode == 401 || statusCode == 403);
+    }
+
+    /** The site did not answer within the time the fetch allowed. */
+    public boolean timedOut() {
+        return "timeout".equals(code);
     }
 
     public String code() {

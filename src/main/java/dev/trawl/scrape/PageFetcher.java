@@ -81,16 +81,27 @@ public class PageFetcher {
                         .putHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers.forHop(target)))
                         .as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(body, false)))
                         .send())
-                .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify)
                 .chain(response -> {
                     int status = response.statusCode();
                     String location = response.getHeader("Location");
                     if (status >= 300 && status < 400 && location != null) {
-                        return hop(client, original, target.resolve(location.trim()).toString(), visited, headers,
-                                timeout);
+                        return hop(client, original, redirectTarget(target, location), visited, headers, timeout);
                     }
                     return Uni.createFrom().item(() -> toPage(original, current, response, body.bytes()));
-                });
+                })
+                // after the answer's handling too: whatever goes wrong with one page fails that page
+                .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify);
+    }
+
+    /** Where a {@code Location} points, resolved against the URL that sent it; a permanent failure if it is no URL. */
+    static String redirectTarget(URI from, String location) {
+        try {
+            return from.resolve(new URI(location.trim())).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            String shown = location.length() > 200 ? location.substring(0, 200) + "…" : location;
+            throw FetchFailure.permanent("invalid-redirect",
+                    "The site redirected to \"" + shown + "\", which is not a valid URL");
+        }
     }
 
     private static FetchedPage toPage(String original, String finalUrl, HttpResponse<Void> response, byte[] body) {

@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
  * Where crawl checkpoints are kept (PostgreSQL, beside the pages they describe). A save is fenced
  * like every other write of a worker: only the lease holder of the running attempt writes (the
  * job row is locked FOR SHARE, so a take-over committing meanwhile is seen, not missed), and
- * within one attempt only a later sequence replaces a checkpoint. A re-driven job starts its
- * attempts again at 1, so across attempts the lease alone decides.
+ * within one attempt only a later sequence replaces a checkpoint. Attempt numbers only grow (a
+ * re-drive does not reset them), so a later attempt's checkpoint replaces an earlier one's.
  */
 @ApplicationScoped
 public class CrawlCheckpoints {

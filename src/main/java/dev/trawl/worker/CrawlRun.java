@@ -10,9 +10,12 @@ import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,13 +26,14 @@ import org.jboss.logging.Logger;
  * page, whose failure fails the job, and a crawl whose window of page outcomes crosses the abort
  * bound, which is aborted. Every {@code everyPages} pages or {@code every} of time the crawl saves
  * a checkpoint of its frontier (one save at a time; the run ends only after a save in progress),
- * so a worker that takes the job over resumes from it.
+ * so a worker that takes the job over resumes from it. A crawl that records no page for its stall
+ * timeout ends {@link End#STALLED}; there is no limit on its total time, which its page budget bounds.
  */
 final class CrawlRun {
 
     private static final Logger LOG = Logger.getLogger(CrawlRun.class);
 
-    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED }
+    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED, STALLED }
 
     record Outcome(End end, FetchFailure startFailure, int pages, FailureWindow.Trip abort) {
     }
@@ -55,10 +59,21 @@ final class CrawlRun {
     private End stop;
     private FetchFailure startFailure;
     private FailureWindow.Trip abort;
+    private final Duration stallTimeout;
+    private final ScheduledExecutorService timers;
+    private long lastProgressNanos = System.nanoTime();
 
+    /**
+     * @param stallTimeout the longest the crawl may go without recording a page before it ends
+     *                     {@link End#STALLED}: a crawl's time grows with its page budget and the
+     *                     site's pace, so it is bounded by its progress, not by a total
+     * @param timers       where the stall watch runs
+     */
     CrawlRun(ClaimedJob job, CrawlResumption start, FetchClients.Lease lease, PageScraper scraper, JobStore store,
             EventLog events, int parallelism, FailureWindow failures, CrawlCheckpoints checkpoints,
-            CheckpointConfig checkpointConfig) {
+            CheckpointConfig checkpointConfig, Duration stallTimeout, ScheduledExecutorService timers) {
+        this.stallTimeout = stallTimeout;
+        this.timers = timers;
         this.job = job;
         this.lease = lease;
         this.scraper = scraper;
@@ -85,8 +100,31 @@ final class CrawlRun {
                     }
                 }
             });
+            watchForStall(stallTimeout.toNanos());
             pump();
         });
+    }
+
+    /** Checks after {@code delayNanos} whether a page was recorded within the stall timeout; re-arms itself if so. */
+    private void watchForStall(long delayNanos) {
+        timers.schedule(() -> {
+            long again;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                long idle = System.nanoTime() - lastProgressNanos;
+                again = stallTimeout.toNanos() - idle;
+                if (again <= 0) {
+                    // pages still in flight are left to find the job ended; nothing more is started
+                    ended = true;
+                    stop = End.STALLED;
+                    emitter.complete(new Outcome(End.STALLED, startFailure, stored, abort));
+                    return;
+                }
+            }
+            watchForStall(again);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void pump() {
@@ -129,7 +167,8 @@ final class CrawlRun {
     }
 
     private Uni<Void> visit(CrawlFrontier.Target target) {
-        return scrapeWithinOrigins(target)
+        // deferred: a page that makes scrape throw fails as that page, never inside pump()
+        return Uni.createFrom().deferred(() -> scrapeWithinOrigins(target))
                 .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
                         ? onPageFailure(target, JobRunner.disallowed(page)) : page)
@@ -203,8 +242,35 @@ final class CrawlRun {
         return StoredPage.failed(target.url(), target.depth(), failure.statusCode(), failure.toError());
     }
 
-    private Uni<Void> record(CrawlFrontier.Target target, StoredPage page) {
-        return store.storePage(job, page).chain(cancelPending -> {
+    /**
+     * What was written for a page: the page itself, or its failure instead; whether a cancel is
+     * pending, empty if the lease was lost.
+     */
+    private record PageWrite(StoredPage recorded, Optional<Boolean> cancelPending) {
+    }
+
+    /**
+     * Stores the page; if PostgreSQL refuses its values (see {@link JobStore#refusedValues}), the
+     * page is stored as failed instead, without them, and if even that is refused (its URL is the
+     * problem) nothing is stored and its page event alone tells of it. Any other failure (the
+     * database is away) fails the run, which is delivered again.
+     */
+    private Uni<PageWrite> storeOrRecordWhyNot(StoredPage page) {
+        return store.storePage(job, page).map(cancelPending -> new PageWrite(page, cancelPending))
+                .onFailure(JobStore::refusedValues).recoverWithUni(refused -> {
+                    LOG.warnf("Job %s: page %s could not be stored: %s", job.id(), page.url(), refused.getMessage());
+                    StoredPage failed = StoredPage.failed(page.url(), page.depth(), page.statusCode(),
+                            JobRunner.notStored(refused).toError());
+                    return store.storePage(job, failed).map(cancelPending -> new PageWrite(failed, cancelPending))
+                            .onFailure(JobStore::refusedValues)
+                            .recoverWithItem(again -> new PageWrite(failed, Optional.of(false)));
+                });
+    }
+
+    private Uni<Void> record(CrawlFrontier.Target target, StoredPage fetched) {
+        return storeOrRecordWhyNot(fetched).chain(write -> {
+            StoredPage page = write.recorded();
+            Optional<Boolean> cancelPending = write.cancelPending();
             if (cancelPending.isEmpty() || cancelPending.get()) {
                 synchronized (this) {
                     if (stop == null) {
@@ -216,6 +282,7 @@ final class CrawlRun {
             int found;
             boolean checkpointDue;
             synchronized (this) {
+                lastProgressNanos = System.nanoTime();
                 frontier.done(target.url());
                 pagesSinceCheckpoint++;
                 if (page.fetched()) {
@@ -227,7 +294,8 @@ final class CrawlRun {
                         stop = End.ABORTED;
                     });
                 }
-                found = frontier.offer(page.links(), page.depth());
+                // a page whose content was refused was still read: the crawl goes on through its links
+                found = frontier.offer(fetched.links(), page.depth());
                 checkpointDue = stop == null && !saving && checkpointDue();
             }
             if (checkpointDue) {

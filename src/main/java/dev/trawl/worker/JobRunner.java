@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -127,17 +128,23 @@ public class JobRunner {
                         job.id(), failure.getMessage()));
         return Uni.createFrom().deferred(() -> {
                     FetchClients.Lease lease = scraper.lease();
-                    return (job.spec().crawl().singlePage() ? singlePage(job, lease) : crawl(job, lease))
+                    return (job.spec().crawl().singlePage() ? singlePageWithinTimeout(job, lease) : crawl(job, lease))
                             .eventually(lease::close);
                 })
-                // the timeout cancels the run (a crawl starts no more pages); the conditional
-                // UPDATE of recordFailure then ends the job unless it ended meanwhile
-                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
                         .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
                         .register(registry))))
                 .replaceWithVoid()
                 .eventually(release);
+    }
+
+    /**
+     * A single page may take {@code trawl.jobs.timeout} in all. The timeout cancels the run; the
+     * conditional UPDATE of recordFailure then ends the job unless it ended meanwhile.
+     */
+    private Uni<String> singlePageWithinTimeout(ClaimedJob job, FetchClients.Lease lease) {
+        return singlePage(job, lease)
+                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()));
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
@@ -148,15 +155,20 @@ public class JobRunner {
                         throw disallowed(page);
                     }
                 })
-                .chain(page -> store.succeed(job, page).chain(state -> {
-                    if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
-                        return ended(job, state, 0);
-                    }
-                    return transitions.announce(Transition.succeeded(job.id(), 1,
-                                    List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
-                            .map(done -> outcome(JobState.SUCCEEDED));
-                }))
+                .chain(page -> store.succeed(job, page)
+                        // a page the database refuses fails its job like any permanent failure
+                        .onFailure(JobStore::refusedValues).transform(JobRunner::notStored)
+                        .chain(state -> announceSinglePage(job, page, state)))
                 .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
+    }
+
+    private Uni<String> announceSinglePage(ClaimedJob job, StoredPage page, Optional<JobState> state) {
+        if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
+            return ended(job, state, 0);
+        }
+        return transitions.announce(Transition.succeeded(job.id(), 1,
+                        List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
+                .map(done -> outcome(JobState.SUCCEEDED));
     }
 
     private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
@@ -165,12 +177,13 @@ public class JobRunner {
                         ? events.append(job.id(), EventType.RESUMED, start.toEvent()) : Uni.createFrom().voidItem())
                 .chain(start -> {
                     CrawlRun run = new CrawlRun(job, start, lease, scraper, store, events, crawlConfig.parallelism(),
-                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig);
+                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig, timeout.timeout(), timers);
                     activeCrawls.add(run);
                     return run.run().eventually(() -> activeCrawls.remove(run));
                 })
                 .chain(outcome -> switch (outcome.end()) {
             case START_FAILED -> recordFailure(job, outcome.startFailure());
+            case STALLED -> recordFailure(job, stalled(outcome.pages()));
             case ABORTED -> abort(job, outcome.abort(), outcome.pages());
             case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
             case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
@@ -182,12 +195,25 @@ public class JobRunner {
                 + timeout.timeout().toSeconds() + " s)");
     }
 
+    /** A crawl is timed out by its progress: the pages it stored stay readable at {@code /result}. */
+    private FetchFailure stalled(int pages) {
+        return FetchFailure.permanent("job-timeout", "The crawl stored no page for trawl.jobs.timeout ("
+                + timeout.timeout().toSeconds() + " s); " + pages + " pages were stored before");
+    }
+
     private Uni<String> abort(ClaimedJob job, FailureWindow.Trip trip, int pages) {
         Map<String, Object> error = new LinkedHashMap<>(Map.of("code", "too-many-failures", "message", trip.reason()));
         error.putAll(trip.toEvent());
         return store.abort(job, error).chain(state -> state.isPresent() && state.get() == JobState.ABORTED
                 ? transitions.announce(Transition.aborted(job.id(), trip.toEvent())).map(done -> outcome(JobState.ABORTED))
                 : ended(job, state, pages));
+    }
+
+    /** PostgreSQL refused the page's values ({@link JobStore#refusedValues}): storing it again would fail again. */
+    static FetchFailure notStored(Throwable refused) {
+        return FetchFailure.permanent("page-not-stored", "The page was fetched but the database refused its content: "
+                + (refused instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                        : refused.getMessage()));
     }
 
     /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */

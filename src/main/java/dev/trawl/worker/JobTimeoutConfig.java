@@ -8,8 +8,10 @@ import java.time.Duration;
 public interface JobTimeoutConfig {
 
     /**
-     * How long one attempt of a job may run, all its pages together, before it ends {@code failed}
-     * with {@code job-timeout}; the per-page {@code timeoutSeconds} of a request bounds each fetch.
+     * How long one attempt of a single-page job may run, and how long a crawl may go without
+     * recording a page, before it ends {@code failed} with {@code job-timeout}. A crawl has no
+     * total limit: its page budget bounds it, at most {@code maxPages} pages each within this
+     * time. The per-page {@code timeoutSeconds} of a request bounds each fetch.
      */
     @WithDefault("600S")
     Duration timeout();

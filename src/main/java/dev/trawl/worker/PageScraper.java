@@ -91,7 +91,11 @@ public class PageScraper {
     }
 
     public Uni<StoredPage> scrape(FetchClients.Lease lease, String url, int depth, JobSpec spec) {
-        String host = URI.create(url).getHost();
+        Optional<String> parsedHost = hostOf(url);
+        if (parsedHost.isEmpty()) {
+            return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Not a URL with a host: " + url));
+        }
+        String host = parsedHost.get();
         Optional<SiteProfile> profile = profiles.forHost(host);
         Uni<RobotsVerdict> verdict = spec.respectRobots() ? robots.check(url)
                 : Uni.createFrom().item(new RobotsVerdict(true, Optional.empty()));
@@ -108,13 +112,21 @@ public class PageScraper {
             return politeness.acquire(host, limits).map(SitePermit::keepAlive)
                     .chain(permit -> fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())),
                             true)
-                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure)))
+                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure, spec)))
                     .invoke(page -> fetched.computeIfAbsent(page.statusCode() / 100 + "xx",
                             statusClass -> registry.counter("trawl.fetches", "status_class", statusClass)).increment())
                     .onFailure(FetchFailure.class).invoke(failure ->
                             registry.counter("trawl.fetch.failures", "code", ((FetchFailure) failure).code()).increment())
                     .chain(page -> extractWhereItFits(page, depth, spec));
         });
+    }
+
+    private static Optional<String> hostOf(String url) {
+        try {
+            return Optional.ofNullable(URI.create(url).getHost());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private SiteLimits limitsFor(Optional<SiteProfile> profile) {
@@ -128,9 +140,24 @@ public class PageScraper {
      * decided in the order they are asked for, so any acquire that comes after sees the release,
      * and neither call fails (a lost release frees its slot when its lease runs out).
      */
-    private void returnPermit(SitePermit permit, String host, Throwable failure) {
+    private void returnPermit(SitePermit permit, String host, Throwable failure, JobSpec spec) {
         release(permit, failure).subscribe().with(released -> { }, ignored -> { });
-        siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
+        if (speaksForTheSite(failure, spec)) {
+            siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
+        }
+    }
+
+    /**
+     * A timeout under a limit the client chose shorter than ours says only that the site is slower
+     * than that client wanted: counted, it would let any client pause a site for everyone.
+     */
+    private boolean speaksForTheSite(Throwable failure, JobSpec spec) {
+        return !(failure instanceof FetchFailure fetchFailure && fetchFailure.timedOut()
+                && fetchTimeout(spec).compareTo(config.requestTimeout()) < 0);
+    }
+
+    private Duration fetchTimeout(JobSpec spec) {
+        return spec.timeoutSeconds() == null ? config.requestTimeout() : Duration.ofSeconds(spec.timeoutSeconds());
     }
 
     private Uni<Void> release(SitePermit permit, Throwable failure) {
@@ -165,9 +192,7 @@ public class PageScraper {
                     .map(rendered -> new FetchedPage(url, rendered.url(), 200,
                             "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
         }
-        Duration timeout = spec.timeoutSeconds() == null ? config.requestTimeout()
-                : Duration.ofSeconds(spec.timeoutSeconds());
-        return fetcher.fetch(lease, url, credentials, timeout);
+        return fetcher.fetch(lease, url, credentials, fetchTimeout(spec));
     }
 
     /**
@@ -186,8 +211,10 @@ public class PageScraper {
         try {
             return extractor.extract(page, new ExtractionRequest(Set.copyOf(spec.formats()), spec.selectors(),
                     !spec.crawl().singlePage()));
-        } catch (RuntimeException e) {
-            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // a page nested deeply enough overflows a recursive converter: only that page is unreadable
+            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 

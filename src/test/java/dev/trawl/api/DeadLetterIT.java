@@ -54,7 +54,7 @@ class DeadLetterIT {
                 .then().statusCode(202)
                 .body("id", equalTo(id))
                 .body("status", equalTo("queued"))
-                .body("attempt", equalTo(0))
+                .body("attempt", equalTo(3))
                 .body("error.attempts", hasSize(3));
         Jobs.awaitStatus(id, "succeeded");
 
@@ -90,6 +90,17 @@ class DeadLetterIT {
         assertThat(page.getString("items[0].jobId")).isEqualTo(second);
         given().header(AdminToken.HEADER, TOKEN).queryParam("limit", 1).queryParam("after", page.getString("next"))
                 .when().get("/v1/dead-letters").then().statusCode(200).body("items[0].jobId", equalTo(first));
+    }
+
+    @Test
+    void pagingAfterTheFirstIdThereCanBeIsAnEmptyPage() {
+        SITE.sequence("/before-the-first", StubSite.status(404));
+        Jobs.awaitStatus(Jobs.submit(SITE.url("/before-the-first")), "failed");
+
+        for (String first : List.of("0-0", "0")) {
+            given().header(AdminToken.HEADER, TOKEN).queryParam("after", first).when().get("/v1/dead-letters")
+                    .then().statusCode(200).body("items", hasSize(0)).body("next", equalTo(null));
+        }
     }
 
     @Test

@@ -181,6 +181,20 @@ class JobApiErrorsIT {
     }
 
     @Test
+    void aLastEventIdAfterWhichNoEventCanComeIsRejectedOnBothStreamRoutes() {
+        SITE.html("/sse-max-id", "<title>x</title>");
+        String id = Jobs.submit(SITE.url("/sse-max-id"));
+        String largest = "18446744073709551615-18446744073709551615";
+        problem(given().header("Last-Event-ID", largest).when().get("/v1/jobs/" + id + "/events").then(),
+                400, "Last-Event-ID");
+        Jobs.awaitStatus(id, "succeeded");
+        problem(given().header("Last-Event-ID", largest).when().get("/v1/jobs/" + id + "/events").then(),
+                400, "Last-Event-ID");
+        problem(given().header("Last-Event-ID", largest).when().get("/jobs/" + id + "/stream").then(),
+                400, "Last-Event-ID");
+    }
+
+    @Test
     void aWrongMethodIsAProblemToo() {
         given().when().put("/v1/jobs").then().statusCode(405).contentType("application/problem+json");
     }

@@ -31,6 +31,16 @@ class StreamIdsTest {
     }
 
     @Test
+    void knowsTheIdsNoEntryCanFollowOrPrecede() {
+        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551615")).isTrue();
+        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551614")).isFalse();
+        assertThat(StreamIds.isLast("18446744073709551615")).as("the sequence defaults to 0").isFalse();
+        assertThat(StreamIds.isFirst("0-0")).isTrue();
+        assertThat(StreamIds.isFirst("0")).isTrue();
+        assertThat(StreamIds.isFirst("0-1")).isFalse();
+    }
+
+    @Test
     void liveAnnouncementsCarryIdTypeAndJson() {
         StoredEvent event = LiveEvents.parse("1700000000000-3\npage\n{\"type\":\"page\",\"data\":{\"t\":\"a\\nb\"}}");
         assertThat(event.id()).isEqualTo("1700000000000-3");

@@ -57,6 +57,27 @@ class LeaseFencingIT {
     }
 
     @Test
+    void aReDrivenJobFencesOutAWorkerOfItsEarlierAttemptEvenWhenTheSameWorkerClaimsItAgain() {
+        UUID id = queuedJob();
+        ClaimedJob earlier = claim(id, "worker-a", LONG).orElseThrow();
+        // the attempt is ended (its job timeout) while pages of its run are still in flight
+        assertThat(store.fail(earlier, Map.of("code", "job-timeout", "transient", false), null).await().atMost(WAIT))
+                .hasValueSatisfying(failed -> assertThat(failed.state()).isEqualTo(JobState.FAILED));
+        assertThat(store.redrive(id).await().atMost(WAIT)).isPresent();
+        ClaimedJob redriven = claim(id, "worker-a", LONG).orElseThrow();
+        assertThat(redriven.attempt()).isGreaterThan(earlier.attempt());
+
+        assertThat(store.storePage(earlier, page(id)).await().atMost(WAIT)).isEmpty();
+        assertThat(store.succeed(earlier, page(id)).await().atMost(WAIT)).isEmpty();
+        assertThat(store.renew("worker-a", List.of(earlier), LONG).await().atMost(WAIT)).isEmpty();
+
+        // and the re-driven job has its retries again
+        assertThat(store.fail(redriven, Map.of("code", "http-503", "transient", true), java.time.Instant.now())
+                .await().atMost(WAIT))
+                .hasValueSatisfying(failed -> assertThat(failed.state()).isEqualTo(JobState.RETRYING));
+    }
+
+    @Test
     void aLiveLeaseIsNotTakenOver() {
         UUID id = queuedJob();
         ClaimedJob a = claim(id, "worker-a", LONG).orElseThrow();

@@ -77,6 +77,10 @@ class AbortPolicyIT {
                 .body("error.code", equalTo("too-many-failures"))
                 .body("error.samples", equalTo(10));
         assertThat(hitsUnder("/dead/p")).isLessThan(40);
+        // what the aborted crawl stored, its failed pages included, stays readable
+        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+                .body("status", equalTo("aborted"))
+                .body("pages.find { it.url.endsWith('/dead/start') }.title", equalTo("start"));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
             List<SseClient.Event> events = sse.readToEnd(Duration.ofSeconds(30));
             SseClient.Event last = events.get(events.size() - 1);
