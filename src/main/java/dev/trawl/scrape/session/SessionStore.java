@@ -28,25 +28,36 @@ public class SessionStore {
 
     private final Redis redis;
     private final RedisKeys keys;
+    private final SessionSealer sealer;
 
-    public SessionStore(Redis redis, RedisKeys keys) {
+    public SessionStore(Redis redis, RedisKeys keys, SessionSealer sealer) {
         this.redis = redis;
         this.keys = keys;
+        this.sealer = sealer;
     }
 
     public Uni<Snapshot> read(String profile) {
         return READ.run(redis, List.of(keys.session(profile), keys.sessionFailure(profile)), List.of())
-                .map(reply -> {
+                .chain(reply -> {
                     String cookie = reply.get(0).toString();
                     String version = reply.get(1).toString();
                     long pttl = reply.get(2).toLong();
                     String failure = reply.get(3).toString();
-                    Optional<SiteSession> session = cookie.isEmpty() || version.isEmpty() || pttl == -2
-                            ? Optional.empty()
-                            : Optional.of(new SiteSession(profile, SiteSession.decode(cookie), Long.parseLong(version)));
+                    Snapshot none = new Snapshot(Optional.empty(), Duration.ZERO,
+                            failure.isEmpty() ? Optional.empty() : Optional.of(failure));
+                    if (cookie.isEmpty() || version.isEmpty() || pttl == -2) {
+                        return Uni.createFrom().item(none);
+                    }
+                    long stored = Long.parseLong(version);
+                    if (!(sealer.open(profile, cookie) instanceof SessionSealer.Opened.Clear clear)) {
+                        // sealed under a key since replaced: as if there were none, so one caller logs in again
+                        return invalidate(profile, stored).replaceWith(none);
+                    }
                     // -1 (no expiry) is never written by us; treat such a key as fresh rather than renew in a loop
                     Duration remaining = pttl == -1 ? Duration.ofDays(365) : Duration.ofMillis(Math.max(pttl, 0));
-                    return new Snapshot(session, remaining, failure.isEmpty() ? Optional.empty() : Optional.of(failure));
+                    return Uni.createFrom().item(new Snapshot(
+                            Optional.of(new SiteSession(profile, SiteSession.decode(clear.value()), stored)), remaining,
+                            none.failure()));
                 });
     }
 
@@ -78,7 +89,7 @@ public class SessionStore {
         return STORE.run(redis,
                         List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionGeneration(profile),
                                 keys.sessionFailure(profile)),
-                        List.of(token, SiteSession.encode(cookies), Long.toString(ttl.toMillis())))
+                        List.of(token, sealer.seal(profile, SiteSession.encode(cookies)), Long.toString(ttl.toMillis())))
                 .map(reply -> reply == null ? Optional.<Long>empty() : Optional.of(reply.toLong()));
     }
 

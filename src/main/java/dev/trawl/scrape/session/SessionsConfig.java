@@ -3,6 +3,7 @@ package dev.trawl.scrape.session;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** How workers share site sessions; the sessions themselves are set per site in {@code trawl.sites.<name>.session}. */
 @ConfigMapping(prefix = "trawl.sessions")
@@ -30,4 +31,12 @@ public interface SessionsConfig {
     /** After a failed login, callers without a session fail at once for this long instead of logging in again. */
     @WithDefault("10S")
     Duration failureBackoff();
+
+    /**
+     * 32 random bytes in base64 (e.g. {@code openssl rand -base64 32}), the same on every worker:
+     * session cookies are kept in Redis sealed with it (AES-256-GCM). Required as soon as a site
+     * profile logs in; a worker without it refuses to start. Changing it makes each profile log in
+     * once more.
+     */
+    Optional<String> encryptionKey();
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SiteSessionsIT.SitesWithSessions.class)
 class SiteSessionsIT {
 
-    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rejected", "broken", "members",
+    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rekeyed", "rejected", "broken", "members",
             "guarded");
     /** The site behind the "members" profile: jobs against it run through the whole worker. */
     private static final StubSite MEMBERS = new StubSite("127.0.0.5");
@@ -100,6 +100,9 @@ class SiteSessionsIT {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    SessionSealer sealer;
 
     @BeforeEach
     void noSessionsYet() {
@@ -205,9 +208,68 @@ class SiteSessionsIT {
         try (RedisCli redis = new RedisCli()) {
             long pttl = (Long) redis.call("PTTL", sessionKey("lasting"));
             assertThat(pttl).isBetween(Duration.ofMinutes(10).minusSeconds(10).toMillis(), Duration.ofMinutes(10).toMillis());
-            assertThat(SiteSession.decode((String) redis.call("HGET", sessionKey("lasting"), "cookie")))
-                    .isEqualTo(session.cookies());
             assertThat(redis.call("HGET", sessionKey("lasting"), "version")).isEqualTo(Long.toString(session.version()));
+        }
+    }
+
+    @Test
+    void theCookiesAreKeptInRedisSealedNeverInClear() {
+        SiteSession session = sessions.current("lasting").await().atMost(Duration.ofSeconds(10));
+        try (RedisCli redis = new RedisCli()) {
+            String stored = (String) redis.call("HGET", sessionKey("lasting"), "cookie");
+            assertThat(session.cookies()).isNotEmpty().allSatisfy(cookie -> assertThat(stored).doesNotContain(cookie.value()));
+            assertThat(stored).startsWith(SessionSealer.PREFIX);
+            assertThat(sealer.open("lasting", stored)).isEqualTo(
+                    new SessionSealer.Opened.Clear(SiteSession.encode(session.cookies())));
+        }
+    }
+
+    @Test
+    void aSessionSealedUnderAnEarlierKeyIsReplacedByOneNewLogin() {
+        try (RedisCli redis = new RedisCli()) {
+            String underOldKey = new SessionSealer(new OtherKey(), new dev.trawl.scrape.site.SiteProfiles(List.of()))
+                    .seal("rekeyed", "[]");
+            redis.call("HSET", sessionKey("rekeyed"), "cookie", underOldKey, "version", "7");
+            redis.call("PEXPIRE", sessionKey("rekeyed"), "600000");
+        }
+
+        SiteSession renewed = sessions.current("rekeyed").await().atMost(Duration.ofSeconds(10));
+
+        assertThat(renewed.version()).isNotEqualTo(7L);
+        assertThat(cookies(renewed)).isEqualTo("sid=rekeyed-1");
+        assertThat(login.logins("/login/rekeyed")).isEqualTo(1);
+    }
+
+    /** Sessions configuration with a key other than the test profile's. */
+    private static final class OtherKey implements SessionsConfig {
+        @Override
+        public Duration loginTimeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Duration lockLease() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Duration pollInterval() {
+            return Duration.ofMillis(10);
+        }
+
+        @Override
+        public Duration waitTimeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Duration failureBackoff() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public java.util.Optional<String> encryptionKey() {
+            return java.util.Optional.of(java.util.Base64.getEncoder().encodeToString(new byte[32]));
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which profile a host gets, and how the {@code trawl.sites.*} properties read. No Quarkus boot. */
-class SiteProfilesTest {
+public class SiteProfilesTest {
 
-    private static SiteProfiles profiles(Map<String, String> properties) {
+    public static SiteProfiles profiles(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(SiteProfilesConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter()) // Quarkus's "30M" form
