@@ -41,9 +41,10 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
         description = "COUNT of one XREADGROUP")
 @ConnectorAttribute(name = "block-ms", type = "int", direction = INCOMING, defaultValue = "2000",
         description = "BLOCK of the XREADGROUP issued when every stream is empty")
-@ConnectorAttribute(name = "claim-min-idle-ms", type = "long", direction = INCOMING, defaultValue = "300000",
-        description = "Entries pending longer than this are taken over from their consumer with XAUTOCLAIM")
-@ConnectorAttribute(name = "claim-interval-ms", type = "long", direction = INCOMING, defaultValue = "10000",
+@ConnectorAttribute(name = "claim-min-idle-ms", type = "long", direction = INCOMING, defaultValue = "18000",
+        description = "Entries pending longer than this are taken over from their consumer with XAUTOCLAIM; at"
+                + " least trawl.worker.lease plus claim-interval-ms, so the job's lease has run out by then")
+@ConnectorAttribute(name = "claim-interval-ms", type = "long", direction = INCOMING, defaultValue = "3000",
         description = "How often XAUTOCLAIM runs and this consumer refreshes its in-flight entries")
 @ConnectorAttribute(name = "consumer-expiry-ms", type = "long", direction = INCOMING, defaultValue = "300000",
         description = "A consumer of the group with no pending entry and idle longer than this is deleted (XGROUP"
