@@ -100,6 +100,16 @@ public final class RedisStreamsIncomingChannel {
         return groupsReady;
     }
 
+    /** How long an entry stays pending before another consumer may take it over. */
+    public Duration claimMinIdle() {
+        return Duration.ofMillis(config.claimMinIdleMs());
+    }
+
+    /** How often this consumer takes over idle entries and refreshes its own. */
+    public Duration claimInterval() {
+        return Duration.ofMillis(config.claimIntervalMs());
+    }
+
     private Message<String> toMessage(StreamEntry entry) {
         var metadata = new RedisStreamsIncomingMetadata(entry.stream(), entry.id(), group, consumer, entry.claimed());
         return Message.of(entry.payload(), Metadata.of(metadata),
