@@ -60,6 +60,11 @@ final class PendingEntryClaims {
         return cursors.values().stream().anyMatch(cursor -> !START.equals(cursor));
     }
 
+    /** The streams were created anew (Redis lost them): their old cursors mean nothing now. */
+    void restart() {
+        cursors.clear();
+    }
+
     private Uni<List<StreamEntry>> walk(String stream, int wanted, Predicate<StreamEntry> alreadyHeld,
             List<StreamEntry> acc) {
         String from = cursors.getOrDefault(stream, START);

@@ -136,6 +136,7 @@ public final class RedisStreamsIncomingChannel {
         lastError = String.valueOf(failure.getMessage());
         if (lastError.contains("NOGROUP")) {
             groupsReady = false; // the streams vanished (e.g. Redis restarted empty): create them again
+            claims.restart();
         }
         dropReadConnection();
         LOG.warnf("Channel %s: reading %s failed, retrying in %s: %s", channel(), streams, RETRY_DELAY, lastError);
