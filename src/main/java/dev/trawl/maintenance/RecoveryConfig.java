@@ -8,14 +8,14 @@ import java.time.Duration;
 public interface RecoveryConfig {
 
     /** How often a worker looks for running jobs whose lease ran out. */
-    @WithDefault("30S")
+    @WithDefault("5S")
     Duration reaperInterval();
 
     /**
      * How long past its expiry a lease is left alone before the reaper requeues the job, so the
      * queue's own take-over (XAUTOCLAIM) gets the first chance and a slow renewal is not punished.
      */
-    @WithDefault("30S")
+    @WithDefault("10S")
     Duration leaseGrace();
 
     /** How often a worker checks that Redis still holds our data (the epoch marker). */

@@ -22,6 +22,7 @@ final class RedisStreamsChannelConfig {
     private final int blockMs;
     private final long claimMinIdleMs;
     private final long claimIntervalMs;
+    private final long consumerExpiryMs;
     private final FailureStrategy failureStrategy;
     private final Optional<String> deadLetterStream;
     private final String stream;
@@ -41,6 +42,7 @@ final class RedisStreamsChannelConfig {
         this.blockMs = in == null ? 0 : in.getBlockMs();
         this.claimMinIdleMs = in == null ? 0 : in.getClaimMinIdleMs();
         this.claimIntervalMs = in == null ? 0 : in.getClaimIntervalMs();
+        this.consumerExpiryMs = in == null ? 0 : in.getConsumerExpiryMs();
         this.failureStrategy = in == null ? null : FailureStrategy.parse(in.getFailureStrategy());
         this.deadLetterStream = in == null ? Optional.empty() : in.getDeadLetterStream();
         this.stream = out == null ? null : out.getStream();
@@ -91,6 +93,11 @@ final class RedisStreamsChannelConfig {
 
     long claimIntervalMs() {
         return claimIntervalMs;
+    }
+
+    /** A consumer with nothing pending and idle longer than this is deleted from the group. */
+    long consumerExpiryMs() {
+        return consumerExpiryMs;
     }
 
     FailureStrategy failureStrategy() {

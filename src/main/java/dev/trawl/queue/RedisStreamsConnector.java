@@ -24,7 +24,8 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
  *
  * <p>Incoming channels read one or more streams in priority order (the first stream listed is
  * served first) with XREADGROUP, acknowledge with XACK and take over entries left pending by a
- * dead consumer with XAUTOCLAIM. Outgoing channels append with XADD and an approximate MAXLEN.
+ * dead consumer with XAUTOCLAIM, following its cursor through the whole pending list, and delete
+ * consumers that own nothing and have been idle for long (dead ones). Outgoing channels append with XADD and an approximate MAXLEN.
  */
 @ApplicationScoped
 @Connector(RedisStreamsConnector.NAME)
@@ -40,10 +41,14 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
         description = "COUNT of one XREADGROUP")
 @ConnectorAttribute(name = "block-ms", type = "int", direction = INCOMING, defaultValue = "2000",
         description = "BLOCK of the XREADGROUP issued when every stream is empty")
-@ConnectorAttribute(name = "claim-min-idle-ms", type = "long", direction = INCOMING, defaultValue = "300000",
-        description = "Entries pending longer than this are taken over from their consumer with XAUTOCLAIM")
-@ConnectorAttribute(name = "claim-interval-ms", type = "long", direction = INCOMING, defaultValue = "10000",
-        description = "How often XAUTOCLAIM runs")
+@ConnectorAttribute(name = "claim-min-idle-ms", type = "long", direction = INCOMING, defaultValue = "18000",
+        description = "Entries pending longer than this are taken over from their consumer with XAUTOCLAIM; at"
+                + " least trawl.worker.lease plus claim-interval-ms, so the job's lease has run out by then")
+@ConnectorAttribute(name = "claim-interval-ms", type = "long", direction = INCOMING, defaultValue = "3000",
+        description = "How often XAUTOCLAIM runs and this consumer refreshes its in-flight entries")
+@ConnectorAttribute(name = "consumer-expiry-ms", type = "long", direction = INCOMING, defaultValue = "300000",
+        description = "A consumer of the group with no pending entry and idle longer than this is deleted (XGROUP"
+                + " DELCONSUMER)")
 @ConnectorAttribute(name = "failure-strategy", type = "string", direction = INCOMING, defaultValue = "leave-pending",
         description = "On nack: leave-pending (redelivered by XAUTOCLAIM), ack, or dead-letter")
 @ConnectorAttribute(name = "dead-letter-stream", type = "string", direction = INCOMING,

@@ -42,6 +42,8 @@ public final class RedisStreamsIncomingChannel {
     private final Redis reads;
     private final RedisStreamsAckHandler ackHandler;
     private final RedisStreamsFailureHandler failureHandler;
+    private final PendingEntryClaims claims;
+    private final IdleConsumers idleConsumers;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Multi<Message<String>> messages;
@@ -51,7 +53,9 @@ public final class RedisStreamsIncomingChannel {
     private volatile boolean lastPollSucceeded = true;
     private volatile String lastError = "";
     private volatile long lastClaimAt;
+    private volatile boolean lastClaimTookSome;
     private volatile long refreshTimer = -1;
+    private volatile long expiryTimer = -1;
     private final Vertx vertx;
 
     RedisStreamsIncomingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
@@ -67,6 +71,8 @@ public final class RedisStreamsIncomingChannel {
         this.ackHandler = new RedisStreamsAckHandler(commands, group, inFlight);
         this.failureHandler = new RedisStreamsFailureHandler(commands, group, config.failureStrategy(),
                 config.deadLetterStream(), ackHandler, inFlight);
+        this.claims = new PendingEntryClaims(commands, group, consumer, config.claimMinIdleMs(), config.channel());
+        this.idleConsumers = new IdleConsumers(commands, group, consumer, config.consumerExpiryMs());
         this.vertx = vertx;
         this.messages = Multi.createBy().repeating().uni(this::poll).until(batch -> closed.get())
                 .onItem().<StreamEntry>disjoint()
@@ -94,8 +100,17 @@ public final class RedisStreamsIncomingChannel {
         return groupsReady;
     }
 
+    /** How long an entry stays pending before another consumer may take it over. */
+    public Duration claimMinIdle() {
+        return Duration.ofMillis(config.claimMinIdleMs());
+    }
+
+    /** How often this consumer takes over idle entries and refreshes its own. */
+    public Duration claimInterval() {
+        return Duration.ofMillis(config.claimIntervalMs());
+    }
+
     private Message<String> toMessage(StreamEntry entry) {
-        inFlight.add(RedisStreamsAckHandler.inFlightKey(entry));
         var metadata = new RedisStreamsIncomingMetadata(entry.stream(), entry.id(), group, consumer, entry.claimed());
         return Message.of(entry.payload(), Metadata.of(metadata),
                 () -> ackHandler.handle(entry),
@@ -107,6 +122,8 @@ public final class RedisStreamsIncomingChannel {
                 .chain(this::claimIfDue)
                 .chain(claimed -> claimed.isEmpty() ? readAvailable() : Uni.createFrom().item(claimed))
                 .chain(entries -> entries.isEmpty() ? blockingRead() : Uni.createFrom().item(entries))
+                // in flight from the read on: entries waiting in this batch for demand are kept fresh too
+                .invoke(entries -> entries.forEach(entry -> inFlight.add(RedisStreamsAckHandler.inFlightKey(entry))))
                 .invoke(() -> lastPollSucceeded = true)
                 .onFailure().recoverWithUni(this::recover);
     }
@@ -119,6 +136,7 @@ public final class RedisStreamsIncomingChannel {
         lastError = String.valueOf(failure.getMessage());
         if (lastError.contains("NOGROUP")) {
             groupsReady = false; // the streams vanished (e.g. Redis restarted empty): create them again
+            claims.restart();
         }
         dropReadConnection();
         LOG.warnf("Channel %s: reading %s failed, retrying in %s: %s", channel(), streams, RETRY_DELAY, lastError);
@@ -143,7 +161,8 @@ public final class RedisStreamsIncomingChannel {
 
     /**
      * Every claim interval, whether or not this consumer wants more work, it resets the idle time
-     * of the entries it is working on, so no other consumer takes them over while they run.
+     * of the entries it is working on, so no other consumer takes them over while they run. Less
+     * often, it deletes the group's dead consumers.
      */
     private void keepInFlightFresh() {
         if (refreshTimer < 0) {
@@ -152,38 +171,40 @@ public final class RedisStreamsIncomingChannel {
                     failure -> LOG.debugf("Channel %s: refreshing in-flight entries failed: %s", channel(),
                             failure.getMessage())));
         }
+        if (expiryTimer < 0) {
+            long every = Math.max(config.claimIntervalMs(), config.consumerExpiryMs() / 5);
+            expiryTimer = vertx.setPeriodic(every, id -> deleteExpiredConsumers());
+        }
     }
 
-    /** With demand, every claim interval: take over entries of other consumers idle past the minimum. */
+    private void deleteExpiredConsumers() {
+        if (!groupsReady) {
+            return;
+        }
+        idleConsumers.deleteExpired(streams).subscribe().with(
+                deleted -> {
+                    if (!deleted.isEmpty()) {
+                        LOG.infof("Channel %s: deleted %d consumers idle for over %d ms with nothing pending: %s",
+                                channel(), deleted.size(), config.consumerExpiryMs(), deleted);
+                    }
+                },
+                failure -> LOG.debugf("Channel %s: deleting idle consumers failed: %s", channel(), failure.getMessage()));
+    }
+
+    /**
+     * With demand, every claim interval: take over entries of other consumers idle past the
+     * minimum. A pass that took some and stopped before the end of a pending list goes on at the
+     * next poll: a dead consumer's entries come back as fast as this one runs them.
+     */
     private Uni<List<StreamEntry>> claimIfDue() {
         long now = System.currentTimeMillis();
-        if (now - lastClaimAt < config.claimIntervalMs()) {
+        boolean goOn = lastClaimTookSome && claims.walkUnfinished();
+        if (!goOn && now - lastClaimAt < config.claimIntervalMs()) {
             return Uni.createFrom().item(List.of());
         }
         lastClaimAt = now;
-        Uni<List<StreamEntry>> claimed = Uni.createFrom().item(new ArrayList<>());
-        for (String stream : streams) {
-            claimed = claimed.chain(acc -> autoClaim(stream).map(entries -> {
-                entries.stream()
-                        .filter(e -> !inFlight.contains(RedisStreamsAckHandler.inFlightKey(e)))
-                        .forEach(acc::add);
-                return acc;
-            }));
-        }
-        return claimed;
-    }
-
-    private Uni<List<StreamEntry>> autoClaim(String stream) {
-        Request request = Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer)
-                .arg(config.claimMinIdleMs()).arg("0-0").arg("COUNT").arg(config.batchSize());
-        return commands.send(request).map(reply -> {
-            List<StreamEntry> entries = StreamEntry.fromClaimReply(stream, reply);
-            if (!entries.isEmpty()) {
-                LOG.infof("Channel %s: took over %d entries of %s idle for over %d ms", channel(), entries.size(),
-                        stream, config.claimMinIdleMs());
-            }
-            return entries;
-        });
+        return claims.pass(streams, config.batchSize(), entry -> inFlight.contains(RedisStreamsAckHandler.inFlightKey(entry)))
+                .invoke(claimed -> lastClaimTookSome = !claimed.isEmpty());
     }
 
     private Uni<Void> refreshInFlight() {
@@ -272,6 +293,9 @@ public final class RedisStreamsIncomingChannel {
         if (closed.compareAndSet(false, true)) {
             if (refreshTimer >= 0) {
                 vertx.cancelTimer(refreshTimer);
+            }
+            if (expiryTimer >= 0) {
+                vertx.cancelTimer(expiryTimer);
             }
             dropReadConnection();
             reads.close();

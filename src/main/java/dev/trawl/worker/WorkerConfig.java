@@ -11,8 +11,12 @@ public interface WorkerConfig {
     @WithDefault("50")
     int concurrency();
 
-    /** How long a claimed job belongs to its worker before another may take it over. */
-    @WithDefault("5M")
+    /**
+     * How long a claimed job belongs to its worker before another may take it over; renewed every
+     * third of it. Short, because a dead worker's jobs wait for it to run out (see
+     * docs/decisions.md, "Recovery in seconds").
+     */
+    @WithDefault("15S")
     Duration lease();
 
     /**

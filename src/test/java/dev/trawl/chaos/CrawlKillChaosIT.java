@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,7 +41,7 @@ class CrawlKillChaosIT {
         String prefix = ChaosSettings.keyPrefix("crawl");
         Database db = Database.recreateShared(databaseName);
         RedisCli.deleteByPrefix(prefix);
-        Map<String, String> properties = ChaosSettings.platform("postgresql://127.0.0.1:5432/" + databaseName,
+        Map<String, String> properties = ChaosSettings.platformWithProductionRecovery("postgresql://127.0.0.1:5432/" + databaseName,
                 "jdbc:postgresql://127.0.0.1:5432/" + databaseName, "redis://127.0.0.1:6379", prefix);
         properties.put("trawl.crawl.parallelism", String.valueOf(PARALLELISM));
         properties.put("trawl.checkpoint.every-pages", "10");
@@ -58,7 +59,12 @@ class CrawlKillChaosIT {
             await("a third of the pages stored and a checkpoint saved").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(20)).until(() -> storedPages(db, job) >= KILL_AFTER_PAGES
                             && db.number("SELECT count(*) FROM crawl_checkpoints WHERE job_id = '" + job + "'") == 1);
+            long killMillis = System.currentTimeMillis();
             first.kill();
+            OrphanedJobs.Kill kill;
+            try (RedisCli redis = new RedisCli()) {
+                kill = OrphanedJobs.snapshot(killMillis, first, db, redis, prefix);
+            }
             Set<String> storedBeforeKill = Set.copyOf(db.column("SELECT url FROM pages WHERE job_id = '" + job + "'"));
             long checkpointed = db.number("SELECT pages_done FROM crawl_checkpoints WHERE job_id = '" + job + "'");
 
@@ -72,15 +78,22 @@ class CrawlKillChaosIT {
             Set<String> storedThenFetchedAgain = storedBeforeKill.stream().map(url -> url.replaceFirst("^http://[^/]+", ""))
                     .filter(fetchedTwice::contains).collect(Collectors.toSet());
             JsonObject resumed;
+            OptionalLong ranAgainAfter;
             try (RedisCli redis = new RedisCli()) {
+                ranAgainAfter = OrphanedJobs.recoveryMillis(kill, kill.orphans().get(0), redis, prefix);
                 resumed = ExactlyOnce.events(redis, prefix, job).stream().filter(e -> e.getKey().equals("resumed"))
                         .map(e -> new JsonObject(e.getValue()).getJsonObject("data")).findFirst().orElse(null);
             }
             System.out.printf("%n[chaos] crawl kill: %d pages stored before the SIGKILL (checkpoint of %d pages);"
-                            + " resumed %s; %d pages stored in all, %d fetches, pages fetched twice %s%n",
-                    storedBeforeKill.size(), checkpointed, resumed, storedPages(db, job),
+                            + " running again %.1f s after the kill (production lease and claim timings, a new worker"
+                            + " to start); resumed %s; %d pages stored in all, %d fetches, pages fetched twice %s%n",
+                    storedBeforeKill.size(), checkpointed, ranAgainAfter.orElse(-1) / 1000.0, resumed, storedPages(db, job),
                     hits.values().stream().mapToInt(Integer::intValue).sum(), fetchedTwice);
 
+            assertThat(kill.orphans()).as("the crawl, running under the killed worker's lease")
+                    .extracting(OrphanedJobs.Orphan::jobId).containsExactly(job);
+            assertThat(ranAgainAfter).as("time from the kill to the crawl running again").isPresent();
+            assertThat(ranAgainAfter.getAsLong()).isLessThanOrEqualTo(Duration.ofMinutes(2).toMillis());
             assertThat(resumed).as("the resumed event").isNotNull();
             assertThat(resumed.getString("from")).isEqualTo("checkpoint");
             assertThat(storedPages(db, job)).as("pages stored").isEqualTo(PAGES + 1);

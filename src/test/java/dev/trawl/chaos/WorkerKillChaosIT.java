@@ -13,9 +13,11 @@ import dev.trawl.support.SubmitLoad;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionTimeoutException;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * database of the test's own). Each time another {@value #KILL_EVERY_JOBS} jobs have ended (every
  * few seconds), a ready worker is killed (never the last ready one) and a replacement started. Every job must end succeeded with exactly one stored page
  * and one {@code page-stored} ledger entry; refetching a page after a kill is allowed, storing it
- * twice is not.
+ * twice is not. The lease, claim, reaper and reconciler timings are the production defaults, and
+ * the jobs each killed worker left behind must run again within the retry specification's bounds:
+ * 90% within {@value #RECOVERY_P90_SECONDS} s of the kill, all within {@value #RECOVERY_MAX_SECONDS} s.
  */
 class WorkerKillChaosIT {
 
@@ -52,6 +56,8 @@ class WorkerKillChaosIT {
     private static final Duration START_BOUND = Duration.ofSeconds(90);
     /** trawl.retry.max-takeovers: a job whose worker is lost more often than this fails as lease-expired. */
     private static final int MAX_TAKEOVERS = 5;
+    private static final int RECOVERY_P90_SECONDS = 30;
+    private static final int RECOVERY_MAX_SECONDS = 120;
 
     @Test
     void everyJobSucceedsExactlyOnceWhileWorkersAreKilled() throws Exception {
@@ -59,11 +65,12 @@ class WorkerKillChaosIT {
         String prefix = ChaosSettings.keyPrefix("kill");
         Database db = Database.recreateShared(databaseName);
         RedisCli.deleteByPrefix(prefix);
-        Map<String, String> properties = ChaosSettings.platform(
+        Map<String, String> properties = ChaosSettings.platformWithProductionRecovery(
                 "postgresql://127.0.0.1:5432/" + databaseName, "jdbc:postgresql://127.0.0.1:5432/" + databaseName,
                 "redis://127.0.0.1:6379", prefix);
 
-        try (StubSite site = new StubSite(); PlatformLauncher platforms = new PlatformLauncher("worker-kill", properties)) {
+        try (StubSite site = new StubSite(); PlatformLauncher platforms = new PlatformLauncher("worker-kill", properties);
+                RedisCli probe = new RedisCli()) {
             List<String> urls = IntStream.range(0, JOBS).mapToObj(i -> {
                 site.html("/p/" + i, "<html><head><title>Page " + i + "</title></head><body><p>Page " + i
                         + " of the chaos site</p></body></html>").latency("/p/" + i, SITE_LATENCY);
@@ -80,6 +87,7 @@ class WorkerKillChaosIT {
             Instant startedAt = Instant.now();
             int kills = 0;
             List<Instant> killedAt = new ArrayList<>();
+            List<OrphanedJobs.Kill> orphaned = new ArrayList<>();
             long seed = Long.getLong("trawl.chaos.seed", System.nanoTime());
             Random random = new Random(seed);
             try (SubmitLoad load = SubmitLoad.start(new PlatformClient(api.baseUrl()), urls, CLIENTS)) {
@@ -100,8 +108,10 @@ class WorkerKillChaosIT {
                         break;
                     }
                     PlatformProcess victim = victim(workers, random).orElseThrow();
+                    long killMillis = System.currentTimeMillis();
                     victim.kill();
-                    killedAt.add(Instant.now());
+                    killedAt.add(Instant.ofEpochMilli(killMillis));
+                    orphaned.add(OrphanedJobs.snapshot(killMillis, victim, db, probe, prefix));
                     kills++;
                     endedAtLastKill = ExactlyOnce.endedJobs(db);
                     workers.remove(victim);
@@ -120,6 +130,19 @@ class WorkerKillChaosIT {
                         .filter(e -> e.getKey().startsWith("/p/") && e.getValue() > 1).count();
                 long fetches = hits.entrySet().stream().filter(e -> e.getKey().startsWith("/p/"))
                         .mapToLong(Map.Entry::getValue).sum();
+                List<Long> recoveries = new ArrayList<>();
+                long neverRecovered = 0;
+                for (OrphanedJobs.Kill kill : orphaned) {
+                    for (OrphanedJobs.Orphan orphan : kill.orphans()) {
+                        OptionalLong took = OrphanedJobs.recoveryMillis(kill, orphan, probe, prefix);
+                        if (took.isPresent()) {
+                            recoveries.add(took.getAsLong());
+                        } else {
+                            neverRecovered++;
+                        }
+                    }
+                }
+                Collections.sort(recoveries);
                 Map<String, Integer> succeededEvents;
                 double repairSeconds;
                 List<String> withoutSucceededEvent;
@@ -165,6 +188,12 @@ class WorkerKillChaosIT {
                 System.out.printf("[chaos] succeeded events per job (events -> jobs): %s, after %.1f s of waiting for"
                                 + " repairs; recovered terminal events: %d%n", ExactlyOnce.histogram(succeededEvents),
                         repairSeconds, ExactlyOnce.recoveredTerminalEvents(platforms.logs()));
+                System.out.printf("[chaos] recovery at the production lease and claim timings: %s; %d orphaned jobs"
+                                + " ran again after p50 %.1f s, p90 %.1f s, max %.1f s (%d never did)%n",
+                        orphaned.stream().map(k -> k.worker() + " left " + k.running() + " running + "
+                                + (k.orphans().size() - k.running()) + " read").toList(),
+                        recoveries.size(), seconds(recoveries, 0.5), seconds(recoveries, 0.9), seconds(recoveries, 1.0),
+                        neverRecovered);
                 if (!withoutSucceededEvent.isEmpty()) {
                     System.out.printf("[chaos] %d succeeded jobs have no succeeded event (the worker died after the"
                             + " commit, before the event was appended): %s%n", withoutSucceededEvent.size(),
@@ -181,6 +210,12 @@ class WorkerKillChaosIT {
                 assertThat(succeededEvents.values()).as("every job announces its success exactly once")
                         .allMatch(n -> n == 1);
                 assertThat(kills).as("worker kills while the jobs ran").isGreaterThanOrEqualTo(2);
+                assertThat(recoveries).as("orphaned jobs that ran again").isNotEmpty();
+                assertThat(neverRecovered).as("orphaned jobs that never ran again").isZero();
+                assertThat(seconds(recoveries, 0.9)).as("p90 of kill to running again, s")
+                        .isLessThanOrEqualTo(RECOVERY_P90_SECONDS);
+                assertThat(seconds(recoveries, 1.0)).as("longest kill to running again, s")
+                        .isLessThanOrEqualTo(RECOVERY_MAX_SECONDS);
             }
         }
         RedisCli.deleteByPrefix(prefix);
@@ -194,6 +229,10 @@ class WorkerKillChaosIT {
      */
     private static boolean quietTail(SubmitLoad load, Database db) {
         return load.done() && ExactlyOnce.liveJobs(db) <= QUIET_TAIL;
+    }
+
+    private static double seconds(List<Long> sortedMillis, double percentile) {
+        return sortedMillis.isEmpty() ? Double.NaN : OrphanedJobs.percentile(sortedMillis, percentile) / 1000.0;
     }
 
     private static Optional<PlatformProcess> victim(List<PlatformProcess> workers, Random random) {

@@ -179,6 +179,56 @@ class RedisStreamsConnectorIT {
     }
 
     @Test
+    void aDeadConsumersEntriesBehindMoreLiveEntriesThanOneClaimLooksAtAreAllTakenOver() {
+        String stream = prefix + "deep";
+        Map<String, String> claims = Map.of("claim-min-idle-ms", "1000", "claim-interval-ms", "100");
+        // a lives and works on 60 entries, finishing none: one XAUTOCLAIM of COUNT 5 looks at 50 pending entries
+        RedisStreamsIncomingChannel a = channel("a", claims, stream);
+        AssertSubscriber<Message<String>> heldByA = messages(a).subscribe().withSubscriber(AssertSubscriber.create(60));
+        await().atMost(WAIT).until(a::groupsReady);
+        for (int i = 0; i < 60; i++) {
+            add(stream, "live-" + i);
+        }
+        await().atMost(WAIT).until(() -> heldByA.getItems().size() == 60);
+        List<String> orphans = List.of("orphan-0", "orphan-1", "orphan-2");
+        readAsAConsumerThatDies(stream, "crashed", orphans);
+
+        List<String> b = consumeAndAck(channel("b", claims, stream), 4);
+        await().atMost(WAIT).until(() -> b.containsAll(orphans));
+        assertThat(b).containsExactlyInAnyOrderElementsOf(orphans);
+        assertThat(ownerCount(stream, "a")).as("a keeps every entry it works on").isEqualTo(60);
+        assertThat(ownerCount(stream, "crashed")).isZero();
+    }
+
+    @Test
+    void deadConsumersAreDeletedFromTheGroupButNeverWhileTheyOwnPendingEntries() {
+        String stream = prefix + "consumers";
+        Map<String, String> claims = Map.of("claim-min-idle-ms", "3000", "claim-interval-ms", "100");
+        RedisStreamsIncomingChannel a = channel("a", claims, stream);
+        AssertSubscriber<Message<String>> heldByA = messages(a).subscribe().withSubscriber(AssertSubscriber.create(1));
+        await().atMost(WAIT).until(a::groupsReady);
+        add(stream, "slow-job");
+        await().atMost(WAIT).until(() -> heldByA.getItems().size() == 1);
+        // "crashed" died holding two entries; "gone" left with nothing pending
+        List<String> orphans = List.of("orphan-0", "orphan-1");
+        readAsAConsumerThatDies(stream, "crashed", orphans);
+        redis.call("XGROUP", "CREATECONSUMER", stream, "g", "gone");
+
+        Map<String, String> expiring = new HashMap<>(claims);
+        expiring.put("consumer-expiry-ms", "500");
+        List<String> b = consumeAndAck(channel("b", expiring, stream), 4);
+        await().atMost(WAIT).until(() -> !consumers(stream).containsKey("gone"));
+        // idle as long as "gone", but owning entries: kept until they are taken over
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> Long.valueOf(2).equals(consumers(stream).get("crashed")));
+
+        await().atMost(WAIT).until(() -> b.containsAll(orphans) && !consumers(stream).containsKey("crashed"));
+        assertThat(consumers(stream)).as("the live consumers, a with the entry it works on")
+                .containsEntry("a", 1L).containsKey("b").hasSize(2);
+        assertThat(b).containsExactlyInAnyOrderElementsOf(orphans);
+    }
+
+    @Test
     void aNackWithTheDeadLetterStrategyMovesTheEntryWithItsReason() {
         String stream = prefix + "work";
         String dead = prefix + "dead";
@@ -196,8 +246,31 @@ class RedisStreamsConnectorIT {
         assertThat(fields).containsSequence("payload", "bad-job").containsSequence("reason", "poison");
     }
 
+    /** Adds the entries and reads them as a consumer that then dies, atomically, so no live consumer sees them. */
+    private void readAsAConsumerThatDies(String stream, String consumer, List<String> payloads) {
+        redis.call("MULTI");
+        payloads.forEach(payload -> add(stream, payload));
+        redis.call("XREADGROUP", "GROUP", "g", consumer, "COUNT", String.valueOf(payloads.size()), "STREAMS", stream, ">");
+        redis.call("EXEC");
+        assertThat(ownerCount(stream, consumer)).isEqualTo(payloads.size());
+    }
+
+    /** The group's consumers, each with its count of pending entries. */
+    private Map<String, Long> consumers(String stream) {
+        Map<String, Long> pending = new HashMap<>();
+        for (Object consumer : (List<?>) redis.call("XINFO", "CONSUMERS", stream, "g")) {
+            List<?> fields = (List<?>) consumer;
+            Map<Object, Object> byName = new HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                byName.put(fields.get(i), fields.get(i + 1));
+            }
+            pending.put((String) byName.get("name"), (Long) byName.get("pending"));
+        }
+        return pending;
+    }
+
     private long ownerCount(String stream, String consumer) {
-        List<?> detail = (List<?>) redis.call("XPENDING", stream, "g", "-", "+", "10");
+        List<?> detail = (List<?>) redis.call("XPENDING", stream, "g", "-", "+", "1000");
         return detail.stream().map(d -> (List<?>) d).filter(d -> consumer.equals(d.get(1))).count();
     }
 }
