@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,9 +50,15 @@ public class JobEventStream {
     private final ObjectMapper json;
     private final Buffer preamble;
     private final int followerBuffer;
+    private final StreamSlots slots;
+    private final long lifetimeNanos;
+    private final String retryAfterSeconds;
 
     public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
-            EventsConfig config, ObjectMapper json) {
+            EventsConfig config, ObjectMapper json, StreamSlots slots) {
+        this.slots = slots;
+        this.lifetimeNanos = config.maxStreamLifetime().toNanos();
+        this.retryAfterSeconds = Long.toString(Math.max(1, config.retry().toSeconds()));
         this.lookup = lookup;
         this.feed = feed;
         this.log = log;
@@ -120,9 +127,25 @@ public class JobEventStream {
             answer(ctx, e.problem());
             return;
         }
+        Tenant caller = Tenant.of(ctx);
+        StreamSlots.Admission admission = slots.admit(caller.id());
+        if (admission instanceof StreamSlots.CallerFull full) {
+            answer(ctx.response(), Problem.of(429, "too-many-streams", "Too many event streams",
+                    "This caller already has " + full.limit() + " event streams open here; close one first"),
+                    retryAfterSeconds);
+            return;
+        }
+        if (admission instanceof StreamSlots.PodFull full) {
+            answer(ctx.response(), Problem.of(503, "streams-unavailable", "No room for another event stream",
+                    "This server holds as many event streams as it may (" + full.limit() + "); try again shortly"),
+                    retryAfterSeconds);
+            return;
+        }
+        StreamSlots.Slot slot = ((StreamSlots.Granted) admission).slot();
+        // a stream gives its slot back once, however it ends (see EventStreamConnection#finish)
         var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
-                this::answerFailure);
-        lookup.state(Tenant.of(ctx), id).subscribe().with(state -> {
+                slot, jitteredLifetime(), this::answerFailure);
+        lookup.state(caller, id).subscribe().with(state -> {
             if (!state.terminal()) {
                 connection.follow(feed, jobId, after, false);
                 return;
@@ -134,8 +157,13 @@ public class JobEventStream {
                 } else {
                     connection.follow(feed, jobId, after, true);
                 }
-            }, failure -> answerFailure(ctx.response(), failure));
-        }, failure -> answerFailure(ctx.response(), failure));
+            }, connection::fail);
+        }, connection::fail);
+    }
+
+    /** Up to a tenth less than the lifetime, so the streams of a restarted pod do not all reconnect at once. */
+    private long jitteredLifetime() {
+        return lifetimeNanos - ThreadLocalRandom.current().nextLong(lifetimeNanos / 10 + 1);
     }
 
     /** A failure before the stream started: the problem+json the rest of the API would give. */
