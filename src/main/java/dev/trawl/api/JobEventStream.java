@@ -10,6 +10,8 @@ import dev.trawl.events.StreamIds;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import dev.trawl.tenancy.Tenant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,10 +55,16 @@ public class JobEventStream {
     private final StreamSlots slots;
     private final long lifetimeNanos;
     private final String retryAfterSeconds;
+    private final Counter refusedForCaller;
+    private final Counter refusedForPod;
 
     public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
-            EventsConfig config, ObjectMapper json, StreamSlots slots) {
+            EventsConfig config, ObjectMapper json, StreamSlots slots, MeterRegistry registry) {
         this.slots = slots;
+        this.refusedForCaller = Counter.builder("trawl.sse.refused").tag("reason", "caller-cap")
+                .description("Event streams refused because the caller or the pod held as many as it may")
+                .register(registry);
+        this.refusedForPod = Counter.builder("trawl.sse.refused").tag("reason", "pod-cap").register(registry);
         this.lifetimeNanos = config.maxStreamLifetime().toNanos();
         this.retryAfterSeconds = Long.toString(Math.max(1, config.retry().toSeconds()));
         this.lookup = lookup;
@@ -130,12 +138,14 @@ public class JobEventStream {
         Tenant caller = Tenant.of(ctx);
         StreamSlots.Admission admission = slots.admit(caller.id());
         if (admission instanceof StreamSlots.CallerFull full) {
+            refusedForCaller.increment();
             answer(ctx.response(), Problem.of(429, "too-many-streams", "Too many event streams",
                     "This caller already has " + full.limit() + " event streams open here; close one first"),
                     retryAfterSeconds);
             return;
         }
         if (admission instanceof StreamSlots.PodFull full) {
+            refusedForPod.increment();
             answer(ctx.response(), Problem.of(503, "streams-unavailable", "No room for another event stream",
                     "This server holds as many event streams as it may (" + full.limit() + "); try again shortly"),
                     retryAfterSeconds);

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Keys;
+import dev.trawl.support.Metrics;
 import dev.trawl.support.SseClient;
 import dev.trawl.support.StubSite;
 import dev.trawl.support.TestServices;
@@ -78,6 +79,7 @@ class EventStreamLimitsIT {
                     .body("type", containsString("too-many-streams")).body("status", equalTo(429));
             given().header("Accept", "text/event-stream").when().get("/jobs/" + id + "/stream").then()
                     .statusCode(429).contentType("application/problem+json");
+            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"caller-cap\"}")).isGreaterThanOrEqualTo(2);
 
             open.remove(0).close();
             await().atMost(WAIT).until(() -> {
@@ -108,6 +110,7 @@ class EventStreamLimitsIT {
             given().header("Accept", "text/event-stream").headers(other).when().get("/v1/jobs/" + id + "/events")
                     .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "3")
                     .body("type", containsString("streams-unavailable"));
+            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"pod-cap\"}")).isEqualTo(1.0);
         } finally {
             gate.countDown();
             open.forEach(SseClient::close);
