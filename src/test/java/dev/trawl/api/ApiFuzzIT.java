@@ -1,5 +1,6 @@
 package dev.trawl.api;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,22 +26,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A seeded fuzz of every public endpoint: malformed JSON, wrong types, huge and deeply nested
  * values, odd headers, bad ids, offsets and Last-Event-IDs. Whatever a client sends, the answer
- * is never a 5xx, a 4xx is problem+json naming its status, and a normal job submitted afterwards
- * still succeeds. The seed is printed; run again with {@code -Dtrawl.fuzz.seed=<seed>} to replay
- * the same requests. Every URL a generated job could fetch is on the loopback stub site.
+ * is never a 5xx, a 4xx is problem+json naming its status, no text of a request becomes a metric
+ * tag, and a normal job submitted afterwards still succeeds. The seed is printed; run again with {@code -Dfuzz.seed=<seed>} to replay
+ * the same requests ({@code -Dfuzz.requests=<n>} for a longer run). Every URL a generated
+ * job could fetch is on the loopback stub site.
  */
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 class ApiFuzzIT {
 
-    private static final int REQUESTS = 400;
+    /** A few hundred by default; {@code -Dfuzz.requests} runs a longer hunt. */
+    private static final int REQUESTS = Integer.getInteger("fuzz.requests", 400);
     private static final Duration BUDGET = Duration.ofSeconds(120);
     private static final StubSite SITE = new StubSite();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +62,7 @@ class ApiFuzzIT {
     }
 
     /** One request the fuzzer made, enough to replay and report it. */
-    private record Sent(int index, String method, String path, List<String> headers, String body) {
+    private record Sent(int index, String method, String path, List<String> headers, String body, boolean latin1) {
 
         @Override
         public String toString() {
@@ -64,14 +71,15 @@ class ApiFuzzIT {
             String path = this.path.length() > 300 ? this.path.substring(0, 300) + "…" : this.path;
             List<String> shownHeaders = headers.stream().map(h -> h.length() > 100 ? h.substring(0, 100) + "…(" + h.length()
                     + " chars)" : h).toList();
-            return "#" + index + " " + method + " " + path + " headers=" + shownHeaders + shown;
+            return "#" + index + " " + method + " " + path + " headers=" + shownHeaders + shown
+                    + (latin1 ? " (body sent as ISO-8859-1: not UTF-8)" : "");
         }
     }
 
     @Test
     void noRequestAClientCanSendYieldsA5xxAndTheApiStillServesANormalJobAfterwards() throws Exception {
-        long seed = Long.getLong("trawl.fuzz.seed", System.nanoTime());
-        System.out.println("ApiFuzzIT seed: " + seed + " (replay with -Dtrawl.fuzz.seed=" + seed + ")");
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("ApiFuzzIT seed: " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
         Random random = new Random(seed);
         SITE.html("/", "<title>fuzz</title><a href=\"/a\">a</a>");
         SITE.html("/a", "<title>a</title>");
@@ -97,6 +105,17 @@ class ApiFuzzIT {
         assertThat(sent).as("requests sent within " + BUDGET).isGreaterThanOrEqualTo(REQUESTS / 2);
 
         // a job no earlier one deduplicates
+        // a client chooses the ids in paths: none of its text may become a metric tag (their number is capped)
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Set<String> uris = new TreeSet<>();
+        Matcher tagged = Pattern.compile("http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"").matcher(metrics);
+        while (tagged.find()) {
+            uris.add(tagged.group(1));
+        }
+        System.out.println("ApiFuzzIT: http_server_requests uri tags " + uris);
+        assertThat(uris).as("seed " + seed).isNotEmpty()
+                .allMatch(uri -> uri.matches("(/[a-z0-9-]+|/\\{id})+|NOT_FOUND|REDIRECTION|root"));
+
         String after = Jobs.submit(Map.of("url", SITE.url("/a?after=" + seed), "dedupe", false));
         Jobs.awaitStatus(after, "succeeded");
     }
@@ -106,7 +125,8 @@ class ApiFuzzIT {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + request.path()))
                 .timeout(Duration.ofSeconds(20))
                 .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+                        : HttpRequest.BodyPublishers.ofString(request.body(),
+                                request.latin1() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
         for (int h = 0; h + 1 < request.headers().size(); h += 2) {
             builder.header(request.headers().get(h), request.headers().get(h + 1));
         }
@@ -245,7 +265,12 @@ class ApiFuzzIT {
                         "application/x-www-form-urlencoded", "*/*", "garbage"));
             }
             oddHeaders(headers);
-            return new Sent(index, method, path, headers, body);
+            // now and then a body whose bytes are not UTF-8 (ISO-8859-1 of text with accents)
+            boolean latin1 = body != null && random.nextInt(10) == 0;
+            if (latin1) {
+                body = body.replace("a", "\u00e9").replace("x", "\u00ff");
+            }
+            return new Sent(index, method, path, headers, body, latin1);
         }
 
         private void oddHeaders(List<String> headers) {
