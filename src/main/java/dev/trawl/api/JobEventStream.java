@@ -30,7 +30,10 @@ import org.jboss.logging.Logger;
  * {@code data:} the JSON. The stream opens with {@code retry:} and a heartbeat comment, gets a
  * heartbeat whenever it has been idle for {@code trawl.events.heartbeat}, and ends after the
  * terminal event. A client that already has the terminal event (or anything else there is) of a
- * finished job gets {@code 204 No Content}, which tells an EventSource to stop reconnecting.
+ * finished job gets {@code 204 No Content}, which tells an EventSource to stop reconnecting. A
+ * caller past {@code trawl.events.max-streams-per-caller} streams on this pod gets 429, a pod past
+ * {@code max-streams-per-pod} 503 ({@link StreamSlots}); no stream outlives
+ * {@code max-stream-lifetime}: the heartbeat sweep ends it and the client resumes with Last-Event-ID.
  *
  * <p>A plain Vert.x route rather than a JAX-RS method: a pod holds thousands of these for
  * minutes, and each then costs a response, a small {@link EventStreamConnection} and a follower,
