@@ -19,6 +19,14 @@ public interface ApiConfig {
     @WithDefault("64K")
     MemorySize maxBodySize();
 
+    /**
+     * The most bytes of stored page values one result response carries (measured as stored, so
+     * the JSON is of this order). A response stops before the page that would go past it and
+     * links to the next; a single page larger than this is still served, alone.
+     */
+    @WithDefault("4M")
+    MemorySize resultMaxBytes();
+
     /** Pages per result response when the client does not say. */
     @WithDefault("100")
     int defaultResultLimit();

@@ -26,6 +26,9 @@ final class EventStreamConnection implements EventSink {
     private final int bufferLimit;
     private final SseHeartbeats.Loop heartbeats;
     private final BiConsumer<HttpServerResponse, Throwable> answerFailure;
+    private final StreamSlots.Slot slot;
+    private final long lifetimeNanos;
+    private long openedNanos;
     private Runnable stopFollowing;
     private boolean opened;
     private boolean finished;
@@ -33,8 +36,10 @@ final class EventStreamConnection implements EventSink {
     volatile long lastWriteNanos = System.nanoTime();
 
     EventStreamConnection(HttpServerResponse response, Buffer preamble, int bufferLimit, SseHeartbeats.Loop heartbeats,
-            BiConsumer<HttpServerResponse, Throwable> answerFailure) {
+            StreamSlots.Slot slot, long lifetimeNanos, BiConsumer<HttpServerResponse, Throwable> answerFailure) {
         this.response = response;
+        this.slot = slot;
+        this.lifetimeNanos = lifetimeNanos;
         this.preamble = preamble;
         this.bufferLimit = bufferLimit;
         this.heartbeats = heartbeats;
@@ -61,8 +66,7 @@ final class EventStreamConnection implements EventSink {
     }
 
     synchronized void noContent() {
-        if (!finished) {
-            finished = true;
+        if (finish()) {
             response.setStatusCode(204).end();
         }
     }
@@ -73,6 +77,7 @@ final class EventStreamConnection implements EventSink {
             return;
         }
         opened = true;
+        openedNanos = System.nanoTime();
         response.setStatusCode(200)
                 .putHeader("Content-Type", JobEventStream.EVENT_STREAM)
                 .putHeader("Cache-Control", "no-cache")
@@ -108,9 +113,7 @@ final class EventStreamConnection implements EventSink {
 
     @Override
     public synchronized void end() {
-        if (!finished) {
-            finished = true;
-            heartbeats.remove(this);
+        if (finish()) {
             try {
                 response.end();
             } catch (IllegalStateException closed) {
@@ -122,11 +125,9 @@ final class EventStreamConnection implements EventSink {
     @Override
     public void fail(Throwable failure) {
         synchronized (this) {
-            if (finished) {
+            if (!finish()) {
                 return;
             }
-            finished = true;
-            heartbeats.remove(this);
             if (opened) {
                 // the head is out: all that can be said is to drop the stream; the client reconnects and replays
                 if (failure instanceof SlowFollowerException) {
@@ -141,11 +142,45 @@ final class EventStreamConnection implements EventSink {
         answerFailure.accept(response, failure);
     }
 
-    /** Sends a heartbeat if nothing was sent for {@code idleNanos}; called on this stream's event loop. */
-    synchronized void heartbeatIfIdle(long now, long idleNanos) {
-        if (!finished && now - lastWriteNanos >= idleNanos) {
-            write(SseFrames.HEARTBEAT);
+    /**
+     * Sends a heartbeat if nothing was sent for {@code idleNanos}, or ends the stream once it has
+     * been open for its lifetime (the client reconnects with Last-Event-ID); called on this
+     * stream's event loop.
+     */
+    void sweep(long now, long idleNanos) {
+        Runnable stop;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            if (now - openedNanos < lifetimeNanos) {
+                if (now - lastWriteNanos >= idleNanos) {
+                    write(SseFrames.HEARTBEAT);
+                }
+                return;
+            }
+            finish();
+            stop = stopFollowing;
+            try {
+                response.end();
+            } catch (IllegalStateException closed) {
+                // the client left at the same moment
+            }
         }
+        if (stop != null) {
+            stop.run();
+        }
+    }
+
+    /** Marks the stream finished and gives back what it held; false if it already was. */
+    private boolean finish() {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        heartbeats.remove(this);
+        slot.release();
+        return true;
     }
 
     private void write(Buffer frame) {
@@ -153,8 +188,7 @@ final class EventStreamConnection implements EventSink {
             response.write(frame);
             lastWriteNanos = System.nanoTime();
         } catch (IllegalStateException closed) {
-            finished = true; // the connection went away; its close handler stops following
-            heartbeats.remove(this);
+            finish(); // the connection went away; its close handler stops following
         }
     }
 
@@ -162,8 +196,7 @@ final class EventStreamConnection implements EventSink {
     private void gone() {
         Runnable stop;
         synchronized (this) {
-            finished = true;
-            heartbeats.remove(this);
+            finish();
             stop = stopFollowing;
         }
         if (stop != null) {

@@ -10,6 +10,8 @@ import dev.trawl.events.StreamIds;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import dev.trawl.tenancy.Tenant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,7 +30,10 @@ import org.jboss.logging.Logger;
  * {@code data:} the JSON. The stream opens with {@code retry:} and a heartbeat comment, gets a
  * heartbeat whenever it has been idle for {@code trawl.events.heartbeat}, and ends after the
  * terminal event. A client that already has the terminal event (or anything else there is) of a
- * finished job gets {@code 204 No Content}, which tells an EventSource to stop reconnecting.
+ * finished job gets {@code 204 No Content}, which tells an EventSource to stop reconnecting. A
+ * caller past {@code trawl.events.max-streams-per-caller} streams on this pod gets 429, a pod past
+ * {@code max-streams-per-pod} 503 ({@link StreamSlots}); no stream outlives
+ * {@code max-stream-lifetime}: the heartbeat sweep ends it and the client resumes with Last-Event-ID.
  *
  * <p>A plain Vert.x route rather than a JAX-RS method: a pod holds thousands of these for
  * minutes, and each then costs a response, a small {@link EventStreamConnection} and a follower,
@@ -49,9 +55,21 @@ public class JobEventStream {
     private final ObjectMapper json;
     private final Buffer preamble;
     private final int followerBuffer;
+    private final StreamSlots slots;
+    private final long lifetimeNanos;
+    private final String retryAfterSeconds;
+    private final Counter refusedForCaller;
+    private final Counter refusedForPod;
 
     public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
-            EventsConfig config, ObjectMapper json) {
+            EventsConfig config, ObjectMapper json, StreamSlots slots, MeterRegistry registry) {
+        this.slots = slots;
+        this.refusedForCaller = Counter.builder("trawl.sse.refused").tag("reason", "caller-cap")
+                .description("Event streams refused because the caller or the pod held as many as it may")
+                .register(registry);
+        this.refusedForPod = Counter.builder("trawl.sse.refused").tag("reason", "pod-cap").register(registry);
+        this.lifetimeNanos = config.maxStreamLifetime().toNanos();
+        this.retryAfterSeconds = Long.toString(Math.max(1, config.retry().toSeconds()));
         this.lookup = lookup;
         this.feed = feed;
         this.log = log;
@@ -124,9 +142,27 @@ public class JobEventStream {
             answer(ctx, e.problem());
             return;
         }
+        Tenant caller = Tenant.of(ctx);
+        StreamSlots.Admission admission = slots.admit(caller.id());
+        if (admission instanceof StreamSlots.CallerFull full) {
+            refusedForCaller.increment();
+            answer(ctx.response(), Problem.of(429, "too-many-streams", "Too many event streams",
+                    "This caller already has " + full.limit() + " event streams open here; close one first"),
+                    retryAfterSeconds);
+            return;
+        }
+        if (admission instanceof StreamSlots.PodFull full) {
+            refusedForPod.increment();
+            answer(ctx.response(), Problem.of(503, "streams-unavailable", "No room for another event stream",
+                    "This server holds as many event streams as it may (" + full.limit() + "); try again shortly"),
+                    retryAfterSeconds);
+            return;
+        }
+        StreamSlots.Slot slot = ((StreamSlots.Granted) admission).slot();
+        // a stream gives its slot back once, however it ends (see EventStreamConnection#finish)
         var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
-                this::answerFailure);
-        lookup.state(Tenant.of(ctx), id).subscribe().with(state -> {
+                slot, jitteredLifetime(), this::answerFailure);
+        lookup.state(caller, id).subscribe().with(state -> {
             if (!state.terminal()) {
                 connection.follow(feed, jobId, after, false);
                 return;
@@ -138,8 +174,13 @@ public class JobEventStream {
                 } else {
                     connection.follow(feed, jobId, after, true);
                 }
-            }, failure -> answerFailure(ctx.response(), failure));
-        }, failure -> answerFailure(ctx.response(), failure));
+            }, connection::fail);
+        }, connection::fail);
+    }
+
+    /** Up to a tenth less than the lifetime, so the streams of a restarted pod do not all reconnect at once. */
+    private long jitteredLifetime() {
+        return lifetimeNanos - ThreadLocalRandom.current().nextLong(lifetimeNanos / 10 + 1);
     }
 
     /** A failure before the stream started: the problem+json the rest of the API would give. */

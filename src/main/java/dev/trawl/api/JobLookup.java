@@ -14,6 +14,7 @@ import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -28,16 +29,28 @@ public class JobLookup {
     private final JobStore store;
     private final JobCancellation cancellation;
     private final JobRedrive redrive;
+    private final long resultMaxBytes;
 
-    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation, JobRedrive redrive) {
+    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation, JobRedrive redrive,
+            ApiConfig config) {
+        this.resultMaxBytes = config.resultMaxBytes().asLongValue();
         this.redrive = redrive;
         this.queries = queries;
         this.store = store;
         this.cancellation = cancellation;
     }
 
-    /** A page of a succeeded job's result: the job's formats decide what each page shows. */
-    public record JobPages(UUID id, JobResultHeader job, List<PageRecord> pages) {
+    /**
+     * A page of a succeeded job's result: the job's formats decide what each page shows. It may
+     * hold fewer pages than asked for when they would not fit in {@code trawl.api.result-max-bytes};
+     * {@link #nextOffset()} says where the next read starts while any page is left.
+     */
+    public record JobPages(UUID id, JobResultHeader job, int offset, List<PageRecord> pages) {
+
+        public OptionalInt nextOffset() {
+            long next = (long) offset + pages.size();
+            return !pages.isEmpty() && next < job.total() ? OptionalInt.of((int) next) : OptionalInt.empty();
+        }
     }
 
     public static UUID parseId(String id) {
@@ -56,8 +69,9 @@ public class JobLookup {
     }
 
     /**
-     * The stored pages of a job that has a result (see {@link JobResultHeader#hasResult}); a 409
-     * naming the status for any other.
+     * The stored pages of a job that has a result (see {@link JobResultHeader#hasResult}) from
+     * {@code offset}: at most {@code limit}, and no more than fit in {@code trawl.api.result-max-bytes}
+     * (but always one); a 409 naming the status for any other.
      */
     public Uni<JobPages> result(Tenant caller, String id, int offset, int limit) {
         UUID uuid = parseId(id);
@@ -70,7 +84,7 @@ public class JobLookup {
                                         + "succeeded, or once it has ended with pages stored")
                         .withJob(id, job.state())));
             }
-            return queries.pages(uuid, offset, limit).map(pages -> new JobPages(uuid, job, pages));
+            return queries.pages(uuid, offset, limit, resultMaxBytes).map(pages -> new JobPages(uuid, job, offset, pages));
         });
     }
 

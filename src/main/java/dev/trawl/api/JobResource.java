@@ -101,9 +101,7 @@ public class JobResource {
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
             @Max(value = 1000, message = "must be at most 1000") int limit, @Context RoutingContext context) {
-        return lookup.result(Tenant.of(context), id, offset, limit).map(r -> new JobViews.Result(r.id().toString(),
-                r.job().state(), offset, limit, r.job().total(),
-                r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList()));
+        return lookup.result(Tenant.of(context), id, offset, limit).map(read -> JobViews.Result.of(read, limit));
     }
 
     @DELETE

@@ -83,7 +83,21 @@ public final class JobViews {
         }
     }
 
-    public record Result(String id, String status, int offset, int limit, long total, List<PageView> pages) {
+    /**
+     * {@code next} (present while pages are left) is the path of the following page of the
+     * result: a response holds at most {@code limit} pages and at most
+     * {@code trawl.api.result-max-bytes} of them.
+     */
+    public record Result(String id, String status, int offset, int limit, long total, List<PageView> pages,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
+
+        static Result of(JobLookup.JobPages read, int limit) {
+            String id = read.id().toString();
+            String next = read.nextOffset().isPresent()
+                    ? "/v1/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt() + "&limit=" + limit : null;
+            return new Result(id, read.job().state(), read.offset(), limit, read.job().total(),
+                    read.pages().stream().map(p -> PageView.of(p, read.job().formats())).toList(), next);
+        }
     }
 
     /** {@code POST /scrape/async} of the original scraper API. */
@@ -110,9 +124,21 @@ public final class JobViews {
         }
     }
 
-    /** {@code GET /jobs/{id}/result} and {@code POST /scrape} of the original scraper API. */
+    /**
+     * {@code GET /jobs/{id}/result} and {@code POST /scrape} of the original scraper API. {@code next}
+     * (present while pages are left) is the path of the rest of the result, when the pages did not
+     * fit in one response ({@code trawl.api.result-max-bytes}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LegacyResult(@JsonProperty("job_id") String jobId, String status, List<PageView> pages,
-            Map<String, Object> error) {
+            Map<String, Object> error, String next) {
+
+        static LegacyResult of(JobLookup.JobPages read) {
+            String id = read.id().toString();
+            String next = read.nextOffset().isPresent()
+                    ? "/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt() : null;
+            return new LegacyResult(id, read.job().state(),
+                    read.pages().stream().map(p -> PageView.of(p, read.job().formats())).toList(), null, next);
+        }
     }
 }

@@ -8,8 +8,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /** The paths of the original scraper API, kept working on top of the job queue. */
 @Path("/")
@@ -88,19 +91,20 @@ public class LegacyScrapeResource {
 
     @GET
     @Path("jobs/{id}/result")
-    public Uni<JobViews.LegacyResult> result(@RestPath String id, @Context RoutingContext context) {
-        return result(Tenant.of(context), id);
+    public Uni<JobViews.LegacyResult> result(@RestPath String id,
+            @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
+            @Context RoutingContext context) {
+        return result(Tenant.of(context), id, offset);
     }
 
-    private Uni<JobViews.LegacyResult> result(Tenant caller, String id) {
-        return lookup.result(caller, id, 0, LEGACY_PAGE_LIMIT).map(r -> new JobViews.LegacyResult(id, r.job().state(),
-                r.pages().stream().map(p -> JobViews.PageView.of(p, r.job().formats())).toList(), null));
+    private Uni<JobViews.LegacyResult> result(Tenant caller, String id, int offset) {
+        return lookup.result(caller, id, offset, LEGACY_PAGE_LIMIT).map(JobViews.LegacyResult::of);
     }
 
     private Uni<JobViews.LegacyResult> legacyResult(Tenant caller, String id) {
         return lookup.find(caller, id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
-                ? result(caller, id)
-                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error())));
+                ? result(caller, id, 0)
+                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error(), null)));
     }
 
     private static ProblemException timedOut(UUID id) {

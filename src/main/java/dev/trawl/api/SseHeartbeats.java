@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends a heartbeat comment to every stream of that loop idle for {@code trawl.events.heartbeat}.
  * A timer per stream would be thousands of timers, and ticks all due at once; a sweep every
  * fraction of the interval spreads the heartbeats over it as the streams' own traffic does, and
- * writes each on the stream's own event loop.
+ * writes each on the stream's own event loop. The same sweep ends the streams that reached their
+ * lifetime ({@code trawl.events.max-stream-lifetime}).
  */
 @ApplicationScoped
 public class SseHeartbeats {
@@ -55,7 +56,7 @@ public class SseHeartbeats {
         void sweep(long idleNanos) {
             long now = System.nanoTime();
             for (EventStreamConnection stream : streams) {
-                stream.heartbeatIfIdle(now, idleNanos);
+                stream.sweep(now, idleNanos);
             }
         }
     }

@@ -43,6 +43,25 @@ public interface EventsConfig {
     @WithDefault("10S")
     Duration terminalGrace();
 
+    /**
+     * Event streams one caller (an API key, or an anonymous address) may hold open on one API
+     * pod; one more is answered {@code 429}.
+     */
+    @WithDefault("50")
+    int maxStreamsPerCaller();
+
+    /** Event streams one API pod holds open at most; one more is answered {@code 503}. */
+    @WithDefault("5000")
+    int maxStreamsPerPod();
+
+    /**
+     * How long the server keeps one event stream open (less up to a tenth, so streams opened
+     * together do not all reconnect together); it then ends the stream and the EventSource
+     * reconnects with Last-Event-ID, picking up where it left off, on whichever pod it reaches.
+     */
+    @WithDefault("30M")
+    Duration maxStreamLifetime();
+
     /** Entries read per XRANGE while replaying. */
     @WithDefault("500")
     int replayBatch();

@@ -18,7 +18,8 @@ import java.util.UUID;
 /**
  * The dead-letter stream {@code <prefix>jobs:dead}: a job that ran out of attempts (or failed
  * permanently) is XADDed here when it ends {@code failed}. PostgreSQL keeps the job and its
- * error history; the stream is the list an operator works through, newest first.
+ * error history; the stream is the list an operator works through, newest first. It is kept to
+ * {@code trawl.retention.dead-letters} entries and to the jobs' retention by the retention sweeper.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -46,6 +47,25 @@ public class DeadLetters {
                     .arg("at").arg(letter.at().toString()));
         }
         return redis.batch(adds).replaceWithVoid();
+    }
+
+    /**
+     * Trims the stream to its newest {@code maxEntries} and drops entries older than
+     * {@code olderThan} (their jobs are past their retention); the item is how many it removed.
+     * Both trims are idempotent, so sweepers on several pods may run them at once.
+     */
+    public Uni<Long> trim(long maxEntries, Instant olderThan) {
+        String key = keys.deadLetters();
+        return redis.batch(List.of(
+                        Request.cmd(Command.XTRIM).arg(key).arg("MINID").arg(olderThan.toEpochMilli() + "-0"),
+                        Request.cmd(Command.XTRIM).arg(key).arg("MAXLEN").arg(Long.toString(maxEntries))))
+                .map(replies -> {
+                    long removed = 0;
+                    for (Response reply : replies) {
+                        removed += reply == null ? 0 : reply.toLong();
+                    }
+                    return removed;
+                });
     }
 
     /** Up to {@code limit} entries, newest first, older than the entry {@code before} when it is given. */

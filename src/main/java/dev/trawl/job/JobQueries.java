@@ -44,11 +44,30 @@ public class JobQueries {
                         THEN (SELECT count(*) FROM pages WHERE job_id = $1) ELSE 0 END AS total
               FROM jobs WHERE id = $1""";
 
-    /** In the order the pages were stored (their serial id), as a crawl stored them. */
+    /**
+     * In the order the pages were stored (their serial id), as a crawl stored them: of the rows
+     * from {@code offset} up to {@code limit}, the longest run whose running size stays within
+     * {@code $4} bytes, and at least the first row however large. The sizes are read from the
+     * stored values' headers ({@code octet_length} of a text, {@code pg_column_size} of a jsonb or
+     * array) without loading them, so only the rows that are sent are ever read in full.
+     */
     private static final String PAGES = """
-            SELECT url, final_url, status_code, content_type, depth, title, description, metadata, text, markdown,
-                   html, links, fields, error, skip_reason
-              FROM pages WHERE job_id = $1 ORDER BY id OFFSET $2 LIMIT $3""";
+            WITH window_rows AS (
+                SELECT id, octet_length(url) + coalesce(octet_length(final_url), 0)
+                         + coalesce(octet_length(title), 0) + coalesce(octet_length(description), 0)
+                         + coalesce(octet_length(text), 0) + coalesce(octet_length(markdown), 0)
+                         + coalesce(octet_length(html), 0) + coalesce(pg_column_size(links), 0)
+                         + coalesce(pg_column_size(metadata), 0) + coalesce(pg_column_size(fields), 0)
+                         + coalesce(pg_column_size(error), 0) AS size
+                  FROM pages WHERE job_id = $1 ORDER BY id OFFSET $2 LIMIT $3),
+            sized AS (
+                SELECT id, sum(size) OVER (ORDER BY id) AS running, row_number() OVER (ORDER BY id) AS n
+                  FROM window_rows)
+            SELECT p.url, p.final_url, p.status_code, p.content_type, p.depth, p.title, p.description, p.metadata,
+                   p.text, p.markdown, p.html, p.links, p.fields, p.error, p.skip_reason
+              FROM sized JOIN pages p ON p.id = sized.id
+             WHERE sized.running <= $4 OR sized.n = 1
+             ORDER BY p.id""";
 
     private final Pool pool;
     /** The batch an event-loop thread is gathering in its current turn; flushed at the end of the turn. */
@@ -136,8 +155,13 @@ public class JobQueries {
                 new JobResultHeader(row.getString(0), strings(row.getValue(1)), row.getString(2), row.getLong(3))));
     }
 
-    public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit) {
-        return pool.preparedQuery(PAGES).execute(Tuple.of(jobId, offset, limit)).map(rows -> {
+    /**
+     * Up to {@code limit} pages from {@code offset}, as many as fit in {@code maxBytes} of stored
+     * values (at least one, however large), so one response never holds a whole large crawl; the
+     * caller asks again from where this one stopped.
+     */
+    public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit, long maxBytes) {
+        return pool.preparedQuery(PAGES).execute(Tuple.of(jobId, offset, limit, maxBytes)).map(rows -> {
             List<PageRecord> pages = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 String[] links = row.getArrayOfStrings(11);

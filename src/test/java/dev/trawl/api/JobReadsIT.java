@@ -128,9 +128,43 @@ class JobReadsIT {
         assertThat(body("/v1/jobs/" + id + "/result")).isEqualTo("{\"id\":\"" + id + "\",\"status\":\"succeeded\","
                 + "\"offset\":0,\"limit\":100,\"total\":3,\"pages\":[" + fetched + "," + failed + "," + skipped + "]}");
         assertThat(body("/v1/jobs/" + id + "/result?offset=1&limit=1")).isEqualTo("{\"id\":\"" + id
-                + "\",\"status\":\"succeeded\",\"offset\":1,\"limit\":1,\"total\":3,\"pages\":[" + failed + "]}");
+                + "\",\"status\":\"succeeded\",\"offset\":1,\"limit\":1,\"total\":3,\"pages\":[" + failed + "],"
+                + "\"next\":\"/v1/jobs/" + id + "/result?offset=2&limit=1\"}");
         assertThat(body("/jobs/" + id + "/result")).isEqualTo("{\"job_id\":\"" + id + "\",\"status\":\"succeeded\","
                 + "\"pages\":[" + fetched + "," + failed + "," + skipped + "]}");
+    }
+
+    @Test
+    void aResultOfLargePagesComesInResponsesBoundedByBytesEachLinkingToTheNext() {
+        UUID id = insertJob("succeeded", 1, "2026-11-23 13:50:53+00", "2026-11-23 13:50:54+00", "2026-11-23 13:50:55+00",
+                null, 5, "{\"url\":\"http://a/\",\"formats\":[\"html\"]}");
+        // 1.5 MB, 1.5 MB, 1.5 MB, 6 MB (more than the 4 MiB budget on its own), 0.5 MB of stored HTML
+        int[] kilobytes = {1500, 1500, 1500, 6000, 500};
+        for (int i = 0; i < kilobytes.length; i++) {
+            DB.execute("INSERT INTO pages (job_id, url, status_code, depth, html) VALUES ('" + id + "', 'http://a/" + i
+                    + "', 200, 0, repeat('<p>' || md5('" + i + "') || '</p>', " + kilobytes[i] * 1000 / 39 + "))");
+        }
+
+        List<String> v1Pages = new ArrayList<>();
+        List<Integer> perResponse = new ArrayList<>();
+        String next = "/v1/jobs/" + id + "/result";
+        while (next != null) {
+            var page = given().when().get(next).then().statusCode(200).extract().jsonPath();
+            assertThat(page.getLong("total")).isEqualTo(5);
+            List<String> urls = page.getList("pages.url");
+            perResponse.add(urls.size());
+            v1Pages.addAll(urls);
+            next = page.getString("next");
+        }
+        assertThat(perResponse).containsExactly(2, 1, 1, 1);
+        assertThat(v1Pages).containsExactly("http://a/0", "http://a/1", "http://a/2", "http://a/3", "http://a/4");
+
+        var legacy = given().when().get("/jobs/" + id + "/result").then().statusCode(200).extract().jsonPath();
+        assertThat(legacy.getList("pages.url")).containsExactly("http://a/0", "http://a/1");
+        assertThat(legacy.getString("next")).isEqualTo("/jobs/" + id + "/result?offset=2");
+        var rest = given().when().get("/jobs/" + id + "/result?offset=4").then().statusCode(200).extract().jsonPath();
+        assertThat(rest.getList("pages.url")).containsExactly("http://a/4");
+        assertThat(rest.getString("next")).isNull();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,13 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static SseClient open(String url, String lastEventId) {
+        return open(url, lastEventId, Map.of());
+    }
+
+    /** As {@link #open(String, String)}, with more request headers (an {@code Authorization}, say). */
+    public static SseClient open(String url, String lastEventId, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
