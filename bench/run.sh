@@ -639,7 +639,7 @@ if runs_mode recovery; then
         --sizes "${STALE_LIST[*]}" \
         --scenarios "${SCENARIO_LIST[*]}" \
         --env "$env_text" \
-        --settings "worker concurrency $WORKER_CONCURRENCY, trawl.recovery.reaper-interval = reconcile-interval = $RECOVERY_INTERVAL, lease-grace, stranded-after and batch-size at their defaults (30S, 60S, 500), politeness lifted${PLATFORM_OPTS:+, $PLATFORM_OPTS}" \
+        --settings "worker concurrency $WORKER_CONCURRENCY, trawl.recovery.reaper-interval = reconcile-interval = $RECOVERY_INTERVAL, lease-grace, stranded-after and batch-size at their defaults (10S, 60S, 500), politeness lifted${PLATFORM_OPTS:+, $PLATFORM_OPTS}" \
         || rc=$?
     finish_run || rc=1
     if (( rc != 0 )); then

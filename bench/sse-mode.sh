@@ -29,7 +29,9 @@ fd_needed=$((connections + 1000))
 
 
 reset_state
-start_platform sse -Dtrawl.roles=api
+# every follower is the same local caller: lift the per-caller and per-pod stream caps above the run's count
+start_platform sse -Dtrawl.roles=api -Dtrawl.events.max-streams-per-caller=$fd_needed \
+    -Dtrawl.events.max-streams-per-pod=$fd_needed
 api_port=$PORT
 worker_port=$((PORT + 1))
 while port_busy "$worker_port"; do worker_port=$((worker_port + 1)); done
