@@ -355,11 +355,13 @@ public class JobStore {
      * allowance moves up instead, and the re-driven job's first claim takes a number no earlier
      * attempt had, which fences out a worker of an earlier attempt still running (one that timed
      * out, or lost its lease) even if it is the very worker that claims the job again. The error
-     * and its per-attempt history stay, so an operator still sees why it failed before.
+     * and its per-attempt history stay, so an operator still sees why it failed before. Its count
+     * of lost workers starts again like its attempts: a job failed for losing too many workers
+     * would otherwise fail again at its first lost worker after the re-drive.
      */
     private static final String REDRIVE = """
             UPDATE jobs SET state = 'queued', max_attempts = attempt + coalesce((request ->> 'maxAttempts')::int, 3),
-                   cancel_requested = false, next_attempt_at = NULL,
+                   takeovers = 0, cancel_requested = false, next_attempt_at = NULL,
                    finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
              WHERE id = $1 AND state IN ('failed', 'aborted')
             RETURNING priority, request ->> 'url' AS url""";

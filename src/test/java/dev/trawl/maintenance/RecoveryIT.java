@@ -153,6 +153,21 @@ class RecoveryIT {
     }
 
     @Test
+    void aRedrivenJobGetsAFreshAllowanceOfLostWorkers() {
+        SITE.html("/redriven-after-losses", "<html><head><title>Back</title></head><body>ok</body></html>");
+        UUID id = insert(SITE.url("/redriven-after-losses"));
+        Submits.sql("UPDATE jobs SET takeovers = ?::int, state = 'failed', finished_at = now() WHERE id = ?::uuid",
+                String.valueOf(retry.maxTakeovers()), id.toString());
+
+        assertThat(store.redrive(id).await().atMost(WAIT)).isPresent();
+        // the re-driven job's first worker is lost: one loss, not one too many
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+
+        Jobs.awaitStatus(id.toString(), "succeeded");
+        assertThat(Submits.sql("SELECT takeovers FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("1");
+    }
+
+    @Test
     void aDeadLetterListRedisLostIsRestoredFromTheFailedJobs() {
         UUID id = insert(SITE.url("/failed-before-the-flush"));
         ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
