@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trawl.scrape.site.SiteProfiles;
 import dev.trawl.scrape.site.SiteProfilesTest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,44 +15,8 @@ class SessionSealerTest {
 
     private static final String COOKIES = "[{\"name\":\"sid\",\"value\":\"s3cr3t-session\"}]";
 
-    private static SessionsConfig keyed(Optional<String> key) {
-        return new SessionsConfig() {
-            @Override
-            public Duration loginTimeout() {
-                return Duration.ofSeconds(15);
-            }
-
-            @Override
-            public Duration lockLease() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration pollInterval() {
-                return Duration.ofMillis(100);
-            }
-
-            @Override
-            public Duration waitTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration failureBackoff() {
-                return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Optional<String> encryptionKey() {
-                return key;
-            }
-        };
-    }
-
     private static SessionSealer sealer(byte fill) {
-        byte[] key = new byte[32];
-        java.util.Arrays.fill(key, fill);
-        return new SessionSealer(keyed(Optional.of(Base64.getEncoder().encodeToString(key))), new SiteProfiles(List.of()));
+        return new SessionSealer(KeyedSessionsConfig.filledWith(fill), new SiteProfiles(List.of()));
     }
 
     @Test
@@ -92,18 +55,18 @@ class SessionSealerTest {
                 "trawl.sites.shop.session.login-url", "https://shop.example.org/login",
                 "trawl.sites.shop.session.body", "user=a&password=b"));
 
-        assertThatThrownBy(() -> new SessionSealer(keyed(Optional.empty()), loggingIn))
+        assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.empty()), loggingIn))
                 .hasMessageContaining("trawl.sessions.encryption-key").hasMessageContaining("[shop]");
-        assertThat(new SessionSealer(keyed(Optional.empty()), new SiteProfiles(List.of()))).isNotNull();
+        assertThat(new SessionSealer(new KeyedSessionsConfig(Optional.empty()), new SiteProfiles(List.of()))).isNotNull();
     }
 
     @Test
     void aKeyOfTheWrongLengthIsRefusedByName() {
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
 
-        assertThatThrownBy(() -> new SessionSealer(keyed(Optional.of(shortKey)), new SiteProfiles(List.of())))
+        assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.of(shortKey)), new SiteProfiles(List.of())))
                 .hasMessageContaining("trawl.sessions.encryption-key must be 32 bytes");
-        assertThatThrownBy(() -> new SessionSealer(keyed(Optional.of("not base64!")), new SiteProfiles(List.of())))
+        assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.of("not base64!")), new SiteProfiles(List.of())))
                 .hasMessageContaining("not base64");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trawl.scrape.FetchFailure;
+import dev.trawl.scrape.site.SiteProfiles;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.StubLogin;
@@ -227,7 +228,7 @@ class SiteSessionsIT {
     @Test
     void aSessionSealedUnderAnEarlierKeyIsReplacedByOneNewLogin() {
         try (RedisCli redis = new RedisCli()) {
-            String underOldKey = new SessionSealer(new OtherKey(), new dev.trawl.scrape.site.SiteProfiles(List.of()))
+            String underOldKey = new SessionSealer(KeyedSessionsConfig.filledWith((byte) 7), new SiteProfiles(List.of()))
                     .seal("rekeyed", "[]");
             redis.call("HSET", sessionKey("rekeyed"), "cookie", underOldKey, "version", "7");
             redis.call("PEXPIRE", sessionKey("rekeyed"), "600000");
@@ -238,39 +239,6 @@ class SiteSessionsIT {
         assertThat(renewed.version()).isNotEqualTo(7L);
         assertThat(cookies(renewed)).isEqualTo("sid=rekeyed-1");
         assertThat(login.logins("/login/rekeyed")).isEqualTo(1);
-    }
-
-    /** Sessions configuration with a key other than the test profile's. */
-    private static final class OtherKey implements SessionsConfig {
-        @Override
-        public Duration loginTimeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public Duration lockLease() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public Duration pollInterval() {
-            return Duration.ofMillis(10);
-        }
-
-        @Override
-        public Duration waitTimeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        public Duration failureBackoff() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public java.util.Optional<String> encryptionKey() {
-            return java.util.Optional.of(java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        }
     }
 
     @Test
