@@ -72,7 +72,14 @@ class ManifestChecksTest {
     }
 
     private static Run run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(VALIDATE.resolve("node_modules")).as("the schema packages: run deploy/local/ensure-services.sh")
+                .isDirectory();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(command.get(0) + " is missing: run deploy/local/ensure-services.sh", e);
+        }
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
