@@ -1,10 +1,10 @@
 package dev.trawl.queue;
 
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import io.vertx.redis.client.ProtocolVersion;
-import io.vertx.redis.client.RedisOptions;
 import org.eclipse.microprofile.config.Config;
 
 /**
