@@ -2,6 +2,8 @@
 # Makes sure Redis (>= 6.2) and PostgreSQL answer on 127.0.0.1 and that the databases Trawl uses
 # exist: starts them if they are installed but down, installs the Debian packages if they are
 # missing. Safe to run again and again. Used by .ci/run and by the README's run command.
+# Also installs what the deploy checks of the test suite run (ManifestChecksTest): promtool (Debian's
+# prometheus package) and Node.js with the schema packages of deploy/validate (npm ci).
 set -euo pipefail
 
 REDIS_PORT=6379
@@ -82,5 +84,22 @@ ensure_postgres() {
   log "PostgreSQL is up with databases ${DATABASES[*]}"
 }
 
+ensure_deploy_check_tools() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    log "installing promtool (Debian package prometheus)"; apt_install --no-install-recommends prometheus
+  fi
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    log "installing Node.js"; apt_install nodejs npm
+  fi
+  local validate
+  validate="$(cd "$(dirname "$0")/../validate" && pwd)"
+  if [ ! -d "$validate/node_modules" ] || [ "$validate/package-lock.json" -nt "$validate/node_modules" ]; then
+    log "installing the manifest schema packages in $validate"
+    (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules)
+  fi
+  log "promtool $(promtool --version 2>&1 | awk 'NR==1{print $3}') and node $(node --version) are there"
+}
+
 ensure_redis
 ensure_postgres
+ensure_deploy_check_tools

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -50,11 +51,14 @@ public class LiveEvents {
     private volatile boolean closed;
 
     public LiveEvents(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") String redisHosts,
-            MeterRegistry registry) {
-        this.client = Redis.createClient(vertx, new RedisOptions()
+            @ConfigProperty(name = "quarkus.redis.password") Optional<String> redisPassword, MeterRegistry registry) {
+        RedisOptions options = new RedisOptions()
                 .setConnectionString(redisHosts.split(",")[0].trim())
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-                .setMaxPoolSize(1));
+                .setMaxPoolSize(1);
+        // the Quarkus client reads quarkus.redis.password itself; this connection is our own
+        redisPassword.filter(password -> !password.isEmpty()).ifPresent(options::setPassword);
+        this.client = Redis.createClient(vertx, options);
         registry.gauge("trawl.events.followed.jobs", listeners, Map::size);
     }
 

@@ -1,5 +1,7 @@
 package dev.trawl.queue;
 
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,7 @@ final class RedisStreamsChannelConfig {
 
     private final String channel;
     private final String redisUrl;
+    private final Optional<String> redisPassword;
     private final List<String> streams;
     private final String group;
     private final String consumer;
@@ -34,6 +37,7 @@ final class RedisStreamsChannelConfig {
         RedisStreamsConnectorCommonConfiguration common = in != null ? in : out;
         this.channel = common.getChannel();
         this.redisUrl = common.getRedisUrl();
+        this.redisPassword = common.getRedisPassword().filter(password -> !password.isEmpty());
         this.streams = in == null ? List.of() : Arrays.stream(in.getStreams().split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.group = in == null ? null : in.getGroup();
@@ -64,6 +68,14 @@ final class RedisStreamsChannelConfig {
 
     String redisUrl() {
         return redisUrl;
+    }
+
+    /** The client options every connection of the channel starts from: address and, if set apart, password. */
+    RedisOptions redisOptions() {
+        RedisOptions options = new RedisOptions().setConnectionString(redisUrl)
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+        redisPassword.ifPresent(options::setPassword);
+        return options;
     }
 
     /** Incoming: the streams read, highest priority first. */

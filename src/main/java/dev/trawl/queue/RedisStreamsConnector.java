@@ -31,6 +31,8 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 @Connector(RedisStreamsConnector.NAME)
 @ConnectorAttribute(name = "redis-url", type = "string", direction = INCOMING_AND_OUTGOING, mandatory = true,
         description = "Redis connection string, e.g. redis://127.0.0.1:6379")
+@ConnectorAttribute(name = "redis-password", type = "string", direction = INCOMING_AND_OUTGOING,
+        description = "Redis password when redis-url carries none (application.properties passes quarkus.redis.password)")
 @ConnectorAttribute(name = "streams", type = "string", direction = INCOMING, mandatory = true,
         description = "Comma-separated stream keys, highest priority first")
 @ConnectorAttribute(name = "group", type = "string", direction = INCOMING, defaultValue = "workers",

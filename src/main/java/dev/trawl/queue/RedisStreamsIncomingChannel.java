@@ -8,7 +8,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,9 +62,7 @@ public final class RedisStreamsIncomingChannel {
         this.streams = config.streams();
         this.group = config.group();
         this.consumer = config.consumer();
-        RedisOptions options = new RedisOptions()
-                .setConnectionString(config.redisUrl())
-                .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+        RedisOptions options = config.redisOptions();
         this.commands = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4).setMaxPoolWaiting(4096));
         this.reads = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
         this.ackHandler = new RedisStreamsAckHandler(commands, group, inFlight);

@@ -6,8 +6,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.redis.client.ProtocolVersion;
-import io.vertx.redis.client.RedisOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -26,9 +24,7 @@ final class RedisStreamsOutgoingChannel {
     private final Flow.Subscriber<? extends Message<?>> subscriber;
 
     RedisStreamsOutgoingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
-        this.commands = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(config.redisUrl())
-                .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+        this.commands = Redis.createClient(vertx, config.redisOptions()
                 .setMaxPoolSize(8)
                 .setMaxPoolWaiting(8192));
         this.defaultStream = config.stream();
