@@ -71,8 +71,7 @@ public class JobResource {
     @APIResponse(responseCode = "403", ref = "TierForbids")
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
-    @APIResponse(responseCode = "429", ref = "RateLimited", description = "rate-limited, or queue-quota-exceeded: "
-            + "the caller already has its tier's max-queued unfinished jobs")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
@@ -101,8 +100,7 @@ public class JobResource {
             content = @Content(schema = @Schema(implementation = JobBatches.Answer.class)))
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
-    @APIResponse(responseCode = "429", ref = "RateLimited", description = "rate-limited (no job is created), or "
-            + "queue-quota-exceeded: the batch would take the caller beyond its tier's max-queued")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
             @Context RoutingContext context) {

@@ -71,7 +71,7 @@ public class LegacyScrapeResource {
     @APIResponse(responseCode = "403", ref = "TierForbids")
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
-    @APIResponse(responseCode = "429", ref = "RateLimited", description = "rate-limited or queue-quota-exceeded")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
@@ -93,7 +93,7 @@ public class LegacyScrapeResource {
     @APIResponse(responseCode = "200", description = "The job ended",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyResult.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
-    @APIResponse(responseCode = "429", ref = "RateLimited", description = "rate-limited or queue-quota-exceeded")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     @APIResponse(responseCode = "504", ref = "ScrapeTimeout")
     public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,

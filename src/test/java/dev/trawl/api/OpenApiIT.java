@@ -92,6 +92,8 @@ class OpenApiIT {
         assertErrors("post /scrape", "400", "403", "429", "503", "504");
         assertThat(problemTypesOf(responses(operations().get("post /v1/jobs/{id}/retry")).get("409")))
                 .containsExactly(TYPE_BASE + "job-not-redrivable");
+        assertThat(problemTypesOf(responses(operations().get("post /v1/jobs")).get("429")))
+                .containsExactlyInAnyOrder(TYPE_BASE + "rate-limited", TYPE_BASE + "queue-quota-exceeded");
         assertThat(problemTypesOf(responses(operations().get("get /v1/jobs/{id}/events")).get("429")))
                 .containsExactly(TYPE_BASE + "too-many-streams");
     }
