@@ -113,6 +113,13 @@ class OpenApiIT {
     }
 
     @Test
+    void aSubmitsBodyAndAnswerComeWithExamples() {
+        assertThat(document.getMap("components.schemas.JobSubmission.examples[0]")).containsKey("url");
+        assertThat(document.getMap("components.schemas.Accepted.examples[0]")).containsEntry("status", "queued");
+        assertThat(document.getMap("components.schemas.Status.examples[0]")).containsKey("error");
+    }
+
+    @Test
     void theProblemSchemaNamesEveryTypeTheCodeEmitsAndEveryExampleUsesOne() throws IOException {
         Set<String> declared = new TreeSet<>(document.getList("components.schemas.Problem.properties.type.enum"));
         Set<String> emitted = emittedTypes().stream().map(slug -> TYPE_BASE + slug)
