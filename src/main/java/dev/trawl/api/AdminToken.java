@@ -14,6 +14,8 @@ import java.security.MessageDigest;
 public class AdminToken {
 
     public static final String HEADER = "X-Admin-Token";
+    /** The header as the OpenAPI document describes it. */
+    public static final String DESCRIPTION = "The configured trawl.admin.token; not needed with an admin-tier key";
 
     private final AdminConfig config;
 

@@ -19,11 +19,18 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** The dead-letter stream, newest first, each entry with its job's current status from PostgreSQL. */
 @Path("/v1/dead-letters")
+@Tag(name = "admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
 
@@ -46,7 +53,14 @@ public class DeadLetterResource {
     }
 
     @GET
-    public Uni<Page> list(@RestHeader(AdminToken.HEADER) String token,
+    @Operation(summary = "Dead letters, newest first (admin)", description = "Each entry with its job's status now; "
+            + "pass next as after for the following page.")
+    @APIResponse(responseCode = "200", description = "A page of dead letters",
+            content = @Content(schema = @Schema(implementation = Page.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
+    @APIResponse(responseCode = "403", ref = "AdminOnly")
+    public Uni<Page> list(@Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
             @RestQuery @DefaultValue("50") @Min(value = 1, message = "must be at least 1")
             @Max(value = 500, message = "must be at most 500") int limit,
             @RestQuery String after, @Context RoutingContext context) {

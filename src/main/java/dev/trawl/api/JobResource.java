@@ -23,11 +23,18 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 @Path("/v1/jobs")
+@Tag(name = "jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
 
@@ -54,6 +61,18 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job", description = "Validates and queues one scrape job; an identical live job "
+            + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
+    @Parameter(ref = "idempotencyKey")
+    @APIResponse(responseCode = "202", description = "Accepted and queued; Location is the job",
+            content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
+    @APIResponse(responseCode = "200", description = "An identical live job of this caller answers for it (deduplicated: true)",
+            content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
+    @APIResponse(responseCode = "403", ref = "TierForbids")
+    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
+    @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
@@ -73,6 +92,16 @@ public class JobResource {
     @POST
     @Path("batch")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit up to 1,000 jobs", description = "Each item is validated on its own; the answer has "
+            + "one item per job, in order: the accepted job, or {\"error\": <problem>} naming what is wrong with it. "
+            + "Costs one rate-limit token per job.")
+    @Parameter(ref = "idempotencyKey")
+    @APIResponse(responseCode = "202", description = "One item per job, in order, and the counts accepted and refused",
+            content = @Content(schema = @Schema(implementation = JobBatches.Answer.class)))
+    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
+    @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
             @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
@@ -91,12 +120,23 @@ public class JobResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "A job's status", description = "error is null unless the job failed")
+    @APIResponse(responseCode = "200", description = "The job",
+            content = @Content(schema = @Schema(implementation = JobViews.Status.class)))
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Status> status(@RestPath String id, @Context RoutingContext context) {
         return lookup.find(Tenant.of(context), id).map(JobViews.Status::of);
     }
 
     @GET
     @Path("{id}/result")
+    @Operation(summary = "A job's pages", description = "Pages from offset, at most limit and trawl.api.result-max-bytes "
+            + "of them; follow next until it is absent.")
+    @APIResponse(responseCode = "200", description = "The pages stored",
+            content = @Content(schema = @Schema(implementation = JobViews.Result.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
+    @APIResponse(responseCode = "409", ref = "ResultConflict")
     public Uni<JobViews.Result> result(@RestPath String id,
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
@@ -106,6 +146,11 @@ public class JobResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one at its "
+            + "worker's next step (status: running).")
+    @APIResponse(responseCode = "202", description = "{\"id\", \"status\", \"cancelRequested\": true}")
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
+    @APIResponse(responseCode = "409", ref = "JobFinished")
     public Uni<Response> cancel(@RestPath String id, @Context RoutingContext context) {
         return lookup.cancel(Tenant.of(context), id).map(state -> Response.accepted(Map.of("id", id,
                 "status", state.wireName(), "cancelRequested", true)).build());
@@ -114,7 +159,17 @@ public class JobResource {
     /** Admin: puts a failed or aborted job back in the queue with a fresh allowance of attempts. */
     @POST
     @Path("{id}/retry")
-    public Uni<Response> retry(@RestPath String id, @RestHeader(AdminToken.HEADER) String token,
+    @Tag(name = "admin")
+    @Operation(summary = "Re-drive a failed or aborted job (admin)", description = "Queues it again with a fresh "
+            + "allowance of attempts; attempt keeps counting.")
+    @APIResponse(responseCode = "202", description = "The job, queued again",
+            content = @Content(schema = @Schema(implementation = JobViews.Status.class)))
+    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
+    @APIResponse(responseCode = "403", ref = "AdminOnly")
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
+    @APIResponse(responseCode = "409", ref = "JobNotRedrivable")
+    public Uni<Response> retry(@RestPath String id,
+            @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
             @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         admin.require(caller, token);
@@ -123,6 +178,10 @@ public class JobResource {
 
     @GET
     @Path("{id}/ops")
+    @Operation(summary = "The effects recorded once for a job (operation ledger), oldest first")
+    @APIResponse(responseCode = "200", description = "One page-stored entry per stored page",
+            content = @Content(schema = @Schema(implementation = JobViews.Ops.class)))
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Ops> ops(@RestPath String id, @Context RoutingContext context) {
         return lookup.ops(Tenant.of(context), id).map(entries -> JobViews.Ops.of(id, entries));
     }

@@ -10,8 +10,15 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of {@code POST /v1/jobs} (and of the original API's submits). */
+@Schema(description = "A scrape job: one page, or a crawl with crawl; every member but url is optional (docs/api.md)",
+        example = """
+                {"url": "https://example.org/docs/", "formats": ["metadata", "markdown", "links"], "priority": "normal",
+                 "selectors": {"heading": "h1", "next": {"selector": "a.next", "attr": "href"}},
+                 "crawl": {"maxPages": 50, "maxDepth": 2, "include": ["/docs/"], "sameSite": true},
+                 "headers": {"Accept-Language": "de-CH"}, "timeoutSeconds": 20, "respectRobots": true}""")
 public record JobSubmission(
         @NotBlank(message = "is required")
         @Size(max = 2048, message = "must be at most 2048 characters")

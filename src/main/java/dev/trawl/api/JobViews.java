@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Response bodies of the job API. */
 public final class JobViews {
@@ -26,6 +27,11 @@ public final class JobViews {
 
     /** {@code deduplicated} is present (true) only when an earlier identical job answers. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(example = """
+            {"id": "0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "status": "queued", "createdAt": "2026-11-23T13:50:53.964869Z",
+             "links": {"self": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+                       "events": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d/events",
+                       "result": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d/result"}}""")
     public record Accepted(String id, String status, OffsetDateTime createdAt, Links links, Boolean deduplicated) {
 
         static Accepted of(SubmittedJob job) {
@@ -45,6 +51,12 @@ public final class JobViews {
         }
     }
 
+    @Schema(example = """
+            {"id": "0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "status": "failed", "priority": "normal", "attempt": 1,
+             "createdAt": "2026-11-23T13:50:53.964869Z", "startedAt": "2026-11-23T13:50:54.010Z",
+             "finishedAt": "2026-11-23T13:50:54.800Z", "pages": 0,
+             "error": {"code": "http-404", "transient": false, "statusCode": 404, "message": "The site answered HTTP 404"},
+             "links": {"self": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}}""")
     public record Status(String id, String status, String priority, int attempt, OffsetDateTime createdAt,
             OffsetDateTime startedAt, OffsetDateTime finishedAt, int pages, Map<String, Object> error, Links links) {
 

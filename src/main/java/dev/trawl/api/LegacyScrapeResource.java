@@ -21,11 +21,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** The paths of the original scraper API, kept working on top of the job queue. */
 @Path("/")
+@Tag(name = "original API")
 @Produces(MediaType.APPLICATION_JSON)
 public class LegacyScrapeResource {
 
@@ -55,6 +62,17 @@ public class LegacyScrapeResource {
     @POST
     @Path("scrape/async")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job (original API)")
+    @Parameter(ref = "idempotencyKey")
+    @APIResponse(responseCode = "202", description = "Accepted and queued",
+            content = @Content(schema = @Schema(implementation = JobViews.LegacyAccepted.class)))
+    @APIResponse(responseCode = "200", description = "An identical live job of this caller answers for it",
+            content = @Content(schema = @Schema(implementation = JobViews.LegacyAccepted.class)))
+    @APIResponse(responseCode = "403", ref = "TierForbids")
+    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
+    @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
@@ -70,6 +88,14 @@ public class LegacyScrapeResource {
     @POST
     @Path("scrape")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job and wait for it (original API)", description = "Waits at most "
+            + "trawl.api.sync-timeout; the first response of the result, or the job's error if it failed.")
+    @APIResponse(responseCode = "200", description = "The job ended",
+            content = @Content(schema = @Schema(implementation = JobViews.LegacyResult.class)))
+    @APIResponse(responseCode = "403", ref = "TierForbids")
+    @APIResponse(responseCode = "429", ref = "SubmitRefused")
+    @APIResponse(responseCode = "503", ref = "QueueUnavailable")
+    @APIResponse(responseCode = "504", ref = "ScrapeTimeout")
     public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
             @Context RoutingContext context) {
         io.vertx.core.Context request = Vertx.currentContext();
@@ -85,12 +111,23 @@ public class LegacyScrapeResource {
 
     @GET
     @Path("jobs/{id}/status")
+    @Operation(summary = "A job's status (original API)")
+    @APIResponse(responseCode = "200", description = "The job",
+            content = @Content(schema = @Schema(implementation = JobViews.LegacyStatus.class)))
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.LegacyStatus> status(@RestPath String id, @Context RoutingContext context) {
         return lookup.find(Tenant.of(context), id).map(JobViews.LegacyStatus::of);
     }
 
     @GET
     @Path("jobs/{id}/result")
+    @Operation(summary = "A job's pages (original API)", description = "At most 1,000 pages and "
+            + "trawl.api.result-max-bytes of them from offset; next while pages are left.")
+    @APIResponse(responseCode = "200", description = "The pages stored",
+            content = @Content(schema = @Schema(implementation = JobViews.LegacyResult.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "JobNotFound")
+    @APIResponse(responseCode = "409", ref = "ResultConflict")
     public Uni<JobViews.LegacyResult> result(@RestPath String id,
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @Context RoutingContext context) {

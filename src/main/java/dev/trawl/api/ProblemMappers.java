@@ -105,8 +105,10 @@ public class ProblemMappers {
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String detail = status == 413 ? "The request body is larger than the server accepts"
                 : String.valueOf(e.getMessage());
-        Problem problem = Problem.of(status, slug(title), title, detail);
-        return toResponse(status == 413 ? problem.withField("body") : problem);
+        // a 413 is the body-too-large RequestSizeGuard gives, whichever layer noticed it first
+        Problem problem = status == 413 ? Problem.of(413, "body-too-large", "Content too large", detail).withField("body")
+                : Problem.of(status, slug(title), title, detail);
+        return toResponse(problem);
     }
 
     @ServerExceptionMapper

@@ -22,11 +22,18 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
 /** Admin: issues, lists and revokes API keys. A key's secret is in the answer to its creation only. */
 @Path("/v1/admin/keys")
+@Tag(name = "admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {
 
@@ -61,8 +68,15 @@ public class ApiKeyResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issue an API key (admin)", description = "The key is in this answer only; PostgreSQL keeps "
+            + "its SHA-256.")
+    @APIResponse(responseCode = "201", description = "The key, shown once; Location is the key",
+            content = @Content(schema = @Schema(implementation = Created.class)))
+    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
+    @APIResponse(responseCode = "403", ref = "AdminOnly")
     public Uni<Response> create(@Valid @NotNull(message = "a JSON body is required") NewKey body,
-            @RestHeader(AdminToken.HEADER) String token, @Context RoutingContext context) {
+            @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
+            @Context RoutingContext context) {
         admin.require(Tenant.of(context), token);
         Tier tier = body.tier() == null ? Tier.API_KEY : Tier.fromWire(body.tier()).filter(Tier::issuable)
                 .orElseThrow(() -> ProblemException.badRequest("tier", "tier must be api-key, premium or admin"));
@@ -74,7 +88,13 @@ public class ApiKeyResource {
     }
 
     @GET
-    public Uni<KeyList> list(@RestHeader(AdminToken.HEADER) String token, @Context RoutingContext context) {
+    @Operation(summary = "Every API key, oldest first, never its secret (admin)")
+    @APIResponse(responseCode = "200", description = "The keys",
+            content = @Content(schema = @Schema(implementation = KeyList.class)))
+    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
+    @APIResponse(responseCode = "403", ref = "AdminOnly")
+    public Uni<KeyList> list(@Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
+            @Context RoutingContext context) {
         admin.require(Tenant.of(context), token);
         return keys.all().map(all -> new KeyList(all.stream().map(Listed::of).toList()));
     }
@@ -82,7 +102,14 @@ public class ApiKeyResource {
     /** Revokes at once: every API pod checks keys against PostgreSQL on each request. */
     @DELETE
     @Path("{id}")
-    public Uni<Response> revoke(@RestPath String id, @RestHeader(AdminToken.HEADER) String token,
+    @Operation(summary = "Revoke an API key (admin)", description = "At once on every pod; again is harmless.")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
+    @APIResponse(responseCode = "403", ref = "AdminOnly")
+    @APIResponse(responseCode = "404", ref = "ApiKeyNotFound")
+    public Uni<Response> revoke(@RestPath String id,
+            @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
             @Context RoutingContext context) {
         admin.require(Tenant.of(context), token);
         UUID keyId = parse(id);

@@ -126,6 +126,7 @@ class BatchSubmitIT {
 
         String huge = "{\"jobs\": [{\"url\": \"http://example.org/\", \"headers\": {\"X-Pad\": \""
                 + "x".repeat(3 * 1024 * 1024) + "\"}}]}";
-        post(huge).statusCode(413).contentType("application/problem+json").body("field", equalTo("body"));
+        post(huge).statusCode(413).contentType("application/problem+json").body("field", equalTo("body"))
+                .body("type", equalTo("https://trawl.dev/problems/body-too-large"));
     }
 }
