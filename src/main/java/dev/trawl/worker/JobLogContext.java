@@ -6,6 +6,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.MDC;
@@ -31,7 +32,10 @@ public class JobLogContext {
     public <T> Uni<T> run(String jobId, Supplier<Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicReference<Cancellable> running = new AtomicReference<>();
+            // before the job starts, only a cancellation (the worker stopping) can end the emitter
+            AtomicBoolean terminated = new AtomicBoolean();
             emitter.onTermination(() -> {
+                terminated.set(true);
                 Cancellable current = running.get();
                 if (current != null) {
                     current.cancel();
@@ -39,6 +43,9 @@ public class JobLogContext {
             });
             Context context = VertxContext.createNewDuplicatedContext(VertxContext.getRootContext(vertx.getOrCreateContext()));
             context.runOnContext(ignored -> {
+                if (terminated.get()) {
+                    return;
+                }
                 MDC.put(JOB_ID, jobId);
                 running.set(work.get().subscribe().with(emitter::complete, emitter::fail));
             });
