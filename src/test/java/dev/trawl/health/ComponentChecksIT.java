@@ -2,6 +2,11 @@ package dev.trawl.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trawl.events.EventLog;
+import dev.trawl.events.EventsConfig;
+import dev.trawl.redis.RedisConfig;
+import dev.trawl.redis.RedisKeys;
 import dev.trawl.roles.RolesConfig;
 import dev.trawl.support.FreePort;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -121,6 +126,17 @@ class ComponentChecksIT {
         assertComponent(probe(new HeapReadiness(() -> 0.97, config(Map.of()))), "down", "over the 95 % limit");
     }
 
+    @Test
+    void theStartupProbeIsBoundedWhenPostgresqlNeverAnswers() {
+        EventLog events = new EventLog(redis(6379), new RedisKeys(mapping(RedisConfig.class, Map.of())),
+                mapping(EventsConfig.class, Map.of()), new ObjectMapper());
+        // an API pod: the connector's consumer groups are not asked about
+        StartupChecks startup = new StartupChecks(events, null, roles("api"), pool(SILENT.port(), "trawl"), config(Map.of()));
+        HealthCheckResponse response = probe(startup);
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("migrationsApplied", -1L);
+    }
+
     private static void assertComponent(HealthCheckResponse response, String status, String message) {
         Map<String, Object> data = response.getData().orElseThrow();
         assertThat(data.get("status")).as("status of %s: %s", response.getName(), data).isEqualTo(status);
@@ -140,15 +156,17 @@ class ComponentChecksIT {
     private static HealthConfig config(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(Map.of("trawl.health.timeout", TIMEOUT.toMillis() + "MS"));
         all.putAll(values);
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(HealthConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter()).withDefaultValues(all).build();
-        return config.getConfigMapping(HealthConfig.class);
+        return mapping(HealthConfig.class, all);
     }
 
     private static RolesConfig roles(String roles) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(RolesConfig.class)
-                .withDefaultValues(Map.of("trawl.roles", roles)).build();
-        return config.getConfigMapping(RolesConfig.class);
+        return mapping(RolesConfig.class, Map.of("trawl.roles", roles));
+    }
+
+    private static <T> T mapping(Class<T> type, Map<String, String> values) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(type)
+                .withConverter(Duration.class, 200, new DurationConverter()).withDefaultValues(values).build();
+        return config.getConfigMapping(type);
     }
 
     private static io.vertx.mutiny.sqlclient.Pool pool(int port, String database) {
