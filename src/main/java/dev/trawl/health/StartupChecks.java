@@ -31,8 +31,11 @@ public class StartupChecks implements AsyncHealthCheck {
     private final RedisStreamsConnector connector;
     private final RolesConfig roles;
     private final Pool pool;
+    private final HealthConfig health;
 
-    public StartupChecks(EventLog events, @Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector, RolesConfig roles, Pool pool) {
+    public StartupChecks(EventLog events, @Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector, RolesConfig roles, Pool pool,
+            HealthConfig health) {
+        this.health = health;
         this.events = events;
         this.connector = connector;
         this.roles = roles;
@@ -52,6 +55,7 @@ public class StartupChecks implements AsyncHealthCheck {
                 || connector.incomingChannels().stream().allMatch(RedisStreamsIncomingChannel::groupsReady);
         return pool.query("SELECT count(*) AS applied FROM flyway_schema_history WHERE success").execute()
                 .map(rows -> rows.iterator().next().getLong("applied"))
+                .ifNoItem().after(health.timeout()).fail()
                 .onFailure().recoverWithItem(-1L)
                 .map(applied -> HealthCheckResponse.named("trawl-startup")
                         .status(applied > 0 && events.scriptLoaded() && groupsReady)

@@ -131,6 +131,7 @@ public class JobRunner {
                     return (job.spec().crawl().singlePage() ? singlePageWithinTimeout(job, lease) : crawl(job, lease))
                             .eventually(lease::close);
                 })
+                .invoke(outcome -> LOG.debugf("Job %s ended: %s", job.id(), outcome))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
                         .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
                         .register(registry))))

@@ -1,5 +1,6 @@
 package dev.trawl.worker;
 
+import dev.trawl.job.JobIds;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import dev.trawl.scrape.MemoryPressure;
@@ -39,13 +40,15 @@ public class JobWorker {
     private final RolesConfig roles;
     private final WorkerConfig config;
     private final MemoryPressure memory;
+    private final JobLogContext logContext;
     private final AtomicBoolean paused = new AtomicBoolean();
     private final DemandPauser intake = new DemandPauser();
     private final AtomicInteger inHand = new AtomicInteger();
     private volatile Cancellable subscription;
 
     public JobWorker(@Channel("jobs") Multi<Message<String>> jobs, JobRunner runner, RolesConfig roles,
-            WorkerConfig config, MemoryPressure memory, MeterRegistry registry) {
+            WorkerConfig config, MemoryPressure memory, MeterRegistry registry, JobLogContext logContext) {
+        this.logContext = logContext;
         this.jobs = jobs;
         this.runner = runner;
         this.roles = roles;
@@ -65,7 +68,10 @@ public class JobWorker {
         subscription = jobs.pauseDemand().bufferUnconditionally().using(intake)
                 .onItem().transformToUni(message -> whenMemoryAllows().chain(() -> Uni.createFrom().deferred(() -> {
                     inHand.incrementAndGet();
-                    return runner.run(message).eventually(inHand::decrementAndGet);
+                    Uni<Void> run = JobIds.parse(message.getPayload())
+                            .map(id -> logContext.run(id.toString(), () -> runner.run(message)))
+                            .orElseGet(() -> runner.run(message));
+                    return run.eventually(inHand::decrementAndGet);
                 })))
                 .merge(config.concurrency())
                 .subscribe().with(

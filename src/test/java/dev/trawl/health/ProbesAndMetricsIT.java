@@ -31,8 +31,8 @@ class ProbesAndMetricsIT {
     void readinessCoversPostgresqlAndRedis() {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Redis")))
-                .body("checks.name", hasItem(containsString("PostgreSQL")));
+                .body("checks.name", hasItem("trawl-redis"))
+                .body("checks.name", hasItem("trawl-postgresql"));
     }
 
     @Test
