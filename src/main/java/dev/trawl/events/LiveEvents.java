@@ -9,6 +9,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.ShutdownEvent;
@@ -55,7 +56,8 @@ public class LiveEvents {
                 .setConnectionString(redisHosts.split(",")[0].trim())
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
                 .setMaxPoolSize(1));
-        registry.gauge("trawl.events.followed.jobs", listeners, Map::size);
+        Gauge.builder("trawl.events.followed.jobs", listeners, Map::size)
+                .description("Jobs this pod's pub/sub connection is subscribed to").register(registry);
     }
 
     /**
