@@ -234,8 +234,13 @@ class MetricsAfterRealJobsIT {
         Path file = Files.createTempFile("trawl-metrics", ".txt");
         try {
             Files.writeString(file, exposition);
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics")
-                    .redirectInput(file.toFile()).redirectErrorStream(true).start();
+            Process promtool;
+            try {
+                promtool = new ProcessBuilder("promtool", "check", "metrics")
+                        .redirectInput(file.toFile()).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new AssertionError("promtool is needed: install Debian's prometheus package (.ci/run does)", e);
+            }
             String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
             return said.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
