@@ -209,6 +209,8 @@ class MetricsAfterRealJobsIT {
         });
 
         PrometheusText output = PrometheusText.scrape();
+        assertThat(output.bucketBounds("http_server_requests_seconds")).as("the API latency histogram")
+                .contains(0.005, 0.1, 0.5, 1.0, 30.0);
         for (String histogram : List.of("trawl_queue_wait_seconds", "trawl_jobs_duration_seconds")) {
             List<Double> bounds = output.bucketBounds(histogram);
             assertThat(bounds).as(histogram).isNotEmpty();
