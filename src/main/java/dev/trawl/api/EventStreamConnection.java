@@ -5,6 +5,7 @@ import dev.trawl.events.JobEventFeed;
 import dev.trawl.events.SlowFollowerException;
 import dev.trawl.events.SseFrames;
 import dev.trawl.events.StoredEvent;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.UUID;
@@ -28,6 +29,7 @@ final class EventStreamConnection implements EventSink {
     private final BiConsumer<HttpServerResponse, Throwable> answerFailure;
     private final StreamSlots.Slot slot;
     private final long lifetimeNanos;
+    private final Counter eventsSent;
     private long openedNanos;
     private Runnable stopFollowing;
     private boolean opened;
@@ -36,7 +38,9 @@ final class EventStreamConnection implements EventSink {
     volatile long lastWriteNanos = System.nanoTime();
 
     EventStreamConnection(HttpServerResponse response, Buffer preamble, int bufferLimit, SseHeartbeats.Loop heartbeats,
-            StreamSlots.Slot slot, long lifetimeNanos, BiConsumer<HttpServerResponse, Throwable> answerFailure) {
+            StreamSlots.Slot slot, long lifetimeNanos, BiConsumer<HttpServerResponse, Throwable> answerFailure,
+            Counter eventsSent) {
+        this.eventsSent = eventsSent;
         this.response = response;
         this.slot = slot;
         this.lifetimeNanos = lifetimeNanos;
@@ -92,6 +96,7 @@ final class EventStreamConnection implements EventSink {
     public synchronized void event(StoredEvent event) {
         if (!finished) {
             write(event.sseFrame());
+            eventsSent.increment();
         }
     }
 

@@ -60,6 +60,7 @@ public class JobEventStream {
     private final String retryAfterSeconds;
     private final Counter refusedForCaller;
     private final Counter refusedForPod;
+    private final Counter eventsSent;
 
     public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
             EventsConfig config, ObjectMapper json, StreamSlots slots, MeterRegistry registry) {
@@ -68,6 +69,9 @@ public class JobEventStream {
                 .description("Event streams refused because the caller or the pod held as many as it may")
                 .register(registry);
         this.refusedForPod = Counter.builder("trawl.sse.refused").tag("reason", "pod-cap").register(registry);
+        this.eventsSent = Counter.builder("trawl.sse.events.sent")
+                .description("Job events written to event streams (replayed and live; heartbeats not counted)")
+                .register(registry);
         this.lifetimeNanos = config.maxStreamLifetime().toNanos();
         this.retryAfterSeconds = Long.toString(Math.max(1, config.retry().toSeconds()));
         this.lookup = lookup;
@@ -161,7 +165,7 @@ public class JobEventStream {
         StreamSlots.Slot slot = ((StreamSlots.Granted) admission).slot();
         // a stream gives its slot back once, however it ends (see EventStreamConnection#finish)
         var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
-                slot, jitteredLifetime(), this::answerFailure);
+                slot, jitteredLifetime(), this::answerFailure, eventsSent);
         lookup.state(caller, id).subscribe().with(state -> {
             if (!state.terminal()) {
                 connection.follow(feed, jobId, after, false);

@@ -1,6 +1,7 @@
 package dev.trawl.events;
 
 import dev.trawl.redis.RedisKeys;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
@@ -30,7 +31,8 @@ public class JobEventFeed {
         this.live = live;
         this.keys = keys;
         this.config = config;
-        registry.gauge("trawl.sse.connections", followers);
+        Gauge.builder("trawl.sse.connections", followers, Number::doubleValue)
+                .description("Event streams open on this pod").register(registry);
     }
 
     /**

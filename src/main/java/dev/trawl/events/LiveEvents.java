@@ -9,6 +9,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.ShutdownEvent;
@@ -59,7 +60,8 @@ public class LiveEvents {
         // the Quarkus client reads quarkus.redis.password itself; this connection is our own
         redisPassword.filter(password -> !password.isEmpty()).ifPresent(options::setPassword);
         this.client = Redis.createClient(vertx, options);
-        registry.gauge("trawl.events.followed.jobs", listeners, Map::size);
+        Gauge.builder("trawl.events.followed.jobs", listeners, Map::size)
+                .description("Jobs this pod's pub/sub connection is subscribed to").register(registry);
     }
 
     /**

@@ -19,8 +19,10 @@ public class JobRedrive {
     private final JobStore store;
     private final JobTransitions transitions;
     private final JobQueries queries;
+    private final JobOutcomes outcomes;
 
-    public JobRedrive(JobStore store, JobTransitions transitions, JobQueries queries) {
+    public JobRedrive(JobStore store, JobTransitions transitions, JobQueries queries, JobOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.queries = queries;
         this.store = store;
         this.transitions = transitions;
@@ -32,6 +34,7 @@ public class JobRedrive {
             if (priority.isEmpty()) {
                 return Uni.createFrom().item(Optional.<JobSummary>empty());
             }
+            outcomes.redriven();
             return queries.find(id).call(() -> transitions.announce(Transition.queued(id, priority.get(),
                     Map.of("reason", "redriven", "priority", priority.get().wireName()))));
         });

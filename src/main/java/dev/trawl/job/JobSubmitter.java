@@ -34,8 +34,10 @@ public class JobSubmitter {
     public JobSubmitter(JobStore store, JobTransitions transitions, MeterRegistry registry) {
         this.store = store;
         this.transitions = transitions;
-        this.submitted = registry.counter("trawl.jobs.submitted");
-        this.deduplicated = registry.counter("trawl.jobs.deduplicated");
+        this.submitted = Counter.builder("trawl.jobs.submitted")
+                .description("Jobs accepted and queued (a deduplicated request is not one)").register(registry);
+        this.deduplicated = Counter.builder("trawl.jobs.deduplicated")
+                .description("Requests answered with an identical live or recently succeeded job").register(registry);
     }
 
     /**

@@ -32,9 +32,11 @@ public class JobTransitions {
     private final DelayedJobs delayed;
     private final FairShares shares;
     private final Batcher<Transition, Void> batches;
+    private final JobOutcomes outcomes;
 
     public JobTransitions(EventLog events, JobQueue queue, DeadLetters deadLetters, DelayedJobs delayed,
-            FairShares shares) {
+            FairShares shares, JobOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.shares = shares;
         this.events = events;
         this.queue = queue;
@@ -60,6 +62,7 @@ public class JobTransitions {
         List<UUID> ended = new ArrayList<>();
         Instant now = Instant.now();
         for (Transition transition : transitions) {
+            outcomes.announced(transition);
             all.addAll(transition.events());
             if (transition.state().terminal()) {
                 ended.add(transition.jobId());

@@ -6,6 +6,7 @@ import dev.trawl.job.JobStore;
 import dev.trawl.job.RetryConfig;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -32,16 +33,17 @@ public class DelayedRetryMover {
     private final JobQueue queue;
     private final RetryConfig config;
     private final RolesConfig roles;
-    private final PeriodicTask task;
+    private final PeriodicTask<Integer> task;
 
     public DelayedRetryMover(DelayedJobs delayed, JobStore store, JobQueue queue, RetryConfig config, RolesConfig roles,
-            Vertx vertx) {
+            Vertx vertx, MeterRegistry registry) {
         this.delayed = delayed;
         this.store = store;
         this.queue = queue;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask(vertx, "Moving due retries", this::moveDue);
+        this.task = new PeriodicTask<>(vertx, registry, "retry-mover", "Moving due retries", this::moveDue,
+                Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {

@@ -3,6 +3,7 @@ package dev.trawl.maintenance;
 import dev.trawl.job.IdempotencyKeys;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -24,13 +25,15 @@ public class ExpiredKeySweeper {
     private final IdempotencyKeys keys;
     private final RecoveryConfig config;
     private final RolesConfig roles;
-    private final PeriodicTask task;
+    private final PeriodicTask<Integer> task;
 
-    public ExpiredKeySweeper(IdempotencyKeys keys, RecoveryConfig config, RolesConfig roles, Vertx vertx) {
+    public ExpiredKeySweeper(IdempotencyKeys keys, RecoveryConfig config, RolesConfig roles, Vertx vertx,
+            MeterRegistry registry) {
         this.keys = keys;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask(vertx, "Deleting expired Idempotency-Keys", this::sweep);
+        this.task = new PeriodicTask<>(vertx, registry, "key-sweeper", "Deleting expired Idempotency-Keys",
+                this::sweep, Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {

@@ -6,6 +6,7 @@ import dev.trawl.job.ReapedJob;
 import dev.trawl.job.Transition;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -35,15 +36,16 @@ public class LeaseReaper {
     private final JobTransitions transitions;
     private final RecoveryConfig config;
     private final RolesConfig roles;
-    private final PeriodicTask task;
+    private final PeriodicTask<Integer> task;
 
     public LeaseReaper(JobStore store, JobTransitions transitions, RecoveryConfig config, RolesConfig roles,
-            Vertx vertx) {
+            Vertx vertx, MeterRegistry registry) {
         this.store = store;
         this.transitions = transitions;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask(vertx, "Reaping expired leases", this::reap);
+        this.task = new PeriodicTask<>(vertx, registry, "lease-reaper", "Reaping expired leases", this::reap,
+                Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {

@@ -14,6 +14,7 @@ import dev.trawl.job.Transition;
 import dev.trawl.redis.RedisKeys;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +70,7 @@ public class QueueReconciler {
     private final DelayedJobs delayed;
     private final RecoveryConfig config;
     private final RolesConfig roles;
-    private final PeriodicTask task;
+    private final PeriodicTask<Boolean> task;
     private final QueueBacklog backlog;
     private final JobTransitions transitions;
     private final DeadLetters deadLetters;
@@ -79,7 +80,7 @@ public class QueueReconciler {
 
     public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
             RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, JobTransitions transitions,
-            DeadLetters deadLetters, FairShares shares) {
+            DeadLetters deadLetters, FairShares shares, MeterRegistry registry) {
         this.shares = shares;
         this.deadLetters = deadLetters;
         this.backlog = backlog;
@@ -91,7 +92,8 @@ public class QueueReconciler {
         this.delayed = delayed;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask(vertx, "Checking that Redis kept the queues", this::check);
+        this.task = new PeriodicTask<>(vertx, registry, "queue-reconciler", "Checking that Redis kept the queues",
+                this::check, rebuilt -> rebuilt ? 1 : 0);
     }
 
     void start(@Observes StartupEvent event) {

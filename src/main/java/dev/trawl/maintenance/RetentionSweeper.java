@@ -42,7 +42,11 @@ public class RetentionSweeper {
         }
 
         boolean any() {
-            return jobs + pages + ledgerEntries + jobKeys + checkpoints + idempotencyKeys + deadLetters > 0;
+            return total() > 0;
+        }
+
+        long total() {
+            return jobs + pages + ledgerEntries + jobKeys + checkpoints + idempotencyKeys + deadLetters;
         }
     }
 
@@ -50,7 +54,7 @@ public class RetentionSweeper {
     private final DeadLetters deadLetters;
     private final RetentionConfig config;
     private final RolesConfig roles;
-    private final PeriodicTask task;
+    private final PeriodicTask<Swept> task;
     private final Counter jobsRemoved;
     private final Counter pagesRemoved;
     private final Counter ledgerRemoved;
@@ -65,7 +69,8 @@ public class RetentionSweeper {
         this.deadLetters = deadLetters;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask(vertx, "Deleting what is past its retention", this::sweep);
+        this.task = new PeriodicTask<>(vertx, registry, "retention-sweeper", "Deleting what is past its retention",
+                this::sweep, Swept::total);
         this.jobsRemoved = removed(registry, "jobs");
         this.pagesRemoved = removed(registry, "pages");
         this.ledgerRemoved = removed(registry, "ledger-entries");

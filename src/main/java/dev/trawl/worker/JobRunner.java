@@ -13,6 +13,7 @@ import dev.trawl.job.JobStore;
 import dev.trawl.job.JobTransitions;
 import dev.trawl.job.StoredPage;
 import dev.trawl.job.Transition;
+import dev.trawl.queue.RedisStreamsIncomingMetadata;
 import dev.trawl.scrape.AbortConfig;
 import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchClients;
@@ -68,6 +69,7 @@ public class JobRunner {
     private final ScheduledExecutorService timers;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final QueueWait queueWait;
 
     public JobRunner(JobStore store, EventLog events, JobTransitions transitions, PageScraper scraper,
             WorkerConfig config, CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry,
@@ -92,9 +94,11 @@ public class JobRunner {
         this.retryAfter = retryAfter;
         this.abortConfig = abortConfig;
         this.leases = leases;
+        this.queueWait = new QueueWait(registry, timeout.timeout());
     }
 
     public Uni<Void> run(Message<String> message) {
+        message.getMetadata(RedisStreamsIncomingMetadata.class).ifPresent(entry -> queueWait.record(entry));
         Optional<UUID> id = JobIds.parse(message.getPayload());
         if (id.isEmpty()) {
             LOG.warnf("Dropping a queue entry that names no job: %s", message.getPayload());
@@ -133,7 +137,10 @@ public class JobRunner {
                 })
                 .invoke(outcome -> LOG.debugf("Job %s ended: %s", job.id(), outcome))
                 .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
-                        .builder("trawl.jobs.duration").tag("outcome", name).publishPercentileHistogram()
+                        .builder("trawl.jobs.duration").tag("outcome", name)
+                        .description("Time from a worker's claim to the end of the attempt")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(QueueWait.SHORTEST).maximumExpectedValue(timeout.timeout())
                         .register(registry))))
                 .replaceWithVoid()
                 .eventually(release);
@@ -279,7 +286,9 @@ public class JobRunner {
 
     private String outcome(JobState state) {
         String name = state == null ? "lease-lost" : state.wireName();
-        outcomes.computeIfAbsent(name, n -> registry.counter("trawl.jobs.completed", "outcome", n)).increment();
+        outcomes.computeIfAbsent(name, n -> Counter.builder("trawl.jobs.completed").tag("outcome", n)
+                .description("Attempts ended, by how (a retried job counts once per attempt)").register(registry))
+                .increment();
         return name;
     }
 }

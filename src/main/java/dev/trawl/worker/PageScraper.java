@@ -24,8 +24,6 @@ import dev.trawl.scrape.session.SiteSession;
 import dev.trawl.scrape.session.SiteSessions;
 import dev.trawl.scrape.site.SiteProfile;
 import dev.trawl.scrape.site.SiteProfiles;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +31,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One page of a job, the way a polite, well-known crawler fetches it: robots.txt first (a
@@ -61,14 +57,13 @@ public class PageScraper {
     private final RenderBackends renderers;
     private final RetryAfter retryAfter;
     private final FetchConfig config;
-    private final MeterRegistry registry;
+    private final FetchMetrics metrics;
     private final SiteHealth siteHealth;
     private final OutboundAddressGuard guard;
-    private final Map<String, Counter> fetched = new ConcurrentHashMap<>();
 
     public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, RobotsPolicy robots,
             SitePoliteness politeness, SiteProfiles profiles, SiteSessions sessions, RenderBackends renderers,
-            RetryAfter retryAfter, FetchConfig config, MeterRegistry registry, SiteHealth siteHealth,
+            RetryAfter retryAfter, FetchConfig config, FetchMetrics metrics, SiteHealth siteHealth,
             OutboundAddressGuard guard) {
         this.clients = clients;
         this.fetcher = fetcher;
@@ -80,7 +75,7 @@ public class PageScraper {
         this.renderers = renderers;
         this.retryAfter = retryAfter;
         this.config = config;
-        this.registry = registry;
+        this.metrics = metrics;
         this.siteHealth = siteHealth;
         this.guard = guard;
     }
@@ -105,18 +100,20 @@ public class PageScraper {
                         "robots.txt of " + host + " could not be read; the site is not fetched until it can be"));
             }
             if (!robotsSays.allowed()) {
-                registry.counter("trawl.fetch.skipped", "reason", "robots").increment();
+                metrics.skippedByRobots();
                 return Uni.createFrom().item(StoredPage.skipped(url, depth, "robots.txt"));
             }
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
+            long asked = System.nanoTime();
             return politeness.acquire(host, limits).map(SitePermit::keepAlive)
-                    .chain(permit -> fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())),
-                            true)
-                            .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure, spec)))
-                    .invoke(page -> fetched.computeIfAbsent(page.statusCode() / 100 + "xx",
-                            statusClass -> registry.counter("trawl.fetches", "status_class", statusClass)).increment())
-                    .onFailure(FetchFailure.class).invoke(failure ->
-                            registry.counter("trawl.fetch.failures", "code", ((FetchFailure) failure).code()).increment())
+                    .invoke(() -> metrics.waitedForPoliteness(asked))
+                    .chain(permit -> {
+                        long started = System.nanoTime();
+                        return fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())), true)
+                                .invoke(page -> metrics.fetched(page, started))
+                                .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure, spec));
+                    })
+                    .onFailure(FetchFailure.class).invoke(failure -> metrics.failed((FetchFailure) failure))
                     .chain(page -> extractWhereItFits(page, depth, spec));
         });
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -19,12 +20,14 @@ import jakarta.enterprise.util.TypeLiteral;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -59,6 +62,7 @@ final class RenderBackend {
     private final AtomicLong attempts = new AtomicLong();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
+    private final Timer latency;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
 
     RenderBackend(int index, String base, WebClient client, RenderConfig config, long maxBodyBytes,
@@ -89,6 +93,10 @@ final class RenderBackend {
                 .tags(tags()).description("1 while the backend's circuit breaker is open").register(registry);
         Gauge.builder("trawl.render.outstanding", outstanding, AtomicInteger::get)
                 .tags(tags()).description("Render requests in flight to the backend").register(registry);
+        this.latency = Timer.builder("trawl.render.duration").tags(tags())
+                .description("Time from sending a render to its answer or failure, retries of the pool excluded")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(config.timeout()).register(registry);
     }
 
     /** {@code {base}/content}, keeping a query such as Browserless's {@code ?token=} at the end. */
@@ -158,9 +166,11 @@ final class RenderBackend {
 
     /** Sends one render through the breaker; the caller has already counted it in {@link #reserve()}. */
     Uni<RenderedPage> render(String url, Map<String, String> headers) {
+        long started = System.nanoTime();
         return Uni.createFrom().deferred(() -> guard.get(() -> send(url, headers)))
                 .onItemOrFailure().invoke((page, failure) -> {
                     outstanding.decrementAndGet();
+                    latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     count(outcomeOf(failure));
                 })
                 .onFailure(failure -> !(failure instanceof RenderFailure) && !(failure instanceof FetchFailure))

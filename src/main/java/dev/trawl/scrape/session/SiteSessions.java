@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +38,7 @@ public class SiteSessions {
     private final SessionLogin login;
     private final SessionsConfig config;
     private final MeterRegistry registry;
+    private final Map<String, Counter> hits = new ConcurrentHashMap<>();
 
     public SiteSessions(SiteProfiles profiles, SessionStore store, SessionLogin login, SessionsConfig config,
             MeterRegistry registry) {
@@ -48,7 +51,11 @@ public class SiteSessions {
         this.login = login;
         this.config = config;
         this.registry = registry;
-        profiles.all().stream().filter(p -> p.session().isPresent()).forEach(p -> renewals(p.name()));
+        profiles.all().stream().filter(p -> p.session().isPresent()).forEach(p -> {
+            renewals(p.name());
+            renewalFailures(p.name());
+            hits(p.name());
+        });
     }
 
     /** The profile's session, logging in first if no worker has yet. */
@@ -81,6 +88,7 @@ public class SiteSessions {
         return store.read(name).chain(snapshot -> {
             if (snapshot.session().isPresent()) {
                 SiteSession session = snapshot.session().get();
+                hits(name).increment();
                 boolean due = snapshot.remaining().compareTo(settings.renewBefore()) <= 0;
                 // after a failed renewal, keep the session we have until the back-off ends
                 if (!due || snapshot.failure().isPresent()) {
@@ -124,7 +132,7 @@ public class SiteSessions {
         return Uni.createFrom().deferred(() -> login.login(profile))
                 .onFailure().call(failure -> {
                     LOG.warnf("Login for site profile %s failed: %s", name, failure.getMessage());
-                    registry.counter("trawl.sessions.renewal.failures", "profile", name).increment();
+                    renewalFailures(name).increment();
                     return store.fail(name, token, String.valueOf(failure.getMessage()), config.failureBackoff())
                             .onFailure().recoverWithNull(); // the lease frees the lock anyway
                 })
@@ -150,6 +158,16 @@ public class SiteSessions {
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(config.pollInterval())
                 .chain(() -> obtain(profile, settings, deadline));
+    }
+
+    private Counter hits(String profile) {
+        return hits.computeIfAbsent(profile, p -> Counter.builder("trawl.sessions.hits").tag("profile", p)
+                .description("Fetches that found a stored session and used it without logging in").register(registry));
+    }
+
+    private Counter renewalFailures(String profile) {
+        return Counter.builder("trawl.sessions.renewal.failures").tag("profile", profile)
+                .description("Logins that failed (the profile backs off before the next)").register(registry);
     }
 
     private Counter renewals(String profile) {
