@@ -4,6 +4,7 @@ import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -25,10 +26,18 @@ final class ComponentReport {
 
     /** @param onFailure the level of a probe that fails or does not answer in time */
     static Uni<HealthCheckResponse> of(String name, Duration timeout, Uni<Verdict> probe, Verdict.Level onFailure) {
+        return of(name, timeout, probe, onFailure, reached -> { });
+    }
+
+    /** @param reached told whether the probe answered in time, whatever its verdict */
+    static Uni<HealthCheckResponse> of(String name, Duration timeout, Uni<Verdict> probe, Verdict.Level onFailure,
+            Consumer<Boolean> reached) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return probe
                     .ifNoItem().after(timeout).fail()
+                    .invoke(answered -> reached.accept(true))
+                    .onFailure().invoke(failure -> reached.accept(false))
                     .onFailure().recoverWithItem(failure -> new Verdict(onFailure, failure instanceof TimeoutException
                             ? "no answer within " + timeout.toMillis() + " ms"
                             : describe(failure)))

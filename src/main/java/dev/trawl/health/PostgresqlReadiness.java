@@ -17,10 +17,12 @@ public class PostgresqlReadiness implements AsyncHealthCheck {
 
     private final Pool pool;
     private final HealthConfig config;
+    private final DependencyUp dependencies;
 
-    public PostgresqlReadiness(Pool pool, HealthConfig config) {
+    public PostgresqlReadiness(Pool pool, HealthConfig config, DependencyUp dependencies) {
         this.pool = pool;
         this.config = config;
+        this.dependencies = dependencies;
     }
 
     @Override
@@ -34,6 +36,6 @@ public class PostgresqlReadiness implements AsyncHealthCheck {
                         ? Verdict.degraded("round trip " + took.toMillis() + " ms, slower than " + threshold.toMillis() + " ms")
                         : Verdict.up("round trip " + took.toMillis() + " ms");
             });
-        }));
+        }), Verdict.Level.DOWN, reached -> dependencies.record(DependencyUp.Dependency.POSTGRESQL, reached));
     }
 }

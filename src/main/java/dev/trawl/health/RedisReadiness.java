@@ -25,17 +25,20 @@ public class RedisReadiness implements AsyncHealthCheck {
     private final Redis redis;
     private final RolesConfig roles;
     private final HealthConfig config;
+    private final DependencyUp dependencies;
 
-    public RedisReadiness(Redis redis, RolesConfig roles, HealthConfig config) {
+    public RedisReadiness(Redis redis, RolesConfig roles, HealthConfig config, DependencyUp dependencies) {
         this.redis = redis;
         this.roles = roles;
         this.config = config;
+        this.dependencies = dependencies;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
         return ComponentReport.of(NAME, config.timeout(),
                 redis.send(Request.cmd(Command.PING)).map(answer -> Verdict.up("PING answered")),
-                roles.runs(Role.API) ? Verdict.Level.DEGRADED : Verdict.Level.DOWN);
+                roles.runs(Role.API) ? Verdict.Level.DEGRADED : Verdict.Level.DOWN,
+                reached -> dependencies.record(DependencyUp.Dependency.REDIS, reached));
     }
 }

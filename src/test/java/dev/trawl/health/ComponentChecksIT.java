@@ -9,6 +9,7 @@ import dev.trawl.redis.RedisConfig;
 import dev.trawl.redis.RedisKeys;
 import dev.trawl.roles.RolesConfig;
 import dev.trawl.support.FreePort;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -38,6 +39,13 @@ import org.junit.jupiter.api.Test;
  */
 class ComponentChecksIT {
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final DependencyUp dependencies = new DependencyUp(registry);
+
+    private double dependencyUp(String dependency) {
+        return registry.get("trawl.dependency.up").tag("dependency", dependency).gauge().value();
+    }
+
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     /** The probe's own bound plus room for a busy machine: far below what a hung dependency would take. */
     private static final long BOUND_MS = TIMEOUT.toMillis() + 1_500;
@@ -53,53 +61,59 @@ class ComponentChecksIT {
 
     @Test
     void postgresqlIsUpWithItsRoundTrip() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(5432, "postgres"), config(Map.of())));
+        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(5432, "postgres"), config(Map.of()), dependencies));
         assertComponent(response, "up", "round trip ");
+        assertThat(dependencyUp("postgresql")).isEqualTo(1.0);
     }
 
     @Test
     void aSlowPostgresqlRoundTripIsDegradedButReady() {
         HealthCheckResponse response = probe(new PostgresqlReadiness(pool(5432, "postgres"),
-                config(Map.of("trawl.health.postgresql.slow-after", "0MS", "trawl.health.timeout", "5S"))));
+                config(Map.of("trawl.health.postgresql.slow-after", "0MS", "trawl.health.timeout", "5S")), dependencies));
         assertComponent(response, "degraded", "slower than 0 ms");
+        assertThat(dependencyUp("postgresql")).as("slow, but reached").isEqualTo(1.0);
     }
 
     @Test
     void postgresqlOnAClosedPortIsDownAtOnce() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(FreePort.pick(), "trawl"), config(Map.of())));
+        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(FreePort.pick(), "trawl"), config(Map.of()), dependencies));
         assertComponent(response, "down", "Connection refused");
+        assertThat(dependencyUp("postgresql")).isEqualTo(0.0);
     }
 
     @Test
     void postgresqlThatNeverAnswersIsDownWhenTheTimeoutIsUp() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(SILENT.port(), "trawl"), config(Map.of())));
+        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(SILENT.port(), "trawl"), config(Map.of()), dependencies));
         assertComponent(response, "down", "no answer within " + TIMEOUT.toMillis() + " ms");
         assertThat((Long) response.getData().get().get("durationMs")).isGreaterThanOrEqualTo(TIMEOUT.toMillis());
+        assertThat(dependencyUp("postgresql")).isEqualTo(0.0);
     }
 
     @Test
     void redisIsUpWhenItAnswersPing() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(6379), roles("api,worker"), config(Map.of())));
+        HealthCheckResponse response = probe(new RedisReadiness(redis(6379), roles("api,worker"), config(Map.of()), dependencies));
         assertComponent(response, "up", "PING answered");
+        assertThat(dependencyUp("redis")).isEqualTo(1.0);
     }
 
     @Test
     void redisDownLeavesAnApiPodReadyButDegraded() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("api"), config(Map.of())));
+        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("api"), config(Map.of()), dependencies));
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(response.getData().get().get("status")).isEqualTo("degraded");
         assertThat((Long) response.getData().get().get("durationMs")).isLessThan(BOUND_MS);
+        assertThat(dependencyUp("redis")).as("degraded to Kubernetes, unreached to the alert").isEqualTo(0.0);
     }
 
     @Test
     void redisDownTakesAWorkerOnlyPodOutOfService() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("worker"), config(Map.of())));
+        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("worker"), config(Map.of()), dependencies));
         assertComponent(response, "down", "");
     }
 
     @Test
     void redisThatNeverAnswersIsBoundedByTheTimeout() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(SILENT.port()), roles("worker"), config(Map.of())));
+        HealthCheckResponse response = probe(new RedisReadiness(redis(SILENT.port()), roles("worker"), config(Map.of()), dependencies));
         assertComponent(response, "down", "no answer within " + TIMEOUT.toMillis() + " ms");
     }
 
