@@ -38,6 +38,12 @@ public final class StreamIds {
         return parsed[0] == 0 && parsed[1] == 0;
     }
 
+    /** When Redis added the entry: the milliseconds part of its id (a valid id, as Redis hands them out). */
+    public static long millisOf(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseUnsignedLong(id, 0, dash < 0 ? id.length() : dash, 10);
+    }
+
     public static int compare(String a, String b) {
         long[] x = parse(a);
         long[] y = parse(b);

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.events.StreamIds;
 import io.vertx.mutiny.redis.client.Response;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,6 @@ public record GroupProgress(Long lag, long pending, String lastDeliveredId) {
 
     /** When the last delivered entry was added, in Redis's milliseconds (0 for none). */
     public long lastDeliveredMillis() {
-        int dash = lastDeliveredId.indexOf('-');
-        return Long.parseLong(dash < 0 ? lastDeliveredId : lastDeliveredId.substring(0, dash));
+        return StreamIds.millisOf(lastDeliveredId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.trawl.worker;
 
+import dev.trawl.events.StreamIds;
 import dev.trawl.queue.RedisStreamsIncomingMetadata;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,11 +30,7 @@ final class QueueWait {
         if (entry.claimed()) {
             return;
         }
-        int dash = entry.id().indexOf('-');
-        if (dash <= 0) {
-            return;
-        }
-        long added = Long.parseLong(entry.id(), 0, dash, 10);
+        long added = StreamIds.millisOf(entry.id());
         timer.record(Math.max(0, System.currentTimeMillis() - added), TimeUnit.MILLISECONDS);
     }
 }

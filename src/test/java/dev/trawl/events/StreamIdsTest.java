@@ -49,4 +49,10 @@ class StreamIdsTest {
         assertThat(event.terminal()).isFalse();
         assertThat(new StoredEvent("1-0", "succeeded", "{}").terminal()).isTrue();
     }
+
+    @Test
+    void theMillisecondsOfAnIdAreWhenRedisAddedTheEntry() {
+        assertThat(StreamIds.millisOf("1700000000123-7")).isEqualTo(1_700_000_000_123L);
+        assertThat(StreamIds.millisOf("1700000000123")).isEqualTo(1_700_000_000_123L);
+    }
 }

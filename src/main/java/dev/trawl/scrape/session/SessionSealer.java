@@ -2,9 +2,8 @@ package dev.trawl.scrape.session;
 
 import dev.trawl.scrape.site.SiteProfile;
 import dev.trawl.scrape.site.SiteProfiles;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -23,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * associated data (so one profile's sealed session cannot be passed off as another's). Sealed
  * values read {@code sealed:v1:<base64 of nonce and ciphertext>}.
  */
+@Startup // the key is checked at start, not at the first login: a worker without it must not start at all
 @ApplicationScoped
 public class SessionSealer {
 
@@ -52,10 +52,6 @@ public class SessionSealer {
                     + " Redis encrypted: set trawl.sessions.encryption-key (TRAWL_SESSIONS_ENCRYPTION_KEY) to 32 random"
                     + " bytes in base64, the same on every worker, e.g. from `openssl rand -base64 32`");
         }
-    }
-
-    /** Checked at start, not at the first login: a worker without the key must not start at all. */
-    void onStart(@Observes StartupEvent event) {
     }
 
     public String seal(String profile, String clear) {
