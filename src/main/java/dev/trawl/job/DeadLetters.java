@@ -10,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -74,6 +76,26 @@ public class DeadLetters {
         return redis.send(Request.cmd(Command.XREVRANGE).arg(keys.deadLetters()).arg(end).arg("-")
                         .arg("COUNT").arg(Integer.toString(limit)))
                 .map(DeadLetters::entries);
+    }
+
+    /**
+     * The ids of the jobs the stream holds letters for, read in pages of {@code pageSize}; the
+     * stream is capped by the retention sweeper, so the set is bounded by that cap.
+     */
+    public Uni<Set<UUID>> jobIds(int pageSize) {
+        return jobIdsAfter("-", pageSize, new HashSet<>());
+    }
+
+    private Uni<Set<UUID>> jobIdsAfter(String start, int pageSize, Set<UUID> found) {
+        return redis.send(Request.cmd(Command.XRANGE).arg(keys.deadLetters()).arg(start).arg("+")
+                        .arg("COUNT").arg(Integer.toString(pageSize)))
+                .chain(reply -> {
+                    entries(reply).forEach(letter -> found.add(letter.jobId()));
+                    if (reply == null || reply.size() < pageSize) {
+                        return Uni.createFrom().item(found);
+                    }
+                    return jobIdsAfter("(" + reply.get(reply.size() - 1).get(0), pageSize, found);
+                });
     }
 
     private static List<DeadLetter> entries(Response reply) {

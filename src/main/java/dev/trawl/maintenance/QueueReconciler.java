@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -199,17 +200,20 @@ public class QueueReconciler {
     }
 
     /**
-     * The dead-letter list lives in Redis only: when it is gone too, every job still {@code failed}
-     * in PostgreSQL goes back on it (in job order, each with the time it failed). A list that is
-     * still there (only the marker was lost) is left as it is.
+     * The dead-letter list lives in Redis only: every job still {@code failed} in PostgreSQL that
+     * the list does not name goes back on it (in job order, each with the time it failed). Letters
+     * written between the loss and this rebuild stay, and none is written twice when only the
+     * marker was lost.
      */
     private Uni<Integer> restoreDeadLetters() {
-        return redis.send(Request.cmd(Command.EXISTS).arg(keys.deadLetters()))
-                .chain(exists -> exists.toLong() > 0 ? Uni.createFrom().item(0) : restoreAllDeadLetters());
-    }
-
-    private Uni<Integer> restoreAllDeadLetters() {
-        return eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId, deadLetters::recordAll);
+        AtomicInteger restored = new AtomicInteger();
+        return deadLetters.jobIds(config.batchSize())
+                .chain(listed -> eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId, batch -> {
+                    List<DeadLetter> missing = batch.stream().filter(letter -> !listed.contains(letter.jobId())).toList();
+                    restored.addAndGet(missing.size());
+                    return deadLetters.recordAll(missing);
+                }))
+                .map(read -> restored.get());
     }
 
     private Uni<Integer> requeueAll() {
