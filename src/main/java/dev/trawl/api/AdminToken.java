@@ -32,18 +32,32 @@ public class AdminToken {
             return;
         }
         if (caller.keyId().isPresent() && presented == null) {
-            throw new ProblemException(Problem.of(403, "admin-required", "Forbidden",
-                    "This endpoint needs an admin key; the key presented is of tier " + caller.tier().wireName()));
+            throw new ProblemException(Problem.of(
+                    403,
+                    "admin-required",
+                    "Forbidden",
+                    "This endpoint needs an admin key; the key presented is of tier "
+                            + caller.tier().wireName()));
         }
-        String expected = config.token().filter(token -> !token.isBlank()).orElseThrow(() -> new ProblemException(
-                Problem.of(403, "admin-disabled", "Forbidden",
+        String expected = config.token()
+                .filter(token -> !token.isBlank())
+                .orElseThrow(() -> new ProblemException(Problem.of(
+                        403,
+                        "admin-disabled",
+                        "Forbidden",
                         "admin endpoints are disabled: set trawl.admin.token or use an admin key")));
         // constant time, so the token cannot be guessed byte by byte from response times
-        if (presented == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8))) {
-            throw new ProblemException(Problem.of(401, "admin-token-invalid", "Unauthorized",
-                    "The " + HEADER + " header is missing or does not match the admin token, and no admin key was"
-                            + " presented").withField(HEADER));
+        if (presented == null
+                || !MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+            throw new ProblemException(Problem.of(
+                            401,
+                            "admin-token-invalid",
+                            "Unauthorized",
+                            "The " + HEADER
+                                    + " header is missing or does not match the admin token, and no admin key was"
+                                    + " presented")
+                    .withField(HEADER));
         }
     }
 }

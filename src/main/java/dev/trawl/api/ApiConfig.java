@@ -1,8 +1,8 @@
 package dev.trawl.api;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 
 @ConfigMapping(prefix = "trawl.api")

@@ -20,7 +20,7 @@ public class ApiRoleGate {
         if (roles.runs(Role.API)) {
             return null;
         }
-        return ProblemMappers.toResponse(Problem.of(404, "api-role-off", "Not served here",
-                "This process runs without the api role (trawl.roles)"));
+        return ProblemMappers.toResponse(Problem.of(
+                404, "api-role-off", "Not served here", "This process runs without the api role (trawl.roles)"));
     }
 }

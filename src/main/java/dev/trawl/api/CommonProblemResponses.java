@@ -59,7 +59,8 @@ public class CommonProblemResponses implements OASFilter {
             if (status.startsWith("2") && response.getRef() == null) {
                 RATE_LIMIT_HEADERS.forEach((name, component) -> {
                     if (response.getHeaders() == null || !response.getHeaders().containsKey(name)) {
-                        response.addHeader(name, OASFactory.createObject(Header.class).ref(component));
+                        response.addHeader(
+                                name, OASFactory.createObject(Header.class).ref(component));
                     }
                 });
             }
@@ -69,7 +70,8 @@ public class CommonProblemResponses implements OASFilter {
     private static void addMissing(APIResponses responses, Map<String, String> answers) {
         answers.forEach((status, component) -> {
             if (!responses.hasAPIResponse(status)) {
-                responses.addAPIResponse(status, OASFactory.createObject(APIResponse.class).ref(component));
+                responses.addAPIResponse(
+                        status, OASFactory.createObject(APIResponse.class).ref(component));
             }
         });
     }

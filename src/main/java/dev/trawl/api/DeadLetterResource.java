@@ -35,12 +35,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class DeadLetterResource {
 
     /** One dead letter; {@code status} is the job's status now (e.g. {@code queued} once re-driven). */
-    public record Entry(String id, String jobId, String url, String errorCode, int attempts, Instant at, String status) {
-    }
+    public record Entry(
+            String id, String jobId, String url, String errorCode, int attempts, Instant at, String status) {}
 
     /** {@code next} is the {@code after} of the following page, null on the last one. */
-    public record Page(List<Entry> items, String next) {
-    }
+    public record Page(List<Entry> items, String next) {}
 
     private final DeadLetters deadLetters;
     private final JobStore store;
@@ -53,17 +52,23 @@ public class DeadLetterResource {
     }
 
     @GET
-    @Operation(summary = "Dead letters, newest first (admin)", description = "Each entry with its job's status now; "
-            + "pass next as after for the following page.")
-    @APIResponse(responseCode = "200", description = "A page of dead letters",
+    @Operation(
+            summary = "Dead letters, newest first (admin)",
+            description = "Each entry with its job's status now; " + "pass next as after for the following page.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of dead letters",
             content = @Content(schema = @Schema(implementation = Page.class)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
     @APIResponse(responseCode = "403", ref = "AdminOnly")
-    public Uni<Page> list(@Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
-            @RestQuery @DefaultValue("50") @Min(value = 1, message = "must be at least 1")
-            @Max(value = 500, message = "must be at most 500") int limit,
-            @RestQuery String after, @Context RoutingContext context) {
+    public Uni<Page> list(
+            @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
+            @RestQuery
+                    @DefaultValue("50")
+                    @Min(value = 1, message = "must be at least 1") @Max(value = 500, message = "must be at most 500") int limit,
+            @RestQuery String after,
+            @Context RoutingContext context) {
         admin.require(Tenant.of(context), token);
         if (after != null && !StreamIds.isValid(after)) {
             throw ProblemException.badRequest("after", "after must be a dead-letter id such as 1700000000000-0");
@@ -71,12 +76,30 @@ public class DeadLetterResource {
         if (after != null && StreamIds.isFirst(after)) {
             return Uni.createFrom().item(new Page(List.of(), null)); // nothing is older than the first id there can be
         }
-        return deadLetters.newestFirst(Optional.ofNullable(after), limit).chain(letters ->
-                store.states(letters.stream().map(DeadLetter::jobId).distinct().toList()).map(states -> {
-                    List<Entry> items = letters.stream().map(l -> new Entry(l.entryId(), l.jobId().toString(), l.url(),
-                            l.errorCode(), l.attempts(), l.at(),
-                            Optional.ofNullable(states.get(l.jobId())).map(JobState::wireName).orElse(null))).toList();
-                    return new Page(items, items.size() < limit ? null : items.get(items.size() - 1).id());
-                }));
+        return deadLetters
+                .newestFirst(Optional.ofNullable(after), limit)
+                .chain(letters -> store.states(letters.stream()
+                                .map(DeadLetter::jobId)
+                                .distinct()
+                                .toList())
+                        .map(states -> {
+                            List<Entry> items = letters.stream()
+                                    .map(l -> new Entry(
+                                            l.entryId(),
+                                            l.jobId().toString(),
+                                            l.url(),
+                                            l.errorCode(),
+                                            l.attempts(),
+                                            l.at(),
+                                            Optional.ofNullable(states.get(l.jobId()))
+                                                    .map(JobState::wireName)
+                                                    .orElse(null)))
+                                    .toList();
+                            return new Page(
+                                    items,
+                                    items.size() < limit
+                                            ? null
+                                            : items.get(items.size() - 1).id());
+                        }));
     }
 }

@@ -37,8 +37,14 @@ final class EventStreamConnection implements EventSink {
     /** When this stream last sent anything; the heartbeat sweep reads it. */
     volatile long lastWriteNanos = System.nanoTime();
 
-    EventStreamConnection(HttpServerResponse response, Buffer preamble, int bufferLimit, SseHeartbeats.Loop heartbeats,
-            StreamSlots.Slot slot, long lifetimeNanos, BiConsumer<HttpServerResponse, Throwable> answerFailure,
+    EventStreamConnection(
+            HttpServerResponse response,
+            Buffer preamble,
+            int bufferLimit,
+            SseHeartbeats.Loop heartbeats,
+            StreamSlots.Slot slot,
+            long lifetimeNanos,
+            BiConsumer<HttpServerResponse, Throwable> answerFailure,
             Counter eventsSent) {
         this.eventsSent = eventsSent;
         this.response = response;
@@ -138,7 +144,8 @@ final class EventStreamConnection implements EventSink {
                 if (failure instanceof SlowFollowerException) {
                     LOG.debug(failure.getMessage());
                 } else {
-                    LOG.warnf("An event stream failed; closing it so that its client reconnects: %s", failure.toString());
+                    LOG.warnf(
+                            "An event stream failed; closing it so that its client reconnects: %s", failure.toString());
                 }
                 response.close();
                 return;

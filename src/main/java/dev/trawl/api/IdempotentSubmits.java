@@ -47,7 +47,9 @@ public class IdempotentSubmits {
 
         /** The key of the request, scoped to its caller (see {@link Tenant}). */
         static Caller of(RoutingContext context) {
-            return new Caller(context.request().getHeader(HEADER), Sha256.hex(Tenant.of(context).id()));
+            return new Caller(
+                    context.request().getHeader(HEADER),
+                    Sha256.hex(Tenant.of(context).id()));
         }
     }
 
@@ -79,12 +81,15 @@ public class IdempotentSubmits {
         }
         String requestHash = Sha256.hex(route + "\n" + fingerprint);
         String client = caller.clientHash();
-        return keys.reserve(client, key, requestHash).chain(reserved -> reserved
-                ? submit.get()
-                        .call(answer -> keys.record(client, key, answer.jobId(), answer.status(), stored(answer)))
-                        .onFailure().call(() -> keys.release(client, key))
-                        .map(IdempotentSubmits::toResponse)
-                : keys.read(client, key).map(recorded -> replay(recorded, requestHash)));
+        return keys.reserve(client, key, requestHash)
+                .chain(reserved -> reserved
+                        ? submit.get()
+                                .call(answer ->
+                                        keys.record(client, key, answer.jobId(), answer.status(), stored(answer)))
+                                .onFailure()
+                                .call(() -> keys.release(client, key))
+                                .map(IdempotentSubmits::toResponse)
+                        : keys.read(client, key).map(recorded -> replay(recorded, requestHash)));
     }
 
     private static Response toResponse(Answer answer) {
@@ -103,16 +108,24 @@ public class IdempotentSubmits {
 
     private static Response replay(IdempotencyKeys.Recorded recorded, String requestHash) {
         if (recorded != null && !recorded.requestHash().equals(requestHash)) {
-            throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
-                    HEADER + ": was already used with a different request; use a new key for a new request")
+            throw new ProblemException(Problem.of(
+                            422,
+                            "idempotency-key-reused",
+                            "Idempotency key reused",
+                            HEADER + ": was already used with a different request; use a new key for a new request")
                     .withField(HEADER));
         }
         if (recorded == null || recorded.status() == null) {
-            throw new ProblemException(Problem.of(409, "idempotency-key-in-flight", "Request in progress",
-                    HEADER + ": a request with this key is still being served; retry shortly").withField(HEADER));
+            throw new ProblemException(Problem.of(
+                            409,
+                            "idempotency-key-in-flight",
+                            "Request in progress",
+                            HEADER + ": a request with this key is still being served; retry shortly")
+                    .withField(HEADER));
         }
         JsonObject response = new JsonObject(recorded.response());
-        Response.ResponseBuilder replayed = Response.status(recorded.status()).type(MediaType.APPLICATION_JSON)
+        Response.ResponseBuilder replayed = Response.status(recorded.status())
+                .type(MediaType.APPLICATION_JSON)
                 .entity(response.getJsonObject("body").encode());
         String location = response.getString("location");
         return (location == null ? replayed : replayed.location(URI.create(location))).build();

@@ -12,9 +12,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * are read one by one, so an item that is not a valid job is refused alone.
  */
 public record JobBatch(
-        @NotNull(message = "is required")
-        @Size(min = 1, max = JobBatch.MAX_JOBS, message = "lists 1 to " + JobBatch.MAX_JOBS + " jobs")
-        @Schema(type = SchemaType.ARRAY, implementation = JobSubmission.class,
+        @NotNull(message = "is required") @Size(min = 1, max = JobBatch.MAX_JOBS, message = "lists 1 to " + JobBatch.MAX_JOBS + " jobs") @Schema(
+                type = SchemaType.ARRAY,
+                implementation = JobSubmission.class,
                 description = "1 to 1,000 bodies of POST /v1/jobs, each read on its own")
         List<JsonNode> jobs) {
 

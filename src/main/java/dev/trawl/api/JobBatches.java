@@ -26,16 +26,13 @@ import java.util.Set;
 public class JobBatches {
 
     /** One item of the answer: the job as a single submit would show it, or why it was refused. */
-    public record Refused(Problem error) {
-    }
+    public record Refused(Problem error) {}
 
     /** The answer: one item per job asked for, in the same order, and how many were accepted. */
-    public record Answer(List<Object> jobs, int accepted, int refused) {
-    }
+    public record Answer(List<Object> jobs, int accepted, int refused) {}
 
     /** A batch read and checked: per item, the submission to make or the problem with it. */
-    record Checked(List<JobSubmitter.Submission> submissions, List<Problem> problems, String fingerprint) {
-    }
+    record Checked(List<JobSubmitter.Submission> submissions, List<Problem> problems, String fingerprint) {}
 
     private final ObjectMapper json;
     private final Validator validator;
@@ -43,7 +40,11 @@ public class JobBatches {
     private final JobSubmitter submitter;
     private final TierRules rules;
 
-    public JobBatches(ObjectMapper json, Validator validator, SubmissionOptions options, JobSubmitter submitter,
+    public JobBatches(
+            ObjectMapper json,
+            Validator validator,
+            SubmissionOptions options,
+            JobSubmitter submitter,
             TierRules rules) {
         this.rules = rules;
         this.json = json;
@@ -82,20 +83,23 @@ public class JobBatches {
      * nothing submitted, if they would put the caller over its tier's max-queued.
      */
     Uni<Answer> submit(Tenant caller, Checked checked) {
-        List<JobSubmitter.Submission> valid = checked.submissions().stream().filter(s -> s != null).toList();
-        return rules.roomFor(caller, valid.size()).chain(() -> submitter.submitAll(valid)).map(accepted -> {
-            List<Object> items = new ArrayList<>(checked.submissions().size());
-            int next = 0;
-            for (int i = 0; i < checked.submissions().size(); i++) {
-                if (checked.submissions().get(i) == null) {
-                    items.add(new Refused(checked.problems().get(i)));
-                } else {
-                    SubmittedJob job = accepted.get(next++);
-                    items.add(JobViews.Accepted.of(job));
-                }
-            }
-            return new Answer(items, valid.size(), items.size() - valid.size());
-        });
+        List<JobSubmitter.Submission> valid =
+                checked.submissions().stream().filter(s -> s != null).toList();
+        return rules.roomFor(caller, valid.size())
+                .chain(() -> submitter.submitAll(valid))
+                .map(accepted -> {
+                    List<Object> items = new ArrayList<>(checked.submissions().size());
+                    int next = 0;
+                    for (int i = 0; i < checked.submissions().size(); i++) {
+                        if (checked.submissions().get(i) == null) {
+                            items.add(new Refused(checked.problems().get(i)));
+                        } else {
+                            SubmittedJob job = accepted.get(next++);
+                            items.add(JobViews.Accepted.of(job));
+                        }
+                    }
+                    return new Answer(items, valid.size(), items.size() - valid.size());
+                });
     }
 
     private JobSubmitter.Submission submission(JsonNode item, Tenant caller) {

@@ -62,13 +62,23 @@ public class JobEventStream {
     private final Counter refusedForPod;
     private final Counter eventsSent;
 
-    public JobEventStream(JobLookup lookup, JobEventFeed feed, EventLog log, SseHeartbeats heartbeats, RolesConfig roles,
-            EventsConfig config, ObjectMapper json, StreamSlots slots, MeterRegistry registry) {
+    public JobEventStream(
+            JobLookup lookup,
+            JobEventFeed feed,
+            EventLog log,
+            SseHeartbeats heartbeats,
+            RolesConfig roles,
+            EventsConfig config,
+            ObjectMapper json,
+            StreamSlots slots,
+            MeterRegistry registry) {
         this.slots = slots;
-        this.refusedForCaller = Counter.builder("trawl.sse.refused").tag("reason", "caller-cap")
+        this.refusedForCaller = Counter.builder("trawl.sse.refused")
+                .tag("reason", "caller-cap")
                 .description("Event streams refused because the caller or the pod held as many as it may")
                 .register(registry);
-        this.refusedForPod = Counter.builder("trawl.sse.refused").tag("reason", "pod-cap").register(registry);
+        this.refusedForPod =
+                Counter.builder("trawl.sse.refused").tag("reason", "pod-cap").register(registry);
         this.eventsSent = Counter.builder("trawl.sse.events.sent")
                 .description("Job events written to event streams (replayed and live; heartbeats not counted)")
                 .register(registry);
@@ -88,10 +98,18 @@ public class JobEventStream {
         // before the REST handler (which has no method for these paths any more)
         for (String path : new String[] {"/v1/jobs/:id/events", "/jobs/:id/stream"}) {
             router.get(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::open);
-            router.route(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT + 1).handler(ctx -> {
-                ctx.response().putHeader("Allow", "GET");
-                answer(ctx, Problem.of(405, "method-not-allowed", "Method Not Allowed", "HTTP 405 Method Not Allowed"));
-            });
+            router.route(path)
+                    .order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT + 1)
+                    .handler(ctx -> {
+                        ctx.response().putHeader("Allow", "GET");
+                        answer(
+                                ctx,
+                                Problem.of(
+                                        405,
+                                        "method-not-allowed",
+                                        "Method Not Allowed",
+                                        "HTTP 405 Method Not Allowed"));
+                    });
         }
     }
 
@@ -105,8 +123,12 @@ public class JobEventStream {
         }
         String id = lastEventId.trim();
         if (!StreamIds.isValid(id) || StreamIds.isLast(id)) {
-            throw new ProblemException(Problem.of(400, "invalid-request", "Invalid request",
-                    "Last-Event-ID must be an event id this stream sent, like 1700000000000-0").withField("Last-Event-ID"));
+            throw new ProblemException(Problem.of(
+                            400,
+                            "invalid-request",
+                            "Invalid request",
+                            "Last-Event-ID must be an event id this stream sent, like 1700000000000-0")
+                    .withField("Last-Event-ID"));
         }
         return id;
     }
@@ -127,13 +149,23 @@ public class JobEventStream {
 
     private void open(RoutingContext ctx) {
         if (!roles.runs(Role.API)) {
-            answer(ctx, Problem.of(404, "api-role-off", "Not served here",
-                    "This process runs without the api role (trawl.roles)"));
+            answer(
+                    ctx,
+                    Problem.of(
+                            404,
+                            "api-role-off",
+                            "Not served here",
+                            "This process runs without the api role (trawl.roles)"));
             return;
         }
         if (!acceptsEventStream(ctx.request().getHeader("Accept"))) {
-            answer(ctx, Problem.of(406, "not-acceptable", "Not Acceptable",
-                    "The accept header value did not match the value in @Produces"));
+            answer(
+                    ctx,
+                    Problem.of(
+                            406,
+                            "not-acceptable",
+                            "Not Acceptable",
+                            "The accept header value did not match the value in @Produces"));
             return;
         }
         String id = ctx.pathParam("id");
@@ -150,36 +182,62 @@ public class JobEventStream {
         StreamSlots.Admission admission = slots.admit(caller.id());
         if (admission instanceof StreamSlots.CallerFull full) {
             refusedForCaller.increment();
-            answer(ctx.response(), Problem.of(429, "too-many-streams", "Too many event streams",
-                    "This caller already has " + full.limit() + " event streams open here; close one first"),
+            answer(
+                    ctx.response(),
+                    Problem.of(
+                            429,
+                            "too-many-streams",
+                            "Too many event streams",
+                            "This caller already has " + full.limit() + " event streams open here; close one first"),
                     retryAfterSeconds);
             return;
         }
         if (admission instanceof StreamSlots.PodFull full) {
             refusedForPod.increment();
-            answer(ctx.response(), Problem.of(503, "streams-unavailable", "No room for another event stream",
-                    "This server holds as many event streams as it may (" + full.limit() + "); try again shortly"),
+            answer(
+                    ctx.response(),
+                    Problem.of(
+                            503,
+                            "streams-unavailable",
+                            "No room for another event stream",
+                            "This server holds as many event streams as it may (" + full.limit()
+                                    + "); try again shortly"),
                     retryAfterSeconds);
             return;
         }
         StreamSlots.Slot slot = ((StreamSlots.Granted) admission).slot();
         // a stream gives its slot back once, however it ends (see EventStreamConnection#finish)
-        var connection = new EventStreamConnection(ctx.response(), preamble, followerBuffer, heartbeats.ofThisLoop(),
-                slot, jitteredLifetime(), this::answerFailure, eventsSent);
-        lookup.state(caller, id).subscribe().with(state -> {
-            if (!state.terminal()) {
-                connection.follow(feed, jobId, after, false);
-                return;
-            }
-            // a finished job: anything left to send? If not, 204 stops the EventSource for good
-            log.readAfter(jobId, after == null ? StreamIds.BEGINNING : after, 1).subscribe().with(rest -> {
-                if (rest.isEmpty()) {
-                    connection.noContent();
-                } else {
-                    connection.follow(feed, jobId, after, true);
-                }
-            }, connection::fail);
-        }, connection::fail);
+        var connection = new EventStreamConnection(
+                ctx.response(),
+                preamble,
+                followerBuffer,
+                heartbeats.ofThisLoop(),
+                slot,
+                jitteredLifetime(),
+                this::answerFailure,
+                eventsSent);
+        lookup.state(caller, id)
+                .subscribe()
+                .with(
+                        state -> {
+                            if (!state.terminal()) {
+                                connection.follow(feed, jobId, after, false);
+                                return;
+                            }
+                            // a finished job: anything left to send? If not, 204 stops the EventSource for good
+                            log.readAfter(jobId, after == null ? StreamIds.BEGINNING : after, 1)
+                                    .subscribe()
+                                    .with(
+                                            rest -> {
+                                                if (rest.isEmpty()) {
+                                                    connection.noContent();
+                                                } else {
+                                                    connection.follow(feed, jobId, after, true);
+                                                }
+                                            },
+                                            connection::fail);
+                        },
+                        connection::fail);
     }
 
     /** Up to a tenth less than the lifetime, so the streams of a restarted pod do not all reconnect at once. */
@@ -193,12 +251,24 @@ public class JobEventStream {
             answer(response, problem.problem(), null);
         } else if (ProblemMappers.isUnreachableDependency(failure)) {
             LOG.warnf("A dependency is unreachable: %s", failure.getMessage());
-            answer(response, Problem.of(503, "dependency-unavailable", "Service unavailable",
-                    "PostgreSQL or Redis is unreachable; try again shortly"), "5");
+            answer(
+                    response,
+                    Problem.of(
+                            503,
+                            "dependency-unavailable",
+                            "Service unavailable",
+                            "PostgreSQL or Redis is unreachable; try again shortly"),
+                    "5");
         } else {
             LOG.error("Unexpected error while opening an event stream", failure);
-            answer(response, Problem.of(500, "internal-error", "Internal error",
-                    "The server failed to process the request; it has been logged"), null);
+            answer(
+                    response,
+                    Problem.of(
+                            500,
+                            "internal-error",
+                            "Internal error",
+                            "The server failed to process the request; it has been logged"),
+                    null);
         }
     }
 

@@ -31,8 +31,8 @@ public class JobLookup {
     private final JobRedrive redrive;
     private final long resultMaxBytes;
 
-    public JobLookup(JobQueries queries, JobStore store, JobCancellation cancellation, JobRedrive redrive,
-            ApiConfig config) {
+    public JobLookup(
+            JobQueries queries, JobStore store, JobCancellation cancellation, JobRedrive redrive, ApiConfig config) {
         this.resultMaxBytes = config.resultMaxBytes().asLongValue();
         this.redrive = redrive;
         this.queries = queries;
@@ -59,8 +59,9 @@ public class JobLookup {
 
     public Uni<JobSummary> find(Tenant caller, String id) {
         UUID uuid = parseId(id);
-        return queries.find(uuid).map(job -> job.filter(j -> caller.owns(j.owner()))
-                .orElseThrow(() -> ProblemException.jobNotFound(id)));
+        return queries.find(uuid)
+                .map(job ->
+                        job.filter(j -> caller.owns(j.owner())).orElseThrow(() -> ProblemException.jobNotFound(id)));
     }
 
     /** The job's state alone (what following its events needs); a 404 problem for an unknown job. */
@@ -76,29 +77,39 @@ public class JobLookup {
     public Uni<JobPages> result(Tenant caller, String id, int offset, int limit) {
         UUID uuid = parseId(id);
         return queries.resultHeader(uuid).chain(found -> {
-            JobResultHeader job = found.filter(j -> caller.owns(j.owner()))
-                    .orElseThrow(() -> ProblemException.jobNotFound(id));
+            JobResultHeader job =
+                    found.filter(j -> caller.owns(j.owner())).orElseThrow(() -> ProblemException.jobNotFound(id));
             if (!job.hasResult()) {
-                return Uni.createFrom().failure(new ProblemException(Problem.of(409, "result-not-ready",
-                                "Result not available", "The job is " + job.state() + "; a result exists once it has "
-                                        + "succeeded, or once it has ended with pages stored")
-                        .withJob(id, job.state())));
+                return Uni.createFrom()
+                        .failure(new ProblemException(Problem.of(
+                                        409,
+                                        "result-not-ready",
+                                        "Result not available",
+                                        "The job is " + job.state() + "; a result exists once it has "
+                                                + "succeeded, or once it has ended with pages stored")
+                                .withJob(id, job.state())));
             }
-            return queries.pages(uuid, offset, limit, resultMaxBytes).map(pages -> new JobPages(uuid, job, offset, pages));
+            return queries.pages(uuid, offset, limit, resultMaxBytes)
+                    .map(pages -> new JobPages(uuid, job, offset, pages));
         });
     }
 
     /** The state after the cancel: cancelled, or running for a job its worker will stop at its next step. */
     public Uni<JobState> cancel(Tenant caller, String id) {
         UUID uuid = parseId(id);
-        return find(caller, id).chain(() -> cancellation.cancel(uuid)).chain(state -> state.isPresent()
-                ? Uni.createFrom().item(state.get())
-                : store.state(uuid).map(current -> {
-                    JobState finished = current.orElseThrow(() -> ProblemException.jobNotFound(id));
-                    throw new ProblemException(Problem.of(409, "job-finished", "Job already finished",
-                            "The job is " + finished.wireName() + " and can no longer be cancelled")
-                            .withJob(id, finished.wireName()));
-                }));
+        return find(caller, id)
+                .chain(() -> cancellation.cancel(uuid))
+                .chain(state -> state.isPresent()
+                        ? Uni.createFrom().item(state.get())
+                        : store.state(uuid).map(current -> {
+                            JobState finished = current.orElseThrow(() -> ProblemException.jobNotFound(id));
+                            throw new ProblemException(Problem.of(
+                                            409,
+                                            "job-finished",
+                                            "Job already finished",
+                                            "The job is " + finished.wireName() + " and can no longer be cancelled")
+                                    .withJob(id, finished.wireName()));
+                        }));
     }
 
     /** Re-drives a failed or aborted job and answers it as it is now; a 409 naming the status for any other. */
@@ -110,8 +121,11 @@ public class JobLookup {
             }
             return store.state(uuid).map(current -> {
                 JobState state = current.orElseThrow(() -> ProblemException.jobNotFound(id));
-                throw new ProblemException(Problem.of(409, "job-not-redrivable", "Job cannot be re-driven",
-                        "The job is " + state.wireName() + "; only failed and aborted jobs can be re-driven")
+                throw new ProblemException(Problem.of(
+                                409,
+                                "job-not-redrivable",
+                                "Job cannot be re-driven",
+                                "The job is " + state.wireName() + "; only failed and aborted jobs can be re-driven")
                         .withJob(id, state.wireName()));
             });
         });

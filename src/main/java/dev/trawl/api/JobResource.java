@@ -1,10 +1,10 @@
 package dev.trawl.api;
 
 import dev.trawl.job.JobSpec;
+import dev.trawl.job.JobSubmitter;
 import dev.trawl.ratelimit.Decision;
 import dev.trawl.ratelimit.RateLimitHeaders;
 import dev.trawl.ratelimit.RateLimiter;
-import dev.trawl.job.JobSubmitter;
 import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -47,8 +47,15 @@ public class JobResource {
     private final RateLimiter limiter;
     private final TierRules rules;
 
-    public JobResource(JobSubmitter submitter, JobLookup lookup, SubmissionOptions options, IdempotentSubmits idempotent,
-            AdminToken admin, JobBatches batches, RateLimiter limiter, TierRules rules) {
+    public JobResource(
+            JobSubmitter submitter,
+            JobLookup lookup,
+            SubmissionOptions options,
+            IdempotentSubmits idempotent,
+            AdminToken admin,
+            JobBatches batches,
+            RateLimiter limiter,
+            TierRules rules) {
         this.rules = rules;
         this.limiter = limiter;
         this.batches = batches;
@@ -61,28 +68,37 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a job", description = "Validates and queues one scrape job; an identical live job "
-            + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
+    @Operation(
+            summary = "Submit a job",
+            description = "Validates and queues one scrape job; an identical live job "
+                    + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
     @Parameter(ref = "idempotencyKey")
-    @APIResponse(responseCode = "202", description = "Accepted and queued; Location is the job",
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted and queued; Location is the job",
             content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
-    @APIResponse(responseCode = "200", description = "An identical live job of this caller answers for it (deduplicated: true)",
+    @APIResponse(
+            responseCode = "200",
+            description = "An identical live job of this caller answers for it (deduplicated: true)",
             content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
-    public Uni<Response> submit(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @Context RoutingContext context) {
+    public Uni<Response> submit(
+            @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body));
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(context), "v1", IdempotentSubmits.fingerprint(spec, dedupe),
+        return idempotent.answer(
+                IdempotentSubmits.Caller.of(context),
+                "v1",
+                IdempotentSubmits.fingerprint(spec, dedupe),
                 () -> rules.roomFor(caller, 1)
                         .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
-                        .map(job -> IdempotentSubmits.Answer.of(job, JobViews.Links.of(job.id()).self(),
-                                JobViews.Accepted.of(job))));
+                        .map(job -> IdempotentSubmits.Answer.of(
+                                job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }
 
     /**
@@ -92,27 +108,34 @@ public class JobResource {
     @POST
     @Path("batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit up to 1,000 jobs", description = "Each item is validated on its own; the answer has "
-            + "one item per job, in order: the accepted job, or {\"error\": <problem>} naming what is wrong with it. "
-            + "Costs one rate-limit token per job.")
+    @Operation(
+            summary = "Submit up to 1,000 jobs",
+            description = "Each item is validated on its own; the answer has "
+                    + "one item per job, in order: the accepted job, or {\"error\": <problem>} naming what is wrong with it. "
+                    + "Costs one rate-limit token per job.")
     @Parameter(ref = "idempotencyKey")
-    @APIResponse(responseCode = "202", description = "One item per job, in order, and the counts accepted and refused",
+    @APIResponse(
+            responseCode = "202",
+            description = "One item per job, in order, and the counts accepted and refused",
             content = @Content(schema = @Schema(implementation = JobBatches.Answer.class)))
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
-    public Uni<Response> submitBatch(@Valid @NotNull(message = "a JSON body is required") JobBatch body,
-            @Context RoutingContext context) {
+    public Uni<Response> submitBatch(
+            @Valid @NotNull(message = "a JSON body is required") JobBatch body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobBatches.Checked checked = batches.check(body, caller);
         // the request itself took one token at the door; its other items cost one each
         long rest = checked.submissions().size() - 1L;
-        Uni<Decision> charged = rest < 1 ? Uni.createFrom().item(Decision.UNLIMITED)
-                : limiter.take(caller, rest)
-                        .invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
+        Uni<Decision> charged = rest < 1
+                ? Uni.createFrom().item(Decision.UNLIMITED)
+                : limiter.take(caller, rest).invoke(decision -> RateLimitHeaders.apply(context.response(), decision));
         return charged.chain(decision -> decision.allowed()
-                ? idempotent.answer(IdempotentSubmits.Caller.of(context), "v1-batch", checked.fingerprint(),
+                ? idempotent.answer(
+                        IdempotentSubmits.Caller.of(context),
+                        "v1-batch",
+                        checked.fingerprint(),
                         () -> batches.submit(caller, checked)
                                 .map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
                 : Uni.createFrom().item(ProblemMappers.toResponse(RateLimitHeaders.refusal(decision, rest + 1))));
@@ -121,7 +144,9 @@ public class JobResource {
     @GET
     @Path("{id}")
     @Operation(summary = "A job's status", description = "error is null unless the job failed")
-    @APIResponse(responseCode = "200", description = "The job",
+    @APIResponse(
+            responseCode = "200",
+            description = "The job",
             content = @Content(schema = @Schema(implementation = JobViews.Status.class)))
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Status> status(@RestPath String id, @Context RoutingContext context) {
@@ -130,56 +155,73 @@ public class JobResource {
 
     @GET
     @Path("{id}/result")
-    @Operation(summary = "A job's pages", description = "Pages from offset, at most limit and trawl.api.result-max-bytes "
-            + "of them; follow next until it is absent.")
-    @APIResponse(responseCode = "200", description = "The pages stored",
+    @Operation(
+            summary = "A job's pages",
+            description = "Pages from offset, at most limit and trawl.api.result-max-bytes "
+                    + "of them; follow next until it is absent.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The pages stored",
             content = @Content(schema = @Schema(implementation = JobViews.Result.class)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     @APIResponse(responseCode = "409", ref = "ResultConflict")
-    public Uni<JobViews.Result> result(@RestPath String id,
+    public Uni<JobViews.Result> result(
+            @RestPath String id,
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
-            @RestQuery @DefaultValue("100") @Min(value = 1, message = "must be at least 1")
-            @Max(value = 1000, message = "must be at most 1000") int limit, @Context RoutingContext context) {
+            @RestQuery
+                    @DefaultValue("100")
+                    @Min(value = 1, message = "must be at least 1") @Max(value = 1000, message = "must be at most 1000") int limit,
+            @Context RoutingContext context) {
         return lookup.result(Tenant.of(context), id, offset, limit).map(read -> JobViews.Result.of(read, limit));
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one at its "
-            + "worker's next step (status: running).")
+    @Operation(
+            summary = "Cancel a job",
+            description = "A queued job is cancelled at once; a running one at its "
+                    + "worker's next step (status: running).")
     @APIResponse(responseCode = "202", description = "{\"id\", \"status\", \"cancelRequested\": true}")
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     @APIResponse(responseCode = "409", ref = "JobFinished")
     public Uni<Response> cancel(@RestPath String id, @Context RoutingContext context) {
-        return lookup.cancel(Tenant.of(context), id).map(state -> Response.accepted(Map.of("id", id,
-                "status", state.wireName(), "cancelRequested", true)).build());
+        return lookup.cancel(Tenant.of(context), id)
+                .map(state -> Response.accepted(Map.of("id", id, "status", state.wireName(), "cancelRequested", true))
+                        .build());
     }
 
     /** Admin: puts a failed or aborted job back in the queue with a fresh allowance of attempts. */
     @POST
     @Path("{id}/retry")
     @Tag(name = "admin")
-    @Operation(summary = "Re-drive a failed or aborted job (admin)", description = "Queues it again with a fresh "
-            + "allowance of attempts; attempt keeps counting.")
-    @APIResponse(responseCode = "202", description = "The job, queued again",
+    @Operation(
+            summary = "Re-drive a failed or aborted job (admin)",
+            description = "Queues it again with a fresh " + "allowance of attempts; attempt keeps counting.")
+    @APIResponse(
+            responseCode = "202",
+            description = "The job, queued again",
             content = @Content(schema = @Schema(implementation = JobViews.Status.class)))
     @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
     @APIResponse(responseCode = "403", ref = "AdminOnly")
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     @APIResponse(responseCode = "409", ref = "JobNotRedrivable")
-    public Uni<Response> retry(@RestPath String id,
+    public Uni<Response> retry(
+            @RestPath String id,
             @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
             @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         admin.require(caller, token);
-        return lookup.redrive(caller, id).map(job -> Response.accepted(JobViews.Status.of(job)).build());
+        return lookup.redrive(caller, id)
+                .map(job -> Response.accepted(JobViews.Status.of(job)).build());
     }
 
     @GET
     @Path("{id}/ops")
     @Operation(summary = "The effects recorded once for a job (operation ledger), oldest first")
-    @APIResponse(responseCode = "200", description = "One page-stored entry per stored page",
+    @APIResponse(
+            responseCode = "200",
+            description = "One page-stored entry per stored page",
             content = @Content(schema = @Schema(implementation = JobViews.Ops.class)))
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Ops> ops(@RestPath String id, @Context RoutingContext context) {

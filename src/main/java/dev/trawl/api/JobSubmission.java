@@ -13,37 +13,33 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of {@code POST /v1/jobs} (and of the original API's submits). */
-@Schema(description = "A scrape job: one page, or a crawl with crawl; every member but url is optional (docs/api.md)",
+@Schema(
+        description = "A scrape job: one page, or a crawl with crawl; every member but url is optional (docs/api.md)",
         example = """
                 {"url": "https://example.org/docs/", "formats": ["metadata", "markdown", "links"], "priority": "normal",
                  "selectors": {"heading": "h1", "next": {"selector": "a.next", "attr": "href"}},
                  "crawl": {"maxPages": 50, "maxDepth": 2, "include": ["/docs/"], "sameSite": true},
                  "headers": {"Accept-Language": "de-CH"}, "timeoutSeconds": 20, "respectRobots": true}""")
 public record JobSubmission(
-        @NotBlank(message = "is required")
-        @Size(max = 2048, message = "must be at most 2048 characters")
-        @Pattern(regexp = "(?i)https?://\\S+", message = "must be an absolute http or https URL")
+        @NotBlank(message = "is required") @Size(max = 2048, message = "must be at most 2048 characters") @Pattern(regexp = "(?i)https?://\\S+", message = "must be an absolute http or https URL")
         String url,
 
-        @Size(max = 5, message = "lists at most 5 formats")
-        List<@NotNull(message = "must not be null")
-             @Pattern(regexp = "metadata|text|markdown|links|html",
-                      message = "must be one of metadata, text, markdown, links, html") String> formats,
+        @Size(max = 5, message = "lists at most 5 formats") List<
+                        @NotNull(message = "must not be null") @Pattern(
+                                regexp = "metadata|text|markdown|links|html",
+                                message = "must be one of metadata, text, markdown, links, html")
+                        String>
+                formats,
 
-        @Pattern(regexp = "high|normal|low", message = "must be one of high, normal, low")
-        String priority,
+        @Pattern(regexp = "high|normal|low", message = "must be one of high, normal, low") String priority,
 
-        @Size(max = 50, message = "names at most 50 fields")
-        Map<String, JsonNode> selectors,
+        @Size(max = 50, message = "names at most 50 fields") Map<String, JsonNode> selectors,
 
-        @Valid
-        CrawlOptions crawl,
+        @Valid CrawlOptions crawl,
 
-        @Size(max = 20, message = "has at most 20 headers")
-        Map<String, String> headers,
+        @Size(max = 20, message = "has at most 20 headers") Map<String, String> headers,
 
-        @Min(value = 1, message = "must be at least 1") @Max(value = 300, message = "must be at most 300")
-        Integer timeoutSeconds,
+        @Min(value = 1, message = "must be at least 1") @Max(value = 300, message = "must be at most 300") Integer timeoutSeconds,
 
         Boolean respectRobots,
 
@@ -51,27 +47,39 @@ public record JobSubmission(
 
         Boolean dedupe,
 
-        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10")
-        Integer maxAttempts) {
+        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10") Integer maxAttempts) {
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
             @Min(value = 1, message = "must be at least 1") Integer maxPages,
             @Min(value = 0, message = "must be 0 or more") Integer maxDepth,
-            @Size(max = 20, message = "has at most 20 patterns")
-            List<@NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters")
-                 String> include,
-            @Size(max = 20, message = "has at most 20 patterns")
-            List<@NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters")
-                 String> exclude,
-            Boolean sameSite) {
-    }
+
+            @Size(max = 20, message = "has at most 20 patterns") List<
+                            @NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters") String>
+                    include,
+
+            @Size(max = 20, message = "has at most 20 patterns") List<
+                            @NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters") String>
+                    exclude,
+
+            Boolean sameSite) {}
 
     /** This submission, with {@code defaults} as its formats if it names none. */
     JobSubmission withDefaultFormats(List<String> defaults) {
-        return formats != null && !formats.isEmpty() ? this
-                : new JobSubmission(url, defaults, priority, selectors, crawl, headers, timeoutSeconds, respectRobots,
-                        render, dedupe, maxAttempts);
+        return formats != null && !formats.isEmpty()
+                ? this
+                : new JobSubmission(
+                        url,
+                        defaults,
+                        priority,
+                        selectors,
+                        crawl,
+                        headers,
+                        timeoutSeconds,
+                        respectRobots,
+                        render,
+                        dedupe,
+                        maxAttempts);
     }
 
     /** Unless the client opted out, an identical live or recently succeeded job answers instead of a new one. */

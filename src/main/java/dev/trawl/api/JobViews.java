@@ -2,9 +2,9 @@ package dev.trawl.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.trawl.job.JobSummary;
 import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
-import dev.trawl.job.JobSummary;
 import dev.trawl.job.SubmittedJob;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -15,8 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** Response bodies of the job API. */
 public final class JobViews {
 
-    private JobViews() {
-    }
+    private JobViews() {}
 
     public record Links(String self, String events, String result) {
         static Links of(UUID id) {
@@ -35,7 +34,11 @@ public final class JobViews {
     public record Accepted(String id, String status, OffsetDateTime createdAt, Links links, Boolean deduplicated) {
 
         static Accepted of(SubmittedJob job) {
-            return new Accepted(job.id().toString(), job.state().wireName(), job.createdAt(), Links.of(job.id()),
+            return new Accepted(
+                    job.id().toString(),
+                    job.state().wireName(),
+                    job.createdAt(),
+                    Links.of(job.id()),
                     job.deduplicated() ? Boolean.TRUE : null);
         }
     }
@@ -43,11 +46,14 @@ public final class JobViews {
     /** The effects recorded once for a job in the operation ledger, oldest first. */
     public record Ops(String jobId, List<Op> ops) {
 
-        public record Op(String kind, String context, OffsetDateTime createdAt) {
-        }
+        public record Op(String kind, String context, OffsetDateTime createdAt) {}
 
         static Ops of(String jobId, List<LedgerEntry> entries) {
-            return new Ops(jobId, entries.stream().map(e -> new Op(e.kind(), e.context(), e.createdAt())).toList());
+            return new Ops(
+                    jobId,
+                    entries.stream()
+                            .map(e -> new Op(e.kind(), e.context(), e.createdAt()))
+                            .toList());
         }
     }
 
@@ -57,12 +63,30 @@ public final class JobViews {
              "finishedAt": "2026-11-23T13:50:54.800Z", "pages": 0,
              "error": {"code": "http-404", "transient": false, "statusCode": 404, "message": "The site answered HTTP 404"},
              "links": {"self": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}}""")
-    public record Status(String id, String status, String priority, int attempt, OffsetDateTime createdAt,
-            OffsetDateTime startedAt, OffsetDateTime finishedAt, int pages, Map<String, Object> error, Links links) {
+    public record Status(
+            String id,
+            String status,
+            String priority,
+            int attempt,
+            OffsetDateTime createdAt,
+            OffsetDateTime startedAt,
+            OffsetDateTime finishedAt,
+            int pages,
+            Map<String, Object> error,
+            Links links) {
 
         static Status of(JobSummary job) {
-            return new Status(job.id().toString(), job.state(), job.priority(), job.attempt(), job.createdAt(),
-                    job.startedAt(), job.finishedAt(), job.pageCount(), job.error(), Links.of(job.id()));
+            return new Status(
+                    job.id().toString(),
+                    job.state(),
+                    job.priority(),
+                    job.attempt(),
+                    job.createdAt(),
+                    job.startedAt(),
+                    job.finishedAt(),
+                    job.pageCount(),
+                    job.error(),
+                    Links.of(job.id()));
         }
     }
 
@@ -72,22 +96,43 @@ public final class JobViews {
      * {@code fields.price}, ...).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PageView(String url, String finalUrl, Integer statusCode, String contentType, int depth,
-            String title, String description, Map<String, Object> metadata, String text, String markdown, String html,
-            List<String> links, Map<String, Object> fields, Map<String, Object> error, String skipped,
+    public record PageView(
+            String url,
+            String finalUrl,
+            Integer statusCode,
+            String contentType,
+            int depth,
+            String title,
+            String description,
+            Map<String, Object> metadata,
+            String text,
+            String markdown,
+            String html,
+            List<String> links,
+            Map<String, Object> fields,
+            Map<String, Object> error,
+            String skipped,
             List<?> truncated) {
 
         static PageView of(PageRecord page, List<String> formats) {
             boolean fetched = page.fetched();
-            return new PageView(page.url(), page.finalUrl(), fetched ? page.statusCode() : null, page.contentType(),
-                    page.depth(), page.title(), page.description(),
+            return new PageView(
+                    page.url(),
+                    page.finalUrl(),
+                    fetched ? page.statusCode() : null,
+                    page.contentType(),
+                    page.depth(),
+                    page.title(),
+                    page.description(),
                     formats.contains("metadata") ? page.metadata() : null,
                     formats.contains("text") ? page.text() : null,
                     formats.contains("markdown") ? page.markdown() : null,
                     formats.contains("html") ? page.html() : null,
                     formats.contains("links") && fetched ? (page.links() == null ? List.of() : page.links()) : null,
                     page.fields() == null || page.fields().isEmpty() ? null : page.fields(),
-                    page.error(), page.skipReason(), truncated(page));
+                    page.error(),
+                    page.skipReason(),
+                    truncated(page));
         }
 
         private static List<?> truncated(PageRecord page) {
@@ -100,39 +145,74 @@ public final class JobViews {
      * result: a response holds at most {@code limit} pages and at most
      * {@code trawl.api.result-max-bytes} of them.
      */
-    public record Result(String id, String status, int offset, int limit, long total, List<PageView> pages,
+    public record Result(
+            String id,
+            String status,
+            int offset,
+            int limit,
+            long total,
+            List<PageView> pages,
             @JsonInclude(JsonInclude.Include.NON_NULL) String next) {
 
         static Result of(JobLookup.JobPages read, int limit) {
             String id = read.id().toString();
             String next = read.nextOffset().isPresent()
-                    ? "/v1/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt() + "&limit=" + limit : null;
-            return new Result(id, read.job().state(), read.offset(), limit, read.job().total(),
-                    read.pages().stream().map(p -> PageView.of(p, read.job().formats())).toList(), next);
+                    ? "/v1/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt() + "&limit=" + limit
+                    : null;
+            return new Result(
+                    id,
+                    read.job().state(),
+                    read.offset(),
+                    limit,
+                    read.job().total(),
+                    read.pages().stream()
+                            .map(p -> PageView.of(p, read.job().formats()))
+                            .toList(),
+                    next);
         }
     }
 
     /** {@code POST /scrape/async} of the original scraper API. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LegacyAccepted(@JsonProperty("job_id") String jobId, String status,
-            @JsonProperty("stream_url") String streamUrl, @JsonProperty("status_url") String statusUrl,
-            @JsonProperty("result_url") String resultUrl, Boolean deduplicated) {
+    public record LegacyAccepted(
+            @JsonProperty("job_id") String jobId,
+            String status,
+            @JsonProperty("stream_url") String streamUrl,
+            @JsonProperty("status_url") String statusUrl,
+            @JsonProperty("result_url") String resultUrl,
+            Boolean deduplicated) {
 
         static LegacyAccepted of(SubmittedJob job) {
             String base = "/jobs/" + job.id();
-            return new LegacyAccepted(job.id().toString(), job.state().wireName(), base + "/stream", base + "/status",
-                    base + "/result", job.deduplicated() ? Boolean.TRUE : null);
+            return new LegacyAccepted(
+                    job.id().toString(),
+                    job.state().wireName(),
+                    base + "/stream",
+                    base + "/status",
+                    base + "/result",
+                    job.deduplicated() ? Boolean.TRUE : null);
         }
     }
 
     /** {@code GET /jobs/{id}/status} of the original scraper API. */
-    public record LegacyStatus(@JsonProperty("job_id") String jobId, String status, int attempt,
-            @JsonProperty("created_at") OffsetDateTime createdAt, @JsonProperty("started_at") OffsetDateTime startedAt,
-            @JsonProperty("finished_at") OffsetDateTime finishedAt, Map<String, Object> error) {
+    public record LegacyStatus(
+            @JsonProperty("job_id") String jobId,
+            String status,
+            int attempt,
+            @JsonProperty("created_at") OffsetDateTime createdAt,
+            @JsonProperty("started_at") OffsetDateTime startedAt,
+            @JsonProperty("finished_at") OffsetDateTime finishedAt,
+            Map<String, Object> error) {
 
         static LegacyStatus of(JobSummary job) {
-            return new LegacyStatus(job.id().toString(), job.state(), job.attempt(), job.createdAt(), job.startedAt(),
-                    job.finishedAt(), job.error());
+            return new LegacyStatus(
+                    job.id().toString(),
+                    job.state(),
+                    job.attempt(),
+                    job.createdAt(),
+                    job.startedAt(),
+                    job.finishedAt(),
+                    job.error());
         }
     }
 
@@ -142,15 +222,26 @@ public final class JobViews {
      * fit in one response ({@code trawl.api.result-max-bytes}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LegacyResult(@JsonProperty("job_id") String jobId, String status, List<PageView> pages,
-            Map<String, Object> error, String next) {
+    public record LegacyResult(
+            @JsonProperty("job_id") String jobId,
+            String status,
+            List<PageView> pages,
+            Map<String, Object> error,
+            String next) {
 
         static LegacyResult of(JobLookup.JobPages read) {
             String id = read.id().toString();
             String next = read.nextOffset().isPresent()
-                    ? "/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt() : null;
-            return new LegacyResult(id, read.job().state(),
-                    read.pages().stream().map(p -> PageView.of(p, read.job().formats())).toList(), null, next);
+                    ? "/jobs/" + id + "/result?offset=" + read.nextOffset().getAsInt()
+                    : null;
+            return new LegacyResult(
+                    id,
+                    read.job().state(),
+                    read.pages().stream()
+                            .map(p -> PageView.of(p, read.job().formats()))
+                            .toList(),
+                    null,
+                    next);
         }
     }
 }

@@ -48,8 +48,14 @@ public class LegacyScrapeResource {
     private final IdempotentSubmits idempotent;
     private final TierRules rules;
 
-    public LegacyScrapeResource(JobSubmitter submitter, JobLookup lookup, JobEventFeed feed, ApiConfig config,
-            SubmissionOptions options, IdempotentSubmits idempotent, TierRules rules) {
+    public LegacyScrapeResource(
+            JobSubmitter submitter,
+            JobLookup lookup,
+            JobEventFeed feed,
+            ApiConfig config,
+            SubmissionOptions options,
+            IdempotentSubmits idempotent,
+            TierRules rules) {
         this.rules = rules;
         this.idempotent = idempotent;
         this.options = options;
@@ -64,46 +70,64 @@ public class LegacyScrapeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job (original API)")
     @Parameter(ref = "idempotencyKey")
-    @APIResponse(responseCode = "202", description = "Accepted and queued",
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted and queued",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyAccepted.class)))
-    @APIResponse(responseCode = "200", description = "An identical live job of this caller answers for it",
+    @APIResponse(
+            responseCode = "200",
+            description = "An identical live job of this caller answers for it",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyAccepted.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
     @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
-    public Uni<Response> submitAsync(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @Context RoutingContext context) {
+    public Uni<Response> submitAsync(
+            @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
         boolean dedupe = body.deduplicates();
-        return idempotent.answer(IdempotentSubmits.Caller.of(context), "scrape-async",
-                IdempotentSubmits.fingerprint(spec, dedupe), () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller))).map(job ->
-                        IdempotentSubmits.Answer.of(job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
+        return idempotent.answer(
+                IdempotentSubmits.Caller.of(context),
+                "scrape-async",
+                IdempotentSubmits.fingerprint(spec, dedupe),
+                () -> rules.roomFor(caller, 1)
+                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
+                        .map(job -> IdempotentSubmits.Answer.of(
+                                job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
 
     /** Submits and waits for the job to end, up to {@code trawl.api.sync-timeout}; 504 after that. */
     @POST
     @Path("scrape")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a job and wait for it (original API)", description = "Waits at most "
-            + "trawl.api.sync-timeout; the first response of the result, or the job's error if it failed.")
-    @APIResponse(responseCode = "200", description = "The job ended",
+    @Operation(
+            summary = "Submit a job and wait for it (original API)",
+            description = "Waits at most "
+                    + "trawl.api.sync-timeout; the first response of the result, or the job's error if it failed.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The job ended",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyResult.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
     @APIResponse(responseCode = "504", ref = "ScrapeTimeout")
-    public Uni<JobViews.LegacyResult> scrape(@Valid @NotNull(message = "a JSON body is required") JobSubmission body,
-            @Context RoutingContext context) {
+    public Uni<JobViews.LegacyResult> scrape(
+            @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         io.vertx.core.Context request = Vertx.currentContext();
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
-        return rules.roomFor(caller, 1).chain(() -> submitter.submit(spec, body.deduplicates(), rules.shareOf(caller)))
-                .chain(job -> feed.follow(job.id(), null, false).select().last().toUni()
-                        .ifNoItem().after(config.syncTimeout()).failWith(() -> timedOut(job.id()))
+        return rules.roomFor(caller, 1)
+                .chain(() -> submitter.submit(spec, body.deduplicates(), rules.shareOf(caller)))
+                .chain(job -> feed.follow(job.id(), null, false)
+                        .select()
+                        .last()
+                        .toUni()
+                        .ifNoItem()
+                        .after(config.syncTimeout())
+                        .failWith(() -> timedOut(job.id()))
                         // the end arrives on the pub/sub connection's thread; reads need the request's context
                         .emitOn(task -> request.runOnContext(ignored -> task.run()))
                         .chain(() -> legacyResult(caller, job.id().toString())));
@@ -112,7 +136,9 @@ public class LegacyScrapeResource {
     @GET
     @Path("jobs/{id}/status")
     @Operation(summary = "A job's status (original API)")
-    @APIResponse(responseCode = "200", description = "The job",
+    @APIResponse(
+            responseCode = "200",
+            description = "The job",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyStatus.class)))
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.LegacyStatus> status(@RestPath String id, @Context RoutingContext context) {
@@ -121,14 +147,19 @@ public class LegacyScrapeResource {
 
     @GET
     @Path("jobs/{id}/result")
-    @Operation(summary = "A job's pages (original API)", description = "At most 1,000 pages and "
-            + "trawl.api.result-max-bytes of them from offset; next while pages are left.")
-    @APIResponse(responseCode = "200", description = "The pages stored",
+    @Operation(
+            summary = "A job's pages (original API)",
+            description = "At most 1,000 pages and "
+                    + "trawl.api.result-max-bytes of them from offset; next while pages are left.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The pages stored",
             content = @Content(schema = @Schema(implementation = JobViews.LegacyResult.class)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     @APIResponse(responseCode = "409", ref = "ResultConflict")
-    public Uni<JobViews.LegacyResult> result(@RestPath String id,
+    public Uni<JobViews.LegacyResult> result(
+            @RestPath String id,
             @RestQuery @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int offset,
             @Context RoutingContext context) {
         return result(Tenant.of(context), id, offset);
@@ -139,13 +170,18 @@ public class LegacyScrapeResource {
     }
 
     private Uni<JobViews.LegacyResult> legacyResult(Tenant caller, String id) {
-        return lookup.find(caller, id).chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
-                ? result(caller, id, 0)
-                : Uni.createFrom().item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error(), null)));
+        return lookup.find(caller, id)
+                .chain(job -> job.jobState() == dev.trawl.job.JobState.SUCCEEDED
+                        ? result(caller, id, 0)
+                        : Uni.createFrom()
+                                .item(new JobViews.LegacyResult(id, job.state(), List.of(), job.error(), null)));
     }
 
     private static ProblemException timedOut(UUID id) {
-        return new ProblemException(Problem.of(504, "scrape-timeout", "Scrape still running",
+        return new ProblemException(Problem.of(
+                        504,
+                        "scrape-timeout",
+                        "Scrape still running",
                         "The job did not finish in time; it goes on, follow it at /jobs/" + id + "/status")
                 .withJob(id.toString(), "running"));
     }

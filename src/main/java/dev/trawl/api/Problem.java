@@ -9,13 +9,19 @@ import java.util.List;
  * {@code status} of the job are given where the problem concerns one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String field, List<FieldError> errors,
-        String jobId, String jobStatus) {
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String field,
+        List<FieldError> errors,
+        String jobId,
+        String jobStatus) {
 
     public static final String TYPE_BASE = "https://trawl.dev/problems/";
 
-    public record FieldError(String field, String detail) {
-    }
+    public record FieldError(String field, String detail) {}
 
     public static Problem of(int status, String slug, String title, String detail) {
         return new Problem(TYPE_BASE + slug, title, status, detail, null, null, null, null);

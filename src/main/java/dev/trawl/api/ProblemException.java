@@ -15,7 +15,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException badRequest(String field, String detail) {
-        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
+        return new ProblemException(
+                Problem.of(400, "invalid-request", "Invalid request", detail).withField(field));
     }
 
     public static ProblemException jobNotFound(String id) {

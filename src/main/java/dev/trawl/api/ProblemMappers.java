@@ -29,7 +29,10 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     public static Response toResponse(Problem problem) {
-        return Response.status(problem.status()).type(PROBLEM_JSON).entity(problem).build();
+        return Response.status(problem.status())
+                .type(PROBLEM_JSON)
+                .entity(problem)
+                .build();
     }
 
     @ServerExceptionMapper
@@ -48,8 +51,10 @@ public class ProblemMappers {
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
-        String detail = errors.stream().map(err -> err.field() + ": " + err.detail()).collect(Collectors.joining("; "));
-        Problem problem = Problem.of(400, "invalid-request", "Invalid request", detail).withErrors(errors);
+        String detail =
+                errors.stream().map(err -> err.field() + ": " + err.detail()).collect(Collectors.joining("; "));
+        Problem problem =
+                Problem.of(400, "invalid-request", "Invalid request", detail).withErrors(errors);
         return errors.isEmpty() ? problem : problem.withField(errors.get(0).field());
     }
 
@@ -71,22 +76,37 @@ public class ProblemMappers {
     /** A body (or a part of one) that is not JSON, or not of the expected shape. */
     static Problem unreadableProblem(JsonProcessingException e) {
         if (e instanceof JsonParseException) {
-            return Problem.of(400, "malformed-json", "Malformed JSON",
-                    "The body is not valid JSON: " + e.getOriginalMessage()).withField("body");
+            return Problem.of(
+                            400,
+                            "malformed-json",
+                            "Malformed JSON",
+                            "The body is not valid JSON: " + e.getOriginalMessage())
+                    .withField("body");
         }
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return Problem.of(400, "invalid-request", "Invalid request",
-                    "Unknown field '" + unknown.getPropertyName() + "'").withField(unknown.getPropertyName());
+            return Problem.of(
+                            400,
+                            "invalid-request",
+                            "Invalid request",
+                            "Unknown field '" + unknown.getPropertyName() + "'")
+                    .withField(unknown.getPropertyName());
         }
         String field = e instanceof JsonMappingException mapping ? pathOf(mapping) : "body";
-        return Problem.of(400, "invalid-request", "Invalid request",
-                "The value of '" + field + "' has the wrong type or form").withField(field);
+        return Problem.of(
+                        400,
+                        "invalid-request",
+                        "Invalid request",
+                        "The value of '" + field + "' has the wrong type or form")
+                .withField(field);
     }
 
     @ServerExceptionMapper
     public Response queueUnavailable(QueueUnavailableException e) {
-        return Response.fromResponse(toResponse(Problem.of(503, "queue-unavailable", "Queue unavailable",
-                        "The job could not be queued and was not accepted; try again shortly")
+        return Response.fromResponse(toResponse(Problem.of(
+                                503,
+                                "queue-unavailable",
+                                "Queue unavailable",
+                                "The job could not be queued and was not accepted; try again shortly")
                         .withJob(e.jobId().toString(), "failed")))
                 .header("Retry-After", "5")
                 .build();
@@ -103,10 +123,11 @@ public class ProblemMappers {
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
-        String detail = status == 413 ? "The request body is larger than the server accepts"
-                : String.valueOf(e.getMessage());
+        String detail =
+                status == 413 ? "The request body is larger than the server accepts" : String.valueOf(e.getMessage());
         // a 413 is the body-too-large RequestSizeGuard gives, whichever layer noticed it first
-        Problem problem = status == 413 ? Problem.of(413, "body-too-large", "Content too large", detail).withField("body")
+        Problem problem = status == 413
+                ? Problem.of(413, "body-too-large", "Content too large", detail).withField("body")
                 : Problem.of(status, slug(title), title, detail);
         return toResponse(problem);
     }
@@ -115,11 +136,19 @@ public class ProblemMappers {
     public Response unexpected(Exception e) {
         if (isUnreachableDependency(e)) {
             LOG.warnf("A dependency is unreachable: %s", e.getMessage());
-            return Response.fromResponse(toResponse(Problem.of(503, "dependency-unavailable", "Service unavailable",
-                    "PostgreSQL or Redis is unreachable; try again shortly"))).header("Retry-After", "5").build();
+            return Response.fromResponse(toResponse(Problem.of(
+                            503,
+                            "dependency-unavailable",
+                            "Service unavailable",
+                            "PostgreSQL or Redis is unreachable; try again shortly")))
+                    .header("Retry-After", "5")
+                    .build();
         }
         LOG.error("Unexpected error while serving a request", e);
-        return toResponse(Problem.of(500, "internal-error", "Internal error",
+        return toResponse(Problem.of(
+                500,
+                "internal-error",
+                "Internal error",
                 "The server failed to process the request; it has been logged"));
     }
 
@@ -131,7 +160,8 @@ public class ProblemMappers {
      */
     static boolean isUnreachableDependency(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException
+            if (t instanceof java.net.SocketException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
                     || t instanceof PgException pg && isServerUnavailable(pg.getSqlState())) {
                 return true;
             }
@@ -140,8 +170,11 @@ public class ProblemMappers {
     }
 
     private static boolean isServerUnavailable(String sqlState) {
-        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
-                || sqlState.equals("57P03"));
+        return sqlState != null
+                && (sqlState.startsWith("08")
+                        || sqlState.equals("57P01")
+                        || sqlState.equals("57P02")
+                        || sqlState.equals("57P03"));
     }
 
     private static String slug(String title) {
@@ -163,7 +196,7 @@ public class ProblemMappers {
                         path.append('.').append(node.getKey());
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (path.length() > 0) {
@@ -175,7 +208,8 @@ public class ProblemMappers {
     private static String pathOf(JsonMappingException e) {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
         return path.isEmpty() ? "body" : path;
     }
 }

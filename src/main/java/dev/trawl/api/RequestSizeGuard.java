@@ -24,9 +24,11 @@ public class RequestSizeGuard {
     private final String problem;
     private final String batchProblem;
 
-    public RequestSizeGuard(ApiConfig config,
+    public RequestSizeGuard(
+            ApiConfig config,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize batchLimit,
-            ObjectMapper json) throws JsonProcessingException {
+            ObjectMapper json)
+            throws JsonProcessingException {
         this.limit = config.maxBodySize().asLongValue();
         this.batchLimit = batchLimit.asLongValue();
         this.problem = problem(json, limit);
@@ -34,8 +36,12 @@ public class RequestSizeGuard {
     }
 
     private static String problem(ObjectMapper json, long limit) throws JsonProcessingException {
-        return json.writeValueAsString(Problem.of(413, "body-too-large", "Content too large",
-                "The request body is larger than the " + limit + " bytes the server accepts").withField("body"));
+        return json.writeValueAsString(Problem.of(
+                        413,
+                        "body-too-large",
+                        "Content too large",
+                        "The request body is larger than the " + limit + " bytes the server accepts")
+                .withField("body"));
     }
 
     void install(@Observes Router router) {
@@ -43,7 +49,8 @@ public class RequestSizeGuard {
             String declared = ctx.request().getHeader("Content-Length");
             boolean batch = BATCH_PATH.equals(ctx.request().path());
             if (declared != null && isOver(declared, batch ? batchLimit : limit)) {
-                ctx.response().setStatusCode(413)
+                ctx.response()
+                        .setStatusCode(413)
                         .putHeader("Content-Type", ProblemMappers.PROBLEM_JSON)
                         .putHeader("Connection", "close")
                         .end(batch ? batchProblem : problem);

@@ -16,20 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class StreamSlots {
 
     /** Whether a stream may open, and the slot it then holds. */
-    public sealed interface Admission permits Granted, CallerFull, PodFull {
-    }
+    public sealed interface Admission permits Granted, CallerFull, PodFull {}
 
     /** The stream holds a slot until {@link Slot#release()}. */
-    public record Granted(Slot slot) implements Admission {
-    }
+    public record Granted(Slot slot) implements Admission {}
 
     /** The caller already holds {@code limit} streams on this pod. */
-    public record CallerFull(int limit) implements Admission {
-    }
+    public record CallerFull(int limit) implements Admission {}
 
     /** This pod already holds {@code limit} streams. */
-    public record PodFull(int limit) implements Admission {
-    }
+    public record PodFull(int limit) implements Admission {}
 
     private final int perCaller;
     private final int perPod;

@@ -31,8 +31,16 @@ public class SubmissionOptions {
     static final List<String> DEFAULT_FORMATS = List.of("metadata", "markdown", "links");
 
     /** Headers a job may set on its fetches; the rest are ours to set (Host, Cookie, encodings...). */
-    private static final Set<String> FORWARDED_HEADERS = Set.of("accept", "accept-language", "cache-control", "pragma",
-            "referer", "if-none-match", "if-modified-since", "dnt");
+    private static final Set<String> FORWARDED_HEADERS = Set.of(
+            "accept",
+            "accept-language",
+            "cache-control",
+            "pragma",
+            "referer",
+            "if-none-match",
+            "if-modified-since",
+            "dnt");
+
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private final CrawlLimits limits;
@@ -44,11 +52,20 @@ public class SubmissionOptions {
     public JobSpec toSpec(JobSubmission s) {
         String url = CanonicalUrl.of(s.url())
                 .orElseThrow(() -> ProblemException.badRequest("url", "url: is not a valid http or https URL"));
-        List<String> formats = s.formats() == null || s.formats().isEmpty() ? DEFAULT_FORMATS
+        List<String> formats = s.formats() == null || s.formats().isEmpty()
+                ? DEFAULT_FORMATS
                 : s.formats().stream().distinct().toList();
-        return new JobSpec(url, formats, s.priority() == null ? Priority.NORMAL : Priority.fromWire(s.priority()),
-                selectors(s.selectors()), crawl(s.crawl()), headers(s.headers()), s.timeoutSeconds(),
-                s.respectRobots() == null || s.respectRobots(), Boolean.TRUE.equals(s.render()), s.maxAttempts());
+        return new JobSpec(
+                url,
+                formats,
+                s.priority() == null ? Priority.NORMAL : Priority.fromWire(s.priority()),
+                selectors(s.selectors()),
+                crawl(s.crawl()),
+                headers(s.headers()),
+                s.timeoutSeconds(),
+                s.respectRobots() == null || s.respectRobots(),
+                Boolean.TRUE.equals(s.render()),
+                s.maxAttempts());
     }
 
     private static Map<String, FieldSelector> selectors(Map<String, JsonNode> requested) {
@@ -70,10 +87,11 @@ public class SubmissionOptions {
                 if (!attr.isMissingNode() && !attr.isTextual() || !all.isMissingNode() && !all.isBoolean()) {
                     throw ProblemException.badRequest(field, field + ": attr is a string and all a boolean");
                 }
-                selector = new FieldSelector(node.get("selector").asText(), attr.isTextual() ? attr.asText() : null,
-                        all.asBoolean(false));
+                selector = new FieldSelector(
+                        node.get("selector").asText(), attr.isTextual() ? attr.asText() : null, all.asBoolean(false));
             } else {
-                throw ProblemException.badRequest(field,
+                throw ProblemException.badRequest(
+                        field,
                         field + ": is a CSS selector or {\"selector\": \"...\", \"attr\": \"...\", \"all\": true}");
             }
             Optional<String> regex;
@@ -83,9 +101,11 @@ public class SubmissionOptions {
                 throw ProblemException.badRequest(field, field + ": is not a valid CSS selector: " + e.getMessage());
             }
             regex.ifPresent(part -> {
-                throw ProblemException.badRequest(field, field + ": uses " + part
-                        + ", which runs a regular expression over the page; regular-expression selectors are not"
-                        + " supported (:contains and :containsOwn match text)");
+                throw ProblemException.badRequest(
+                        field,
+                        field + ": uses " + part
+                                + ", which runs a regular expression over the page; regular-expression selectors are not"
+                                + " supported (:contains and :containsOwn match text)");
             });
             selectors.put(name, selector);
         });
@@ -106,8 +126,8 @@ public class SubmissionOptions {
         }
         compile("crawl.include", crawl.include());
         compile("crawl.exclude", crawl.exclude());
-        return new CrawlSpec(maxPages, maxDepth, crawl.include(), crawl.exclude(),
-                crawl.sameSite() == null || crawl.sameSite());
+        return new CrawlSpec(
+                maxPages, maxDepth, crawl.include(), crawl.exclude(), crawl.sameSite() == null || crawl.sameSite());
     }
 
     private static void compile(String field, List<String> patterns) {
@@ -119,8 +139,10 @@ public class SubmissionOptions {
                 Pattern.compile(patterns.get(i));
             } catch (PatternSyntaxException e) {
                 String at = field + "[" + i + "]";
-                throw ProblemException.badRequest(at, at + ": is not a valid RE2 regular expression (no backreferences"
-                        + " or lookaround): " + e.getDescription());
+                throw ProblemException.badRequest(
+                        at,
+                        at + ": is not a valid RE2 regular expression (no backreferences" + " or lookaround): "
+                                + e.getDescription());
             }
         }
     }
@@ -135,10 +157,12 @@ public class SubmissionOptions {
             String lower = name.toLowerCase(Locale.ROOT);
             boolean custom = lower.startsWith("x-") && !lower.startsWith("x-forwarded") && !lower.equals("x-real-ip");
             if (!HEADER_NAME.matcher(name).matches() || !(FORWARDED_HEADERS.contains(lower) || custom)) {
-                throw ProblemException.badRequest(field, field + ": may not be set; allowed are " + FORWARDED_HEADERS
-                        + " and X- headers");
+                throw ProblemException.badRequest(
+                        field, field + ": may not be set; allowed are " + FORWARDED_HEADERS + " and X- headers");
             }
-            if (value == null || value.length() > 1024 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+            if (value == null
+                    || value.length() > 1024
+                    || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                 throw ProblemException.badRequest(field, field + ": must be a single line of at most 1024 characters");
             }
             headers.put(name, value);

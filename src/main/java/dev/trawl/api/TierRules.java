@@ -36,8 +36,9 @@ public class TierRules {
         TierPolicy policy = policies.of(caller.tier());
         String tier = caller.tier().wireName();
         if (spec.crawl().maxPages() > policy.maxPages()) {
-            throw forbidden("crawl.maxPages", "crawl.maxPages: the " + tier + " tier may crawl at most "
-                    + policy.maxPages() + " pages per job");
+            throw forbidden(
+                    "crawl.maxPages",
+                    "crawl.maxPages: the " + tier + " tier may crawl at most " + policy.maxPages() + " pages per job");
         }
         if (spec.render() && !policy.render()) {
             throw forbidden("render", "render: the " + tier + " tier may not render pages in a browser");
@@ -51,16 +52,23 @@ public class TierRules {
         if (max <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return shares.backlog(caller.id()).invoke(backlog -> {
-            if (backlog.total() + jobs > max) {
-                throw new ProblemException(Problem.of(429, "queue-quota-exceeded", "Too many jobs queued",
-                        "You have " + backlog.total() + " unfinished jobs and the " + caller.tier().wireName()
-                                + " tier allows " + max + " at once; submit more once some have ended"));
-            }
-        }).replaceWithVoid();
+        return shares.backlog(caller.id())
+                .invoke(backlog -> {
+                    if (backlog.total() + jobs > max) {
+                        throw new ProblemException(Problem.of(
+                                429,
+                                "queue-quota-exceeded",
+                                "Too many jobs queued",
+                                "You have " + backlog.total() + " unfinished jobs and the "
+                                        + caller.tier().wireName() + " tier allows " + max
+                                        + " at once; submit more once some have ended"));
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private static ProblemException forbidden(String field, String detail) {
-        return new ProblemException(Problem.of(403, "tier-forbids", "Not allowed for your tier", detail).withField(field));
+        return new ProblemException(Problem.of(403, "tier-forbids", "Not allowed for your tier", detail)
+                .withField(field));
     }
 }

@@ -36,8 +36,7 @@ import java.util.function.Function;
  */
 public final class Batcher<I, O> {
 
-    private record Pending<I, O>(I item, Consumer<O> done, Consumer<Throwable> failed, Context context) {
-    }
+    private record Pending<I, O>(I item, Consumer<O> done, Consumer<Throwable> failed, Context context) {}
 
     private final Function<List<I>, Uni<List<O>>> flush;
     private final Function<I, Uni<O>> alone;
@@ -159,27 +158,30 @@ public final class Batcher<I, O> {
         } catch (RuntimeException e) {
             sent = Uni.createFrom().failure(e);
         }
-        sent.subscribe().with(results -> {
-            inFlight.decrementAndGet();
-            if (results.size() != batch.size()) {
-                IllegalStateException wrong = new IllegalStateException(
-                        "A batch of " + batch.size() + " items came back with " + results.size() + " results");
-                batch.forEach(pending -> fail(pending, wrong));
-            } else {
-                for (int i = 0; i < batch.size(); i++) {
-                    complete(batch.get(i), results.get(i));
-                }
-            }
-            drain();
-        }, failure -> {
-            inFlight.decrementAndGet();
-            if (alone != null && batch.size() > 1) {
-                batch.forEach(this::sendAlone);
-            } else {
-                batch.forEach(pending -> fail(pending, failure));
-            }
-            drain();
-        });
+        sent.subscribe()
+                .with(
+                        results -> {
+                            inFlight.decrementAndGet();
+                            if (results.size() != batch.size()) {
+                                IllegalStateException wrong = new IllegalStateException("A batch of " + batch.size()
+                                        + " items came back with " + results.size() + " results");
+                                batch.forEach(pending -> fail(pending, wrong));
+                            } else {
+                                for (int i = 0; i < batch.size(); i++) {
+                                    complete(batch.get(i), results.get(i));
+                                }
+                            }
+                            drain();
+                        },
+                        failure -> {
+                            inFlight.decrementAndGet();
+                            if (alone != null && batch.size() > 1) {
+                                batch.forEach(this::sendAlone);
+                            } else {
+                                batch.forEach(pending -> fail(pending, failure));
+                            }
+                            drain();
+                        });
     }
 
     private void sendAlone(Pending<I, O> pending) {

@@ -32,8 +32,7 @@ public class EventLog {
     /** Events per script call at most; a call holds Redis for about a microsecond per event. */
     private static final int MAX_BATCH = 512;
 
-    private record Encoded(String stream, String channel, String type, String json) {
-    }
+    private record Encoded(String stream, String channel, String type, String json) {}
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -78,7 +77,10 @@ public class EventLog {
 
     private Encoded encode(NewEvent event) {
         String type = event.type().wireName();
-        return new Encoded(keys.jobEvents(event.jobId()), keys.jobChannel(event.jobId()), type,
+        return new Encoded(
+                keys.jobEvents(event.jobId()),
+                keys.jobChannel(event.jobId()),
+                type,
                 toJson(new JobEvent(type, event.jobId(), Instant.now(), event.data())));
     }
 
@@ -111,14 +113,23 @@ public class EventLog {
 
     /** Up to {@code count} events after the entry {@code afterId} (exclusive), oldest first. */
     public Uni<List<StoredEvent>> readAfter(UUID jobId, String afterId, int count) {
-        Request range = Request.cmd(Command.XRANGE).arg(keys.jobEvents(jobId)).arg("(" + afterId).arg("+")
-                .arg("COUNT").arg(count);
+        Request range = Request.cmd(Command.XRANGE)
+                .arg(keys.jobEvents(jobId))
+                .arg("(" + afterId)
+                .arg("+")
+                .arg("COUNT")
+                .arg(count);
         return redis.send(range).map(EventLog::toEvents);
     }
 
     /** The job's latest event, if its log holds any. */
     public Uni<Optional<StoredEvent>> latest(UUID jobId) {
-        Request last = Request.cmd(Command.XREVRANGE).arg(keys.jobEvents(jobId)).arg("+").arg("-").arg("COUNT").arg(1);
+        Request last = Request.cmd(Command.XREVRANGE)
+                .arg(keys.jobEvents(jobId))
+                .arg("+")
+                .arg("-")
+                .arg("COUNT")
+                .arg(1);
         return redis.send(last).map(reply -> toEvents(reply).stream().findFirst());
     }
 
@@ -135,7 +146,7 @@ public class EventLog {
                 switch (fields.get(i).toString()) {
                     case "t" -> type = fields.get(i + 1).toString();
                     case "d" -> body = fields.get(i + 1).toString();
-                    default -> { }
+                    default -> {}
                 }
             }
             events.add(new StoredEvent(entry.get(0).toString(), type, body));

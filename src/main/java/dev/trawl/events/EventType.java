@@ -4,7 +4,15 @@ import java.util.Locale;
 
 /** What happened to a job; the wire name is the lowercase constant. */
 public enum EventType {
-    QUEUED, STARTED, RESUMED, PAGE, RETRYING, SUCCEEDED, FAILED, CANCELLED, ABORTED;
+    QUEUED,
+    STARTED,
+    RESUMED,
+    PAGE,
+    RETRYING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED,
+    ABORTED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,5 +5,4 @@ import java.util.Map;
 import java.util.UUID;
 
 /** The JSON body of an event: {@code {type, jobId, at, data}}. */
-public record JobEvent(String type, UUID jobId, Instant at, Map<String, Object> data) {
-}
+public record JobEvent(String type, UUID jobId, Instant at, Map<String, Object> data) {}

@@ -32,7 +32,8 @@ public class JobEventFeed {
         this.keys = keys;
         this.config = config;
         Gauge.builder("trawl.sse.connections", followers, Number::doubleValue)
-                .description("Event streams open on this pod").register(registry);
+                .description("Event streams open on this pod")
+                .register(registry);
     }
 
     /**
@@ -54,8 +55,7 @@ public class JobEventFeed {
         return Multi.createFrom().emitter(emitter -> {
             Runnable stop = follow(jobId, afterId, alreadyFinished, new EventSink() {
                 @Override
-                public void open() {
-                }
+                public void open() {}
 
                 @Override
                 public void event(StoredEvent event) {
@@ -94,15 +94,19 @@ public class JobEventFeed {
         }
 
         void start() {
-            live.subscribe(keys.jobChannel(jobId), this).subscribe().with(cancel -> {
-                unsubscribe = cancel;
-                if (stopped) {
-                    cancel.run();
-                } else {
-                    sink.open();
-                    replay();
-                }
-            }, this::failed);
+            live.subscribe(keys.jobChannel(jobId), this)
+                    .subscribe()
+                    .with(
+                            cancel -> {
+                                unsubscribe = cancel;
+                                if (stopped) {
+                                    cancel.run();
+                                } else {
+                                    sink.open();
+                                    replay();
+                                }
+                            },
+                            this::failed);
         }
 
         /** Idempotent: the client leaving and the feed ending may both stop it. */
@@ -125,17 +129,21 @@ public class JobEventFeed {
             synchronized (this) {
                 from = lastSent;
             }
-            log.readAfter(jobId, from, config.replayBatch()).subscribe().with(page -> {
-                page.forEach(this::send);
-                if (stopped) {
-                    return;
-                }
-                if (page.size() == config.replayBatch()) {
-                    sink.whenWritable(this::replay);
-                } else {
-                    goLive();
-                }
-            }, this::failed);
+            log.readAfter(jobId, from, config.replayBatch())
+                    .subscribe()
+                    .with(
+                            page -> {
+                                page.forEach(this::send);
+                                if (stopped) {
+                                    return;
+                                }
+                                if (page.size() == config.replayBatch()) {
+                                    sink.whenWritable(this::replay);
+                                } else {
+                                    goLive();
+                                }
+                            },
+                            this::failed);
         }
 
         private synchronized void goLive() {

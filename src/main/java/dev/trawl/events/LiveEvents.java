@@ -1,5 +1,9 @@
 package dev.trawl.events;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -9,11 +13,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -51,8 +51,11 @@ public class LiveEvents {
     private volatile Uni<RedisConnection> connection;
     private volatile boolean closed;
 
-    public LiveEvents(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") String redisHosts,
-            @ConfigProperty(name = "quarkus.redis.password") Optional<String> redisPassword, MeterRegistry registry) {
+    public LiveEvents(
+            Vertx vertx,
+            @ConfigProperty(name = "quarkus.redis.hosts") String redisHosts,
+            @ConfigProperty(name = "quarkus.redis.password") Optional<String> redisPassword,
+            MeterRegistry registry) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(redisHosts.split(",")[0].trim())
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
@@ -61,7 +64,8 @@ public class LiveEvents {
         redisPassword.filter(password -> !password.isEmpty()).ifPresent(options::setPassword);
         this.client = Redis.createClient(vertx, options);
         Gauge.builder("trawl.events.followed.jobs", listeners, Map::size)
-                .description("Jobs this pod's pub/sub connection is subscribed to").register(registry);
+                .description("Jobs this pod's pub/sub connection is subscribed to")
+                .register(registry);
     }
 
     /**
@@ -82,7 +86,8 @@ public class LiveEvents {
         return connection()
                 .chain(conn -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)))
                 .replaceWith(cancel)
-                .onFailure().invoke(cancel);
+                .onFailure()
+                .invoke(cancel);
     }
 
     private void unsubscribe(String channel, Listener listener) {
@@ -93,8 +98,10 @@ public class LiveEvents {
             }
             listeners.remove(channel);
         }
-        connection().chain(conn -> conn.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)))
-                .subscribe().with(ok -> { }, failure -> LOG.debugf("UNSUBSCRIBE %s failed: %s", channel, failure));
+        connection()
+                .chain(conn -> conn.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)))
+                .subscribe()
+                .with(ok -> {}, failure -> LOG.debugf("UNSUBSCRIBE %s failed: %s", channel, failure));
     }
 
     private Uni<RedisConnection> connection() {
@@ -118,7 +125,9 @@ public class LiveEvents {
 
     private void dispatch(Response message) {
         // RESP2 pub/sub push: ["message", channel, payload]
-        if (message == null || message.size() != 3 || !"message".equals(message.get(0).toString())) {
+        if (message == null
+                || message.size() != 3
+                || !"message".equals(message.get(0).toString())) {
             return;
         }
         Set<Listener> set = listeners.get(message.get(1).toString());
@@ -133,8 +142,8 @@ public class LiveEvents {
     static StoredEvent parse(String payload) {
         int first = payload.indexOf('\n');
         int second = payload.indexOf('\n', first + 1);
-        return new StoredEvent(payload.substring(0, first), payload.substring(first + 1, second),
-                payload.substring(second + 1));
+        return new StoredEvent(
+                payload.substring(0, first), payload.substring(first + 1, second), payload.substring(second + 1));
     }
 
     private void forget(Throwable failure) {
@@ -152,7 +161,11 @@ public class LiveEvents {
         }
         lost.closeAndForget();
         LOG.warnf("Pub/sub connection lost (%s); resubscribing %d channels", failure, listeners.size());
-        Uni.createFrom().voidItem().onItem().delayIt().by(RECONNECT_DELAY)
+        Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(RECONNECT_DELAY)
                 .chain(this::connection)
                 .chain(conn -> {
                     if (listeners.isEmpty()) {
@@ -162,7 +175,8 @@ public class LiveEvents {
                     listeners.keySet().forEach(subscribe::arg);
                     return conn.send(subscribe).replaceWithVoid();
                 })
-                .subscribe().with(
+                .subscribe()
+                .with(
                         ok -> listeners.values().forEach(set -> set.forEach(Listener::onResubscribed)),
                         retry -> reconnect(lost, retry));
     }

@@ -6,7 +6,10 @@ import java.util.UUID;
 public class SlowFollowerException extends RuntimeException {
 
     public SlowFollowerException(UUID jobId) {
-        super("A follower of job " + jobId + " fell too far behind; dropped so that it reconnects and replays", null,
-                false, false);
+        super(
+                "A follower of job " + jobId + " fell too far behind; dropped so that it reconnects and replays",
+                null,
+                false,
+                false);
     }
 }

@@ -13,8 +13,7 @@ public final class SseFrames {
     /** Sent at the start of a stream and on an idle one, so proxies see traffic and keep it open. */
     public static final Buffer HEARTBEAT = Buffer.buffer(":heartbeat\n\n");
 
-    private SseFrames() {
-    }
+    private SseFrames() {}
 
     public static Buffer event(String id, String type, String data) {
         StringBuilder frame = new StringBuilder(data.length() + 64);

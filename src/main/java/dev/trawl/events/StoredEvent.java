@@ -58,7 +58,9 @@ public final class StoredEvent {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof StoredEvent e && id.equals(e.id) && Objects.equals(type, e.type)
+        return other instanceof StoredEvent e
+                && id.equals(e.id)
+                && Objects.equals(type, e.type)
                 && Objects.equals(json, e.json);
     }
 

@@ -8,8 +8,7 @@ public final class StreamIds {
     public static final String BEGINNING = "0-0";
     private static final Pattern ID = Pattern.compile("\\d{1,20}(-\\d{1,20})?");
 
-    private StreamIds() {
-    }
+    private StreamIds() {}
 
     public static boolean isValid(String id) {
         if (id == null || !ID.matcher(id).matches()) {
@@ -56,6 +55,7 @@ public final class StreamIds {
         if (dash < 0) {
             return new long[] {Long.parseUnsignedLong(id), 0};
         }
-        return new long[] {Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))};
+        return new long[] {Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))
+        };
     }
 }

@@ -17,8 +17,7 @@ final class ComponentReport {
 
     private static final Pattern CREDENTIALS_IN_URI = Pattern.compile("//[^/@\\s]+@");
 
-    private ComponentReport() {
-    }
+    private ComponentReport() {}
 
     static Uni<HealthCheckResponse> of(String name, Duration timeout, Uni<Verdict> probe) {
         return of(name, timeout, probe, Verdict.Level.DOWN);
@@ -26,21 +25,26 @@ final class ComponentReport {
 
     /** @param onFailure the level of a probe that fails or does not answer in time */
     static Uni<HealthCheckResponse> of(String name, Duration timeout, Uni<Verdict> probe, Verdict.Level onFailure) {
-        return of(name, timeout, probe, onFailure, reached -> { });
+        return of(name, timeout, probe, onFailure, reached -> {});
     }
 
     /** @param reached told whether the probe answered in time, whatever its verdict */
-    static Uni<HealthCheckResponse> of(String name, Duration timeout, Uni<Verdict> probe, Verdict.Level onFailure,
-            Consumer<Boolean> reached) {
+    static Uni<HealthCheckResponse> of(
+            String name, Duration timeout, Uni<Verdict> probe, Verdict.Level onFailure, Consumer<Boolean> reached) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return probe
-                    .ifNoItem().after(timeout).fail()
+            return probe.ifNoItem()
+                    .after(timeout)
+                    .fail()
                     .invoke(answered -> reached.accept(true))
-                    .onFailure().invoke(failure -> reached.accept(false))
-                    .onFailure().recoverWithItem(failure -> new Verdict(onFailure, failure instanceof TimeoutException
-                            ? "no answer within " + timeout.toMillis() + " ms"
-                            : describe(failure)))
+                    .onFailure()
+                    .invoke(failure -> reached.accept(false))
+                    .onFailure()
+                    .recoverWithItem(failure -> new Verdict(
+                            onFailure,
+                            failure instanceof TimeoutException
+                                    ? "no answer within " + timeout.toMillis() + " ms"
+                                    : describe(failure)))
                     .map(verdict -> response(name, verdict, (System.nanoTime() - start) / 1_000_000));
         });
     }
@@ -58,6 +62,8 @@ final class ComponentReport {
         String message = failure.getMessage();
         // a client may quote the address it failed to reach: never its credentials
         return failure.getClass().getSimpleName()
-                + (message == null ? "" : ": " + CREDENTIALS_IN_URI.matcher(message).replaceAll("//***@"));
+                + (message == null
+                        ? ""
+                        : ": " + CREDENTIALS_IN_URI.matcher(message).replaceAll("//***@"));
     }
 }

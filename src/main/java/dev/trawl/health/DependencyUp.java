@@ -15,7 +15,8 @@ public class DependencyUp {
 
     /** The dependencies a readiness component reaches. */
     public enum Dependency {
-        POSTGRESQL("postgresql"), REDIS("redis");
+        POSTGRESQL("postgresql"),
+        REDIS("redis");
 
         private final String label;
 
@@ -31,7 +32,8 @@ public class DependencyUp {
             // 1 until a round says otherwise: a pod that has not been probed yet pages nobody
             AtomicInteger value = new AtomicInteger(1);
             up[dependency.ordinal()] = value;
-            Gauge.builder("trawl.dependency.up", value, AtomicInteger::get).tag("dependency", dependency.label)
+            Gauge.builder("trawl.dependency.up", value, AtomicInteger::get)
+                    .tag("dependency", dependency.label)
                     .description("1 while this pod's last readiness check reached the dependency, else 0")
                     .register(registry);
         }

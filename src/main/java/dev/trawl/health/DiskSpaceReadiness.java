@@ -29,10 +29,11 @@ public class DiskSpaceReadiness implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         HealthConfig.Disk disk = config.disk();
         // a hung network file system blocks the caller: off the event loop, and bounded like the rest
-        Uni<Verdict> probe = Uni.createFrom().item(() -> percentFree(Path.of(disk.path())))
+        Uni<Verdict> probe = Uni.createFrom()
+                .item(() -> percentFree(Path.of(disk.path())))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(free -> Verdict.ofShareFree("free on " + disk.path(), free, disk.warnBelowPercent(),
-                        disk.failBelowPercent()));
+                .map(free -> Verdict.ofShareFree(
+                        "free on " + disk.path(), free, disk.warnBelowPercent(), disk.failBelowPercent()));
         return ComponentReport.of(NAME, config.timeout(), probe);
     }
 

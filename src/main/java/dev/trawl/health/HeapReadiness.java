@@ -25,7 +25,14 @@ public class HeapReadiness implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         HealthConfig.Heap limits = config.heap();
-        return ComponentReport.of(NAME, config.timeout(), Uni.createFrom().item(() -> Verdict.ofShareUsed(
-                "heap in use", 100 * heap.fraction(), limits.warnAbovePercent(), limits.failAbovePercent())));
+        return ComponentReport.of(
+                NAME,
+                config.timeout(),
+                Uni.createFrom()
+                        .item(() -> Verdict.ofShareUsed(
+                                "heap in use",
+                                100 * heap.fraction(),
+                                limits.warnAbovePercent(),
+                                limits.failAbovePercent())));
     }
 }

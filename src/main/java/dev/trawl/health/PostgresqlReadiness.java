@@ -27,15 +27,21 @@ public class PostgresqlReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return ComponentReport.of(NAME, config.timeout(), Uni.createFrom().deferred(() -> {
-            long start = System.nanoTime();
-            return pool.query("SELECT 1").execute().map(rows -> {
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                Duration threshold = config.postgresql().slowAfter();
-                return took.compareTo(threshold) > 0
-                        ? Verdict.degraded("round trip " + took.toMillis() + " ms, slower than " + threshold.toMillis() + " ms")
-                        : Verdict.up("round trip " + took.toMillis() + " ms");
-            });
-        }), Verdict.Level.DOWN, reached -> dependencies.record(DependencyUp.Dependency.POSTGRESQL, reached));
+        return ComponentReport.of(
+                NAME,
+                config.timeout(),
+                Uni.createFrom().deferred(() -> {
+                    long start = System.nanoTime();
+                    return pool.query("SELECT 1").execute().map(rows -> {
+                        Duration took = Duration.ofNanos(System.nanoTime() - start);
+                        Duration threshold = config.postgresql().slowAfter();
+                        return took.compareTo(threshold) > 0
+                                ? Verdict.degraded("round trip " + took.toMillis() + " ms, slower than "
+                                        + threshold.toMillis() + " ms")
+                                : Verdict.up("round trip " + took.toMillis() + " ms");
+                    });
+                }),
+                Verdict.Level.DOWN,
+                reached -> dependencies.record(DependencyUp.Dependency.POSTGRESQL, reached));
     }
 }

@@ -25,7 +25,12 @@ public class RateLimiterMode implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String mode = !config.enabled() ? "off" : limiter.decidingAlone() ? "degraded: per pod (Redis unavailable)" : "cluster";
-        return HealthCheckResponse.named("trawl-rate-limits").up().withData("mode", mode).build();
+        String mode = !config.enabled()
+                ? "off"
+                : limiter.decidingAlone() ? "degraded: per pod (Redis unavailable)" : "cluster";
+        return HealthCheckResponse.named("trawl-rate-limits")
+                .up()
+                .withData("mode", mode)
+                .build();
     }
 }

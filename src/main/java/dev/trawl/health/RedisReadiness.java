@@ -36,7 +36,9 @@ public class RedisReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return ComponentReport.of(NAME, config.timeout(),
+        return ComponentReport.of(
+                NAME,
+                config.timeout(),
                 redis.send(Request.cmd(Command.PING)).map(answer -> Verdict.up("PING answered")),
                 roles.runs(Role.API) ? Verdict.Level.DEGRADED : Verdict.Level.DOWN,
                 reached -> dependencies.record(DependencyUp.Dependency.REDIS, reached));

@@ -33,7 +33,11 @@ public class StartupChecks implements AsyncHealthCheck {
     private final Pool pool;
     private final HealthConfig health;
 
-    public StartupChecks(EventLog events, @Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector, RolesConfig roles, Pool pool,
+    public StartupChecks(
+            EventLog events,
+            @Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector,
+            RolesConfig roles,
+            Pool pool,
             HealthConfig health) {
         this.health = health;
         this.events = events;
@@ -44,19 +48,28 @@ public class StartupChecks implements AsyncHealthCheck {
 
     void loadScripts(@Observes StartupEvent event) {
         events.loadScript()
-                .onFailure().invoke(failure -> LOG.warnf("Loading Lua scripts failed, retrying: %s", failure.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
-                .subscribe().with(ok -> LOG.debug("Lua scripts loaded"));
+                .onFailure()
+                .invoke(failure -> LOG.warnf("Loading Lua scripts failed, retrying: %s", failure.getMessage()))
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .indefinitely()
+                .subscribe()
+                .with(ok -> LOG.debug("Lua scripts loaded"));
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
         boolean groupsReady = !roles.runs(Role.WORKER)
                 || connector.incomingChannels().stream().allMatch(RedisStreamsIncomingChannel::groupsReady);
-        return pool.query("SELECT count(*) AS applied FROM flyway_schema_history WHERE success").execute()
+        return pool.query("SELECT count(*) AS applied FROM flyway_schema_history WHERE success")
+                .execute()
                 .map(rows -> rows.iterator().next().getLong("applied"))
-                .ifNoItem().after(health.timeout()).fail()
-                .onFailure().recoverWithItem(-1L)
+                .ifNoItem()
+                .after(health.timeout())
+                .fail()
+                .onFailure()
+                .recoverWithItem(-1L)
                 .map(applied -> HealthCheckResponse.named("trawl-startup")
                         .status(applied > 0 && events.scriptLoaded() && groupsReady)
                         .withData("migrationsApplied", applied)

@@ -35,7 +35,8 @@ public record Verdict(Level level, String message) {
             return down(reading + String.format(java.util.Locale.ROOT, ", over the %.0f %% limit", failAbove));
         }
         if (percent > warnAbove) {
-            return degraded(reading + String.format(java.util.Locale.ROOT, ", over the %.0f %% warning level", warnAbove));
+            return degraded(
+                    reading + String.format(java.util.Locale.ROOT, ", over the %.0f %% warning level", warnAbove));
         }
         return up(reading);
     }
@@ -47,7 +48,8 @@ public record Verdict(Level level, String message) {
             return down(reading + String.format(java.util.Locale.ROOT, ", under the %.0f %% limit", failBelow));
         }
         if (percent < warnBelow) {
-            return degraded(reading + String.format(java.util.Locale.ROOT, ", under the %.0f %% warning level", warnBelow));
+            return degraded(
+                    reading + String.format(java.util.Locale.ROOT, ", under the %.0f %% warning level", warnBelow));
         }
         return up(reading);
     }

@@ -24,7 +24,9 @@ public class WorkerAccepting implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean accepting = !roles.runs(Role.WORKER) || worker.accepting();
-        return HealthCheckResponse.named("trawl-worker-accepting").status(accepting)
-                .withData("jobsInHand", worker.jobsInHand()).build();
+        return HealthCheckResponse.named("trawl-worker-accepting")
+                .status(accepting)
+                .withData("jobsInHand", worker.jobsInHand())
+                .build();
     }
 }

@@ -21,7 +21,10 @@ public class Backoff {
 
     @Inject
     public Backoff(RetryConfig config) {
-        this(config.initialBackoff(), config.maxBackoff(), ceiling -> ThreadLocalRandom.current().nextLong(ceiling + 1));
+        this(
+                config.initialBackoff(),
+                config.maxBackoff(),
+                ceiling -> ThreadLocalRandom.current().nextLong(ceiling + 1));
     }
 
     /** @param jitter picks a number of milliseconds in {@code [0, ceiling]} */

@@ -41,12 +41,19 @@ public class DeadLetters {
         }
         List<Request> adds = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
-            adds.add(Request.cmd(Command.XADD).arg(keys.deadLetters()).arg("*")
-                    .arg("job").arg(letter.jobId().toString())
-                    .arg("url").arg(letter.url())
-                    .arg("code").arg(letter.errorCode() == null ? "unknown" : letter.errorCode())
-                    .arg("attempts").arg(Integer.toString(letter.attempts()))
-                    .arg("at").arg(letter.at().toString()));
+            adds.add(Request.cmd(Command.XADD)
+                    .arg(keys.deadLetters())
+                    .arg("*")
+                    .arg("job")
+                    .arg(letter.jobId().toString())
+                    .arg("url")
+                    .arg(letter.url())
+                    .arg("code")
+                    .arg(letter.errorCode() == null ? "unknown" : letter.errorCode())
+                    .arg("attempts")
+                    .arg(Integer.toString(letter.attempts()))
+                    .arg("at")
+                    .arg(letter.at().toString()));
         }
         return redis.batch(adds).replaceWithVoid();
     }
@@ -73,8 +80,12 @@ public class DeadLetters {
     /** Up to {@code limit} entries, newest first, older than the entry {@code before} when it is given. */
     public Uni<List<DeadLetter>> newestFirst(Optional<String> before, int limit) {
         String end = before.map(id -> "(" + id).orElse("+");
-        return redis.send(Request.cmd(Command.XREVRANGE).arg(keys.deadLetters()).arg(end).arg("-")
-                        .arg("COUNT").arg(Integer.toString(limit)))
+        return redis.send(Request.cmd(Command.XREVRANGE)
+                        .arg(keys.deadLetters())
+                        .arg(end)
+                        .arg("-")
+                        .arg("COUNT")
+                        .arg(Integer.toString(limit)))
                 .map(DeadLetters::entries);
     }
 
@@ -87,8 +98,12 @@ public class DeadLetters {
     }
 
     private Uni<Set<UUID>> jobIdsAfter(String start, int pageSize, Set<UUID> found) {
-        return redis.send(Request.cmd(Command.XRANGE).arg(keys.deadLetters()).arg(start).arg("+")
-                        .arg("COUNT").arg(Integer.toString(pageSize)))
+        return redis.send(Request.cmd(Command.XRANGE)
+                        .arg(keys.deadLetters())
+                        .arg(start)
+                        .arg("+")
+                        .arg("COUNT")
+                        .arg(Integer.toString(pageSize)))
                 .chain(reply -> {
                     entries(reply).forEach(letter -> found.add(letter.jobId()));
                     if (reply == null || reply.size() < pageSize) {
@@ -113,8 +128,13 @@ public class DeadLetters {
             if (job.isEmpty()) {
                 continue;
             }
-            letters.add(new DeadLetter(entry.get(0).toString(), job.get(), fields.get("url"), fields.get("code"),
-                    Integer.parseInt(fields.getOrDefault("attempts", "0")), Instant.parse(fields.get("at"))));
+            letters.add(new DeadLetter(
+                    entry.get(0).toString(),
+                    job.get(),
+                    fields.get("url"),
+                    fields.get("code"),
+                    Integer.parseInt(fields.getOrDefault("attempts", "0")),
+                    Instant.parse(fields.get("at"))));
         }
         return letters;
     }

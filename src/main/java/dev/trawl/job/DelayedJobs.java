@@ -31,8 +31,7 @@ public class DelayedJobs {
     }
 
     /** A job due for its next attempt at {@code at}. */
-    public record Due(UUID jobId, Instant at) {
-    }
+    public record Due(UUID jobId, Instant at) {}
 
     public Uni<Void> schedule(UUID jobId, Instant due) {
         return scheduleAll(List.of(new Due(jobId, due)));
@@ -50,8 +49,10 @@ public class DelayedJobs {
 
     /** Removes and returns up to {@code limit} jobs due at {@code now}. */
     public Uni<List<UUID>> takeDue(Instant now, int limit) {
-        return TAKE_DUE.run(redis, List.of(keys.delayedJobs()), List.of(Long.toString(now.toEpochMilli()),
-                        Integer.toString(limit)))
+        return TAKE_DUE.run(
+                        redis,
+                        List.of(keys.delayedJobs()),
+                        List.of(Long.toString(now.toEpochMilli()), Integer.toString(limit)))
                 .map(DelayedJobs::ids);
     }
 

@@ -62,9 +62,8 @@ public class ExpiredJobs {
                  LIMIT $2 FOR UPDATE OF c SKIP LOCKED)""".formatted(ENDED);
 
     /** What one statement deleting jobs removed with them. */
-    public record RemovedJobs(long jobs, long pages, long ledgerEntries, long jobKeys, long checkpoints,
-            long idempotencyKeys) {
-    }
+    public record RemovedJobs(
+            long jobs, long pages, long ledgerEntries, long jobKeys, long checkpoints, long idempotencyKeys) {}
 
     private final Pool pool;
 
@@ -74,21 +73,31 @@ public class ExpiredJobs {
 
     /** Deletes up to {@code limit} pages of jobs that ended more than {@code age} ago; the item is how many. */
     public Uni<Integer> deletePages(Duration age, int limit) {
-        return pool.preparedQuery(DELETE_PAGES).execute(Tuple.of(seconds(age), limit)).map(rows -> rows.rowCount());
+        return pool.preparedQuery(DELETE_PAGES)
+                .execute(Tuple.of(seconds(age), limit))
+                .map(rows -> rows.rowCount());
     }
 
     /** Deletes up to {@code limit} jobs that ended more than {@code age} ago, with what hangs off them. */
     public Uni<RemovedJobs> deleteJobs(Duration age, int limit) {
-        return pool.preparedQuery(DELETE_JOBS).execute(Tuple.of(seconds(age), limit)).map(rows -> {
-            Row row = rows.iterator().next();
-            return new RemovedJobs(row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4),
-                    row.getLong(5));
-        });
+        return pool.preparedQuery(DELETE_JOBS)
+                .execute(Tuple.of(seconds(age), limit))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new RemovedJobs(
+                            row.getLong(0),
+                            row.getLong(1),
+                            row.getLong(2),
+                            row.getLong(3),
+                            row.getLong(4),
+                            row.getLong(5));
+                });
     }
 
     /** Deletes up to {@code limit} checkpoints of crawls that ended more than {@code age} ago; the item is how many. */
     public Uni<Integer> deleteCheckpoints(Duration age, int limit) {
-        return pool.preparedQuery(DELETE_CHECKPOINTS).execute(Tuple.of(seconds(age), limit))
+        return pool.preparedQuery(DELETE_CHECKPOINTS)
+                .execute(Tuple.of(seconds(age), limit))
                 .map(rows -> rows.rowCount());
     }
 

@@ -34,8 +34,7 @@ public class FairShares {
     private static final LuaScript HELD = LuaScript.fromResource("lua/fair_held.lua");
 
     /** One step of a walk over every job that holds or waits for a place; cursor "0" starts it again. */
-    public record Tracked(List<UUID> jobs, String cursor) {
-    }
+    public record Tracked(List<UUID> jobs, String cursor) {}
 
     /** How many jobs a caller has in flight and waiting. */
     public record Backlog(long inFlight, long waiting) {
@@ -51,8 +50,11 @@ public class FairShares {
     private final String maxLength;
     private final boolean enforced;
 
-    public FairShares(Redis redis, RedisKeys keys,
-            @ConfigProperty(name = "mp.messaging.outgoing.jobs-out.max-length", defaultValue = "1000000") long maxLength,
+    public FairShares(
+            Redis redis,
+            RedisKeys keys,
+            @ConfigProperty(name = "mp.messaging.outgoing.jobs-out.max-length", defaultValue = "1000000")
+                    long maxLength,
             @ConfigProperty(name = "trawl.tiers.enforced", defaultValue = "true") boolean enforced) {
         this.redis = redis;
         this.keys = keys;
@@ -122,14 +124,20 @@ public class FairShares {
 
     /** The caller's jobs in flight and waiting (both 0 for a caller without a cap). */
     public Uni<Backlog> backlog(String owner) {
-        return redis.batch(List.of(Request.cmd(Command.SCARD).arg(prefix + owner + ":running"),
+        return redis.batch(List.of(
+                        Request.cmd(Command.SCARD).arg(prefix + owner + ":running"),
                         Request.cmd(Command.ZCARD).arg(prefix + owner + ":held")))
-                .map(replies -> new Backlog(replies.get(0).toLong(), replies.get(1).toLong()));
+                .map(replies ->
+                        new Backlog(replies.get(0).toLong(), replies.get(1).toLong()));
     }
 
     /** One step (about {@code count} jobs) of a walk over every job that holds or waits for a place. */
     public Uni<Tracked> tracked(String cursor, int count) {
-        return redis.send(Request.cmd(Command.HSCAN).arg(prefix + "owners").arg(cursor).arg("COUNT").arg(count))
+        return redis.send(Request.cmd(Command.HSCAN)
+                        .arg(prefix + "owners")
+                        .arg(cursor)
+                        .arg("COUNT")
+                        .arg(count))
                 .map(reply -> {
                     List<UUID> jobs = new ArrayList<>();
                     Response pairs = reply.get(1);

@@ -27,7 +27,9 @@ public record GroupProgress(Long lag, long pending, String lastDeliveredId) {
             if (fields.containsKey("name") && group.equals(fields.get("name").toString())) {
                 Response lag = fields.get("lag");
                 Response lastDelivered = fields.get("last-delivered-id");
-                return Optional.of(new GroupProgress(lag == null ? null : lag.toLong(), fields.get("pending").toLong(),
+                return Optional.of(new GroupProgress(
+                        lag == null ? null : lag.toLong(),
+                        fields.get("pending").toLong(),
                         lastDelivered == null ? "0-0" : lastDelivered.toString()));
             }
         }

@@ -16,8 +16,7 @@ import java.util.UUID;
 public class IdempotencyKeys {
 
     /** What a key already stands for; {@code status} and {@code response} are null while its first request runs. */
-    public record Recorded(String requestHash, Integer status, String response) {
-    }
+    public record Recorded(String requestHash, Integer status, String response) {}
 
     /** An expired key is taken over as if it were new. */
     private static final String RESERVE = """
@@ -61,7 +60,8 @@ public class IdempotencyKeys {
 
     public Uni<Boolean> reserve(String clientHash, String key, String requestHash) {
         return pool.preparedQuery(RESERVE)
-                .execute(Tuple.of(clientHash, key, requestHash, config.idempotencyTtl().toMillis() / 1000.0))
+                .execute(Tuple.of(
+                        clientHash, key, requestHash, config.idempotencyTtl().toMillis() / 1000.0))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -73,13 +73,14 @@ public class IdempotencyKeys {
                 return null;
             }
             Row row = it.next();
-            return new Recorded(row.getString("request_hash"), row.getInteger("status"),
-                    row.getString("response"));
+            return new Recorded(row.getString("request_hash"), row.getInteger("status"), row.getString("response"));
         });
     }
 
     public Uni<Void> record(String clientHash, String key, UUID jobId, int status, String response) {
-        return pool.preparedQuery(RECORD).execute(Tuple.of(clientHash, key, jobId, status, response)).replaceWithVoid();
+        return pool.preparedQuery(RECORD)
+                .execute(Tuple.of(clientHash, key, jobId, status, response))
+                .replaceWithVoid();
     }
 
     /** Frees a key whose request ended without an answer worth replaying, so the client may retry with it. */

@@ -22,8 +22,9 @@ public class JobCancellation {
 
     /** The state after the request; empty when the job had already finished or does not exist. */
     public Uni<Optional<JobState>> cancel(UUID id) {
-        return store.cancel(id).call(state -> state.filter(s -> s == JobState.CANCELLED).isPresent()
-                ? transitions.announce(Transition.cancelled(id))
-                : Uni.createFrom().voidItem());
+        return store.cancel(id)
+                .call(state -> state.filter(s -> s == JobState.CANCELLED).isPresent()
+                        ? transitions.announce(Transition.cancelled(id))
+                        : Uni.createFrom().voidItem());
     }
 }

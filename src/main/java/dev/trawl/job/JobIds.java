@@ -12,8 +12,7 @@ public final class JobIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     public static UUID next() {
         long millis = System.currentTimeMillis();

@@ -10,8 +10,7 @@ import java.util.TreeSet;
  */
 public final class JobKey {
 
-    private JobKey() {
-    }
+    private JobKey() {}
 
     public static String of(JobSpec spec) {
         return Sha256.hex("v2\n" + canonical(spec));

@@ -23,17 +23,24 @@ public class JobOutcomes {
     public JobOutcomes(MeterRegistry registry) {
         for (JobState state : JobState.values()) {
             if (state.terminal()) {
-                finished.put(state, Counter.builder("trawl.jobs.finished").tag("outcome", state.wireName())
-                        .description("Jobs that reached a final state, by that state (each job once per run to an end)")
-                        .register(registry));
+                finished.put(
+                        state,
+                        Counter.builder("trawl.jobs.finished")
+                                .tag("outcome", state.wireName())
+                                .description(
+                                        "Jobs that reached a final state, by that state (each job once per run to an end)")
+                                .register(registry));
             }
         }
         this.retries = Counter.builder("trawl.jobs.retries")
-                .description("Failed attempts scheduled to run again after a backoff").register(registry);
+                .description("Failed attempts scheduled to run again after a backoff")
+                .register(registry);
         this.deadLettered = Counter.builder("trawl.jobs.dead.lettered")
-                .description("Failed jobs written to the dead-letter stream").register(registry);
+                .description("Failed jobs written to the dead-letter stream")
+                .register(registry);
         this.redriven = Counter.builder("trawl.jobs.redriven")
-                .description("Failed or aborted jobs an operator queued again").register(registry);
+                .description("Failed or aborted jobs an operator queued again")
+                .register(registry);
     }
 
     void announced(Transition transition) {

@@ -120,24 +120,38 @@ public class JobQueries {
         for (FindWaiter waiter : batch.waiters) {
             ids.add(waiter.id());
         }
-        findAll(ids).subscribe().with(
-                found -> batch.waiters.forEach(w -> w.context().runOnContext(
-                        ignored -> w.emitter().complete(Optional.ofNullable(found.get(w.id()))))),
-                failure -> batch.waiters.forEach(w -> w.context().runOnContext(
-                        ignored -> w.emitter().fail(failure))));
+        findAll(ids)
+                .subscribe()
+                .with(
+                        found -> batch.waiters.forEach(w -> w.context()
+                                .runOnContext(ignored -> w.emitter().complete(Optional.ofNullable(found.get(w.id()))))),
+                        failure -> batch.waiters.forEach(w ->
+                                w.context().runOnContext(ignored -> w.emitter().fail(failure))));
     }
 
     private Uni<Map<UUID, JobSummary>> findAll(List<UUID> ids) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
-            Map<UUID, JobSummary> found = new HashMap<>(rows.size() * 2);
-            for (Row row : rows) {
-                UUID id = row.getUUID(0);
-                found.put(id, new JobSummary(id, row.getString(1), row.getString(2), row.getInteger(3),
-                        row.getOffsetDateTime(4), row.getOffsetDateTime(5), row.getOffsetDateTime(6),
-                        row.getInteger(7), map(row.getValue(8)), row.getString(9)));
-            }
-            return found;
-        });
+        return pool.preparedQuery(FIND)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, JobSummary> found = new HashMap<>(rows.size() * 2);
+                    for (Row row : rows) {
+                        UUID id = row.getUUID(0);
+                        found.put(
+                                id,
+                                new JobSummary(
+                                        id,
+                                        row.getString(1),
+                                        row.getString(2),
+                                        row.getInteger(3),
+                                        row.getOffsetDateTime(4),
+                                        row.getOffsetDateTime(5),
+                                        row.getOffsetDateTime(6),
+                                        row.getInteger(7),
+                                        map(row.getValue(8)),
+                                        row.getString(9)));
+                    }
+                    return found;
+                });
     }
 
     /** The reads one event-loop turn gathered; touched only by that loop's thread. */
@@ -146,13 +160,15 @@ public class JobQueries {
         boolean flushed;
     }
 
-    private record FindWaiter(UUID id, Context context, UniEmitter<? super Optional<JobSummary>> emitter) {
-    }
+    private record FindWaiter(UUID id, Context context, UniEmitter<? super Optional<JobSummary>> emitter) {}
 
     /** The job's state, formats, owner and (if it succeeded) its number of page rows; empty for an unknown job. */
     public Uni<Optional<JobResultHeader>> resultHeader(UUID id) {
-        return pool.preparedQuery(RESULT_HEADER).execute(Tuple.of(id)).map(rows -> first(rows).map(row ->
-                new JobResultHeader(row.getString(0), strings(row.getValue(1)), row.getString(2), row.getLong(3))));
+        return pool.preparedQuery(RESULT_HEADER)
+                .execute(Tuple.of(id))
+                .map(rows -> first(rows)
+                        .map(row -> new JobResultHeader(
+                                row.getString(0), strings(row.getValue(1)), row.getString(2), row.getLong(3))));
     }
 
     /**
@@ -161,17 +177,31 @@ public class JobQueries {
      * caller asks again from where this one stopped.
      */
     public Uni<List<PageRecord>> pages(UUID jobId, int offset, int limit, long maxBytes) {
-        return pool.preparedQuery(PAGES).execute(Tuple.of(jobId, offset, limit, maxBytes)).map(rows -> {
-            List<PageRecord> pages = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                String[] links = row.getArrayOfStrings(11);
-                pages.add(new PageRecord(row.getString(0), row.getString(1), row.getInteger(2), row.getString(3),
-                        row.getInteger(4), row.getString(5), row.getString(6), map(row.getValue(7)), row.getString(8),
-                        row.getString(9), row.getString(10), links == null ? null : Arrays.asList(links),
-                        map(row.getValue(12)), map(row.getValue(13)), row.getString(14)));
-            }
-            return pages;
-        });
+        return pool.preparedQuery(PAGES)
+                .execute(Tuple.of(jobId, offset, limit, maxBytes))
+                .map(rows -> {
+                    List<PageRecord> pages = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        String[] links = row.getArrayOfStrings(11);
+                        pages.add(new PageRecord(
+                                row.getString(0),
+                                row.getString(1),
+                                row.getInteger(2),
+                                row.getString(3),
+                                row.getInteger(4),
+                                row.getString(5),
+                                row.getString(6),
+                                map(row.getValue(7)),
+                                row.getString(8),
+                                row.getString(9),
+                                row.getString(10),
+                                links == null ? null : Arrays.asList(links),
+                                map(row.getValue(12)),
+                                map(row.getValue(13)),
+                                row.getString(14)));
+                    }
+                    return pages;
+                });
     }
 
     private static Optional<Row> first(RowSet<Row> rows) {

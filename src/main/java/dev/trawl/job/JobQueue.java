@@ -26,8 +26,11 @@ public class JobQueue {
     private final RedisKeys keys;
     private final FairShares shares;
 
-    public JobQueue(@Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<Object> emitter, RedisKeys keys, FairShares shares) {
+    public JobQueue(
+            @Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
+                    MutinyEmitter<Object> emitter,
+            RedisKeys keys,
+            FairShares shares) {
         this.emitter = emitter;
         this.keys = keys;
         this.shares = shares;
@@ -48,7 +51,9 @@ public class JobQueue {
             if (job.takesTurns()) {
                 byTurns.add(job);
             } else {
-                byPriority.computeIfAbsent(job.priority(), p -> new ArrayList<>()).add(job.id().toString());
+                byPriority
+                        .computeIfAbsent(job.priority(), p -> new ArrayList<>())
+                        .add(job.id().toString());
             }
         }
         List<Uni<Void>> sends = new ArrayList<>(byPriority.size() + 1);

@@ -35,8 +35,15 @@ public class JobRedrive {
                 return Uni.createFrom().item(Optional.<JobSummary>empty());
             }
             outcomes.redriven();
-            return queries.find(id).call(() -> transitions.announce(Transition.queued(id, priority.get(),
-                    Map.of("reason", "redriven", "priority", priority.get().wireName()))));
+            return queries.find(id)
+                    .call(() -> transitions.announce(Transition.queued(
+                            id,
+                            priority.get(),
+                            Map.of(
+                                    "reason",
+                                    "redriven",
+                                    "priority",
+                                    priority.get().wireName()))));
         });
     }
 }

@@ -14,9 +14,18 @@ import java.util.TreeMap;
  * @param allowedProfiles site profiles whose session and headers the job may use (its caller's
  *                       tier decides); null for all
  */
-public record JobSpec(String url, List<String> formats, Priority priority, Map<String, FieldSelector> selectors,
-        CrawlSpec crawl, Map<String, String> headers, Integer timeoutSeconds, boolean respectRobots, boolean render,
+public record JobSpec(
+        String url,
+        List<String> formats,
+        Priority priority,
+        Map<String, FieldSelector> selectors,
+        CrawlSpec crawl,
+        Map<String, String> headers,
+        Integer timeoutSeconds,
+        boolean respectRobots,
+        boolean render,
         Integer maxAttempts,
+
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         List<String> allowedProfiles) {
 
@@ -29,10 +38,29 @@ public record JobSpec(String url, List<String> formats, Priority priority, Map<S
         allowedProfiles = allowedProfiles == null ? null : List.copyOf(allowedProfiles);
     }
 
-    public JobSpec(String url, List<String> formats, Priority priority, Map<String, FieldSelector> selectors,
-            CrawlSpec crawl, Map<String, String> headers, Integer timeoutSeconds, boolean respectRobots, boolean render,
+    public JobSpec(
+            String url,
+            List<String> formats,
+            Priority priority,
+            Map<String, FieldSelector> selectors,
+            CrawlSpec crawl,
+            Map<String, String> headers,
+            Integer timeoutSeconds,
+            boolean respectRobots,
+            boolean render,
             Integer maxAttempts) {
-        this(url, formats, priority, selectors, crawl, headers, timeoutSeconds, respectRobots, render, maxAttempts, null);
+        this(
+                url,
+                formats,
+                priority,
+                selectors,
+                crawl,
+                headers,
+                timeoutSeconds,
+                respectRobots,
+                render,
+                maxAttempts,
+                null);
     }
 
     /** A single page with default options. */
@@ -42,8 +70,18 @@ public record JobSpec(String url, List<String> formats, Priority priority, Map<S
 
     /** This spec, its jobs allowed only the named site profiles (none if empty). */
     public JobSpec withAllowedProfiles(List<String> names) {
-        return new JobSpec(url, formats, priority, selectors, crawl, headers, timeoutSeconds, respectRobots, render,
-                maxAttempts, names);
+        return new JobSpec(
+                url,
+                formats,
+                priority,
+                selectors,
+                crawl,
+                headers,
+                timeoutSeconds,
+                respectRobots,
+                render,
+                maxAttempts,
+                names);
     }
 
     /** Whether the job may use the session and headers of the named site profile. */

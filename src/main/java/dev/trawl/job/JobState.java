@@ -7,7 +7,14 @@ import java.util.Locale;
  * conditional UPDATE in {@link JobStore}, so a racing or illegal transition is refused.
  */
 public enum JobState {
-    QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, CANCELLED, ABORTED, DUPLICATE;
+    QUEUED,
+    RUNNING,
+    RETRYING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED,
+    ABORTED,
+    DUPLICATE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -7,23 +7,21 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Every write to a job, each one conditional UPDATE (or INSERT) on the reactive PostgreSQL
@@ -89,7 +86,8 @@ public class JobStore {
              ORDER BY i.ord""";
 
     /** Read in a statement of its own: a holder may have committed after the claim's snapshot. */
-    private static final String HOLDERS = PerCallPlans.MARK + "SELECT id, state, created_at FROM jobs WHERE id = ANY($1)";
+    private static final String HOLDERS =
+            PerCallPlans.MARK + "SELECT id, state, created_at FROM jobs WHERE id = ANY($1)";
 
     /**
      * Takes queued jobs, or takes over running ones whose worker was lost (their lease ran out).
@@ -205,7 +203,8 @@ public class JobStore {
             endCrawl("CASE WHEN cancel_requested THEN 'cancelled' ELSE 'succeeded' END", "NULL");
 
     /** A crawl whose pages fail too often ends {@code aborted}. */
-    private static final String ABORT = endCrawl("CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END",
+    private static final String ABORT = endCrawl(
+            "CASE WHEN cancel_requested THEN 'cancelled' ELSE 'aborted' END",
             "CASE WHEN cancel_requested THEN NULL ELSE $4::jsonb END");
 
     /**
@@ -391,10 +390,16 @@ public class JobStore {
         this.retry = retry;
         this.pool = pool;
         this.submit = submit;
-        this.inserts = new Batcher<>(MAX_INSERT_BATCH, MAX_IN_FLIGHT, this::insertBatch,
+        this.inserts = new Batcher<>(
+                MAX_INSERT_BATCH,
+                MAX_IN_FLIGHT,
+                this::insertBatch,
                 job -> insertBatch(List.of(job)).map(one -> one.get(0)));
         this.claims = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::claimBatch);
-        this.completions = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::succeedBatch,
+        this.completions = new Batcher<>(
+                MAX_BATCH,
+                MAX_IN_FLIGHT,
+                this::succeedBatch,
                 completion -> succeedBatch(List.of(completion)).map(one -> one.get(0)));
     }
 
@@ -427,11 +432,9 @@ public class JobStore {
         return completions.submit(new Completion(job, page));
     }
 
-    private record ClaimRequest(UUID id, String owner, Duration lease) {
-    }
+    private record ClaimRequest(UUID id, String owner, Duration lease) {}
 
-    private record Completion(ClaimedJob job, StoredPage page) {
-    }
+    private record Completion(ClaimedJob job, StoredPage page) {}
 
     /**
      * One statement for the batch. A job key that two deduplicating jobs of the batch share is
@@ -450,13 +453,15 @@ public class JobStore {
                 rows.add(job);
             }
         }
-        Tuple args = Tuple.from(new Object[] {rows.stream().map(NewJob::id).toArray(UUID[]::new),
-                rows.stream().map(job -> job.spec().priority().wireName()).toArray(String[]::new),
-                rows.stream().map(job -> toJson(job.spec())).toArray(String[]::new),
-                rows.stream().map(NewJob::jobKey).toArray(String[]::new),
-                rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
-                submit.dedupeWindow().toMillis() / 1000.0,
-                rows.stream().map(NewJob::owner).toArray(String[]::new)});
+        Tuple args = Tuple.from(new Object[] {
+            rows.stream().map(NewJob::id).toArray(UUID[]::new),
+            rows.stream().map(job -> job.spec().priority().wireName()).toArray(String[]::new),
+            rows.stream().map(job -> toJson(job.spec())).toArray(String[]::new),
+            rows.stream().map(NewJob::jobKey).toArray(String[]::new),
+            rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
+            submit.dedupeWindow().toMillis() / 1000.0,
+            rows.stream().map(NewJob::owner).toArray(String[]::new)
+        });
         return pool.preparedQuery(INSERT).execute(args).chain(answer -> {
             SubmittedJob[] recorded = new SubmittedJob[rows.size()];
             Map<Integer, UUID> held = new HashMap<>();
@@ -490,12 +495,19 @@ public class JobStore {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(HOLDERS).execute(Tuple.of(ids.stream().distinct().toArray(UUID[]::new))).map(rows -> {
-            Map<UUID, SubmittedJob> holders = new HashMap<>();
-            rows.forEach(row -> holders.put(row.getUUID("id"), new SubmittedJob(row.getUUID("id"),
-                    JobState.fromWire(row.getString("state")), row.getOffsetDateTime("created_at"), true)));
-            return holders;
-        });
+        return pool.preparedQuery(HOLDERS)
+                .execute(Tuple.of(ids.stream().distinct().toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, SubmittedJob> holders = new HashMap<>();
+                    rows.forEach(row -> holders.put(
+                            row.getUUID("id"),
+                            new SubmittedJob(
+                                    row.getUUID("id"),
+                                    JobState.fromWire(row.getString("state")),
+                                    row.getOffsetDateTime("created_at"),
+                                    true)));
+                    return holders;
+                });
     }
 
     /**
@@ -513,17 +525,29 @@ public class JobStore {
         List<Optional<ClaimedJob>> results = new ArrayList<>(Collections.nCopies(requests.size(), Optional.empty()));
         List<Uni<Void>> statements = new ArrayList<>(groups.size());
         groups.forEach((group, indexes) -> {
-            UUID[] ids = indexes.stream().map(i -> requests.get(i).id()).distinct().sorted().toArray(UUID[]::new);
+            UUID[] ids = indexes.stream()
+                    .map(i -> requests.get(i).id())
+                    .distinct()
+                    .sorted()
+                    .toArray(UUID[]::new);
             statements.add(pool.preparedQuery(CLAIM)
                     .execute(Tuple.of(ids, group.owner(), group.lease().toMillis() / 1000.0, retry.maxTakeovers()))
                     .invoke(rows -> {
                         Map<UUID, ClaimedJob> claimed = new HashMap<>();
                         for (Row row : rows) {
                             UUID id = row.getUUID("id");
-                            claimed.put(id, new ClaimedJob(id, fromJson(row.getString("request")),
-                                    row.getInteger("attempt"), group.owner()));
+                            claimed.put(
+                                    id,
+                                    new ClaimedJob(
+                                            id,
+                                            fromJson(row.getString("request")),
+                                            row.getInteger("attempt"),
+                                            group.owner()));
                         }
-                        indexes.forEach(i -> results.set(i, Optional.ofNullable(claimed.remove(requests.get(i).id()))));
+                        indexes.forEach(i -> results.set(
+                                i,
+                                Optional.ofNullable(
+                                        claimed.remove(requests.get(i).id()))));
                     })
                     .replaceWithVoid());
         });
@@ -531,23 +555,31 @@ public class JobStore {
     }
 
     private Uni<List<Optional<JobState>>> succeedBatch(List<Completion> completions) {
-        Tuple args = Tuple.of(completions.stream().map(c -> c.job().id()).toArray(UUID[]::new),
+        Tuple args = Tuple.of(
+                completions.stream().map(c -> c.job().id()).toArray(UUID[]::new),
                 completions.stream().map(c -> c.job().owner()).toArray(String[]::new),
                 completions.stream().map(c -> c.job().attempt()).toArray(Integer[]::new),
-                completions.stream().map(c -> OpKeys.of(OpKeys.PAGE_STORED, c.job().id(), c.page().url()))
+                completions.stream()
+                        .map(c -> OpKeys.of(
+                                OpKeys.PAGE_STORED, c.job().id(), c.page().url()))
                         .toArray(String[]::new),
                 completions.stream().map(c -> pageJson(c.page())).toArray(JsonObject[]::new));
         return pool.preparedQuery(SUCCEED).execute(args).map(rows -> {
             Map<UUID, JobState> ended = new HashMap<>();
             rows.forEach(row -> ended.put(row.getUUID("id"), JobState.fromWire(row.getString("state"))));
-            return completions.stream().map(c -> Optional.ofNullable(ended.get(c.job().id()))).toList();
+            return completions.stream()
+                    .map(c -> Optional.ofNullable(ended.get(c.job().id())))
+                    .toList();
         });
     }
 
     /** A page as the batched statements read it: one JSON object, without the members that are null. */
     private static JsonObject pageJson(StoredPage page) {
-        JsonObject json = new JsonObject().put("url", page.url()).put("statusCode", page.statusCode())
-                .put("depth", page.depth()).put("links", new JsonArray(page.links()));
+        JsonObject json = new JsonObject()
+                .put("url", page.url())
+                .put("statusCode", page.statusCode())
+                .put("depth", page.depth())
+                .put("links", new JsonArray(page.links()));
         putUnlessNull(json, "finalUrl", page.finalUrl());
         putUnlessNull(json, "contentType", page.contentType());
         putUnlessNull(json, "metadata", jsonOrNull(page.metadata()));
@@ -568,32 +600,35 @@ public class JobStore {
         }
     }
 
-
     /**
      * PostgreSQL refused the values of a write themselves, not the write: a data exception (SQLSTATE
      * class 22, e.g. a NUL character in text) or a limit exceeded (class 54, e.g. a URL too long
      * for the pages' unique index). The same values would be refused again, whatever the retries.
      */
     public static boolean refusedValues(Throwable failure) {
-        return failure instanceof PgException pg && pg.getSqlState() != null
+        return failure instanceof PgException pg
+                && pg.getSqlState() != null
                 && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54"));
     }
 
     /** Stores one page of a crawl. Item: whether a cancel is pending; empty if the lease was lost. */
     public Uni<Optional<Boolean>> storePage(ClaimedJob job, StoredPage page) {
-        return pool.preparedQuery(STORE_PAGE).execute(pageTuple(job, page))
+        return pool.preparedQuery(STORE_PAGE)
+                .execute(pageTuple(job, page))
                 .map(rows -> first(rows).map(row -> row.getBoolean("cancel_requested")));
     }
 
     /** Ends a crawl: succeeded, or cancelled if a cancel arrived meanwhile; counts its stored pages. */
     public Uni<Optional<JobState>> finishCrawl(ClaimedJob job) {
-        return pool.preparedQuery(FINISH_CRAWL).execute(Tuple.of(job.id(), job.owner(), job.attempt()))
+        return pool.preparedQuery(FINISH_CRAWL)
+                .execute(Tuple.of(job.id(), job.owner(), job.attempt()))
                 .map(JobStore::stateOf);
     }
 
     /** Ends a crawl {@code aborted} with the error ({@code cancelled} if a cancel arrived meanwhile). */
     public Uni<Optional<JobState>> abort(ClaimedJob job, Map<String, Object> error) {
-        return pool.preparedQuery(ABORT).execute(Tuple.of(job.id(), job.owner(), job.attempt(), new JsonObject(error)))
+        return pool.preparedQuery(ABORT)
+                .execute(Tuple.of(job.id(), job.owner(), job.attempt(), new JsonObject(error)))
                 .map(JobStore::stateOf);
     }
 
@@ -607,7 +642,8 @@ public class JobStore {
         }
         UUID[] ids = jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new);
         Integer[] attempts = jobs.stream().map(ClaimedJob::attempt).toArray(Integer[]::new);
-        return pool.preparedQuery(RENEW).execute(Tuple.of(ids, attempts, owner, lease.toMillis() / 1000.0))
+        return pool.preparedQuery(RENEW)
+                .execute(Tuple.of(ids, attempts, owner, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     Set<UUID> kept = new HashSet<>();
                     rows.forEach(row -> kept.add(row.getUUID("id")));
@@ -620,8 +656,12 @@ public class JobStore {
         return pool.preparedQuery(RELEASE_LEASES).execute(Tuple.of(owner)).map(rows -> {
             List<ReapedJob> released = new ArrayList<>();
             for (Row row : rows) {
-                released.add(new ReapedJob(row.getUUID("id"), JobState.fromWire(row.getString("state")),
-                        Priority.fromWire(row.getString("priority")), row.getInteger("attempt"), row.getString("url")));
+                released.add(new ReapedJob(
+                        row.getUUID("id"),
+                        JobState.fromWire(row.getString("state")),
+                        Priority.fromWire(row.getString("priority")),
+                        row.getInteger("attempt"),
+                        row.getString("url")));
             }
             return released;
         });
@@ -629,7 +669,8 @@ public class JobStore {
 
     /** Moves a due retry back to {@code queued}; the item is its priority, empty if it was not waiting. */
     public Uni<Optional<Priority>> requeueRetry(UUID id) {
-        return pool.preparedQuery(REQUEUE_RETRY).execute(Tuple.of(id))
+        return pool.preparedQuery(REQUEUE_RETRY)
+                .execute(Tuple.of(id))
                 .map(rows -> first(rows).map(row -> Priority.fromWire(row.getString("priority"))));
     }
 
@@ -640,8 +681,12 @@ public class JobStore {
                 .map(rows -> {
                     List<ReapedJob> reaped = new ArrayList<>();
                     for (Row row : rows) {
-                        reaped.add(new ReapedJob(row.getUUID("id"), JobState.fromWire(row.getString("state")),
-                                Priority.fromWire(row.getString("priority")), row.getInteger("attempt"), row.getString("url")));
+                        reaped.add(new ReapedJob(
+                                row.getUUID("id"),
+                                JobState.fromWire(row.getString("state")),
+                                Priority.fromWire(row.getString("priority")),
+                                row.getInteger("attempt"),
+                                row.getString("url")));
                     }
                     return reaped;
                 });
@@ -653,11 +698,13 @@ public class JobStore {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return pool.preparedQuery(UNFINISHED_AMONG).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
-            Set<UUID> unfinished = new HashSet<>();
-            rows.forEach(row -> unfinished.add(row.getUUID(0)));
-            return unfinished;
-        });
+        return pool.preparedQuery(UNFINISHED_AMONG)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> unfinished = new HashSet<>();
+                    rows.forEach(row -> unfinished.add(row.getUUID(0)));
+                    return unfinished;
+                });
     }
 
     public Uni<List<QueuedJob>> queuedAfter(UUID after, int limit) {
@@ -675,8 +722,10 @@ public class JobStore {
      * {@code before} (now when null) less {@code age}; each is handed to one caller.
      */
     public Uni<List<UUID>> touchStrandedQueued(Priority priority, Instant before, Duration age, int limit) {
-        Tuple values = Tuple.tuple().addValue(priority.wireName())
-                .addValue(before == null ? null : before.toEpochMilli()).addValue(age.toMillis() / 1000.0)
+        Tuple values = Tuple.tuple()
+                .addValue(priority.wireName())
+                .addValue(before == null ? null : before.toEpochMilli())
+                .addValue(age.toMillis() / 1000.0)
                 .addValue(limit);
         return pool.preparedQuery(TOUCH_STRANDED_QUEUED).execute(values).map(rows -> {
             List<UUID> ids = new ArrayList<>();
@@ -687,10 +736,12 @@ public class JobStore {
 
     /** Puts retrying jobs overdue by more than {@code age} back in {@code queued}; the items are those moved. */
     public Uni<List<Map.Entry<UUID, Priority>>> requeueOverdueRetries(Duration age, int limit) {
-        return pool.preparedQuery(REQUEUE_OVERDUE_RETRIES).execute(Tuple.of(age.toMillis() / 1000.0, limit))
+        return pool.preparedQuery(REQUEUE_OVERDUE_RETRIES)
+                .execute(Tuple.of(age.toMillis() / 1000.0, limit))
                 .map(rows -> {
                     List<Map.Entry<UUID, Priority>> jobs = new ArrayList<>();
-                    rows.forEach(row -> jobs.add(Map.entry(row.getUUID("id"), Priority.fromWire(row.getString("priority")))));
+                    rows.forEach(row ->
+                            jobs.add(Map.entry(row.getUUID("id"), Priority.fromWire(row.getString("priority")))));
                     return jobs;
                 });
     }
@@ -701,8 +752,13 @@ public class JobStore {
             List<DeadLetter> letters = new ArrayList<>();
             for (Row row : rows) {
                 OffsetDateTime finished = row.getOffsetDateTime("finished_at");
-                letters.add(new DeadLetter(null, row.getUUID("id"), row.getString("url"), row.getString("code"),
-                        row.getInteger("attempt"), finished == null ? Instant.now() : finished.toInstant()));
+                letters.add(new DeadLetter(
+                        null,
+                        row.getUUID("id"),
+                        row.getString("url"),
+                        row.getString("code"),
+                        row.getInteger("attempt"),
+                        finished == null ? Instant.now() : finished.toInstant()));
             }
             return letters;
         });
@@ -710,23 +766,38 @@ public class JobStore {
 
     /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
     public Uni<List<DelayedJobs.Due>> retryingAfter(UUID after, int limit) {
-        return pool.preparedQuery(RETRYING_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
-            List<DelayedJobs.Due> jobs = new ArrayList<>();
-            for (Row row : rows) {
-                OffsetDateTime due = row.getOffsetDateTime("next_attempt_at");
-                jobs.add(new DelayedJobs.Due(row.getUUID("id"), due == null ? Instant.EPOCH : due.toInstant()));
-            }
-            return jobs;
-        });
+        return pool.preparedQuery(RETRYING_AFTER)
+                .execute(Tuple.of(after, limit))
+                .map(rows -> {
+                    List<DelayedJobs.Due> jobs = new ArrayList<>();
+                    for (Row row : rows) {
+                        OffsetDateTime due = row.getOffsetDateTime("next_attempt_at");
+                        jobs.add(new DelayedJobs.Due(row.getUUID("id"), due == null ? Instant.EPOCH : due.toInstant()));
+                    }
+                    return jobs;
+                });
     }
 
     private static Tuple pageTuple(ClaimedJob job, StoredPage page) {
-        return Tuple.tuple().addValue(job.id()).addValue(job.owner())
-                .addValue(page.url()).addValue(page.finalUrl()).addValue(page.statusCode()).addValue(page.contentType())
-                .addValue(page.depth()).addValue(jsonOrNull(page.metadata())).addValue(page.title())
-                .addValue(page.description()).addValue(page.text()).addValue(page.markdown()).addValue(page.html())
-                .addArrayOfString(page.links().toArray(String[]::new)).addValue(jsonOrNull(page.fields()))
-                .addValue(jsonOrNull(page.error())).addValue(page.skipReason()).addValue(job.attempt())
+        return Tuple.tuple()
+                .addValue(job.id())
+                .addValue(job.owner())
+                .addValue(page.url())
+                .addValue(page.finalUrl())
+                .addValue(page.statusCode())
+                .addValue(page.contentType())
+                .addValue(page.depth())
+                .addValue(jsonOrNull(page.metadata()))
+                .addValue(page.title())
+                .addValue(page.description())
+                .addValue(page.text())
+                .addValue(page.markdown())
+                .addValue(page.html())
+                .addArrayOfString(page.links().toArray(String[]::new))
+                .addValue(jsonOrNull(page.fields()))
+                .addValue(jsonOrNull(page.error()))
+                .addValue(page.skipReason())
+                .addValue(job.attempt())
                 .addValue(OpKeys.of(OpKeys.PAGE_STORED, job.id(), page.url()));
     }
 
@@ -740,17 +811,26 @@ public class JobStore {
      * Empty if this worker no longer holds the job's lease for this attempt.
      */
     public Uni<Optional<FailedAttempt>> fail(ClaimedJob job, Map<String, Object> error, Instant retryAt) {
-        Tuple args = Tuple.of(job.id(), job.owner(), new JsonObject(error), job.attempt(),
+        Tuple args = Tuple.of(
+                job.id(),
+                job.owner(),
+                new JsonObject(error),
+                job.attempt(),
                 retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC));
-        return pool.preparedQuery(FAIL).execute(args).map(rows -> first(rows).map(row -> {
-            OffsetDateTime next = row.getOffsetDateTime("next_attempt_at");
-            return new FailedAttempt(JobState.fromWire(row.getString("state")), next == null ? null : next.toInstant());
-        }));
+        return pool.preparedQuery(FAIL)
+                .execute(args)
+                .map(rows -> first(rows).map(row -> {
+                    OffsetDateTime next = row.getOffsetDateTime("next_attempt_at");
+                    return new FailedAttempt(
+                            JobState.fromWire(row.getString("state")), next == null ? null : next.toInstant());
+                }));
     }
 
     /** A job that never reached the queue fails at once, so no client waits on it. */
     public Uni<Optional<JobState>> failUnqueued(UUID id, Map<String, Object> error) {
-        return pool.preparedQuery(FAIL_UNQUEUED).execute(Tuple.of(id, new JsonObject(error))).map(JobStore::stateOf);
+        return pool.preparedQuery(FAIL_UNQUEUED)
+                .execute(Tuple.of(id, new JsonObject(error)))
+                .map(JobStore::stateOf);
     }
 
     /**
@@ -764,12 +844,18 @@ public class JobStore {
 
     /** How a finished job ended and how long ago; empty if it has not finished. */
     public Uni<Optional<JobEnding>> ending(UUID id) {
-        return pool.preparedQuery(ENDING).execute(Tuple.of(id)).map(rows -> first(rows).map(row -> {
-            JsonObject error = row.getJsonObject("error");
-            return new JobEnding(JobState.fromWire(row.getString("state")), row.getString("url"),
-                    row.getInteger("attempt"), row.getInteger("page_count"), error == null ? null : error.getMap(),
-                    Duration.ofMillis(Math.max(0, row.getLong("ended_ms_ago"))));
-        }));
+        return pool.preparedQuery(ENDING)
+                .execute(Tuple.of(id))
+                .map(rows -> first(rows).map(row -> {
+                    JsonObject error = row.getJsonObject("error");
+                    return new JobEnding(
+                            JobState.fromWire(row.getString("state")),
+                            row.getString("url"),
+                            row.getInteger("attempt"),
+                            row.getInteger("page_count"),
+                            error == null ? null : error.getMap(),
+                            Duration.ofMillis(Math.max(0, row.getLong("ended_ms_ago"))));
+                }));
     }
 
     public Uni<Optional<JobState>> state(UUID id) {
@@ -781,18 +867,21 @@ public class JobStore {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(STATES).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
-            Map<UUID, JobState> states = new java.util.HashMap<>();
-            for (Row row : rows) {
-                states.put(row.getUUID("id"), JobState.fromWire(row.getString("state")));
-            }
-            return states;
-        });
+        return pool.preparedQuery(STATES)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, JobState> states = new java.util.HashMap<>();
+                    for (Row row : rows) {
+                        states.put(row.getUUID("id"), JobState.fromWire(row.getString("state")));
+                    }
+                    return states;
+                });
     }
 
     /** Puts a failed or aborted job back in the queue; the item is its priority, empty if it was in another state. */
     public Uni<Optional<Priority>> redrive(UUID id) {
-        return pool.preparedQuery(REDRIVE).execute(Tuple.of(id))
+        return pool.preparedQuery(REDRIVE)
+                .execute(Tuple.of(id))
                 .map(rows -> first(rows).map(row -> Priority.fromWire(row.getString("priority"))));
     }
 
@@ -801,8 +890,8 @@ public class JobStore {
         return pool.preparedQuery(OPS).execute(Tuple.of(jobId)).map(rows -> {
             List<LedgerEntry> entries = new ArrayList<>();
             for (Row row : rows) {
-                entries.add(new LedgerEntry(row.getString("kind"), row.getString("context"),
-                        row.getOffsetDateTime("created_at")));
+                entries.add(new LedgerEntry(
+                        row.getString("kind"), row.getString("context"), row.getOffsetDateTime("created_at")));
             }
             return entries;
         });

@@ -23,8 +23,7 @@ public class JobSubmitter {
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
     /** One job a client asked for, validated; {@code caller} says whose it is and how it takes turns. */
-    public record Submission(JobSpec spec, boolean dedupe, FairShare caller) {
-    }
+    public record Submission(JobSpec spec, boolean dedupe, FairShare caller) {}
 
     private final JobStore store;
     private final JobTransitions transitions;
@@ -35,9 +34,11 @@ public class JobSubmitter {
         this.store = store;
         this.transitions = transitions;
         this.submitted = Counter.builder("trawl.jobs.submitted")
-                .description("Jobs accepted and queued (a deduplicated request is not one)").register(registry);
+                .description("Jobs accepted and queued (a deduplicated request is not one)")
+                .register(registry);
         this.deduplicated = Counter.builder("trawl.jobs.deduplicated")
-                .description("Requests answered with an identical live or recently succeeded job").register(registry);
+                .description("Requests answered with an identical live or recently succeeded job")
+                .register(registry);
     }
 
     /**
@@ -56,31 +57,46 @@ public class JobSubmitter {
     public Uni<List<SubmittedJob>> submitAll(List<Submission> submissions) {
         List<NewJob> jobs = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
-            jobs.add(NewJob.of(JobIds.next(), submission.spec(), submission.caller().owner(), submission.dedupe()));
+            jobs.add(NewJob.of(
+                    JobIds.next(), submission.spec(), submission.caller().owner(), submission.dedupe()));
         }
-        return store.insertAll(jobs).call(recorded -> {
-            List<Transition> queued = new ArrayList<>();
-            for (int i = 0; i < recorded.size(); i++) {
-                SubmittedJob job = recorded.get(i);
-                if (!job.deduplicated()) {
-                    JobSpec spec = jobs.get(i).spec();
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("url", spec.url());
-                    data.put("priority", spec.priority().wireName());
-                    queued.add(Transition.submitted(job.id(), spec.priority(), data, submissions.get(i).caller()));
-                }
-            }
-            return transitions.announce(queued).onFailure().recoverWithUni(failure -> giveUp(queued, failure));
-        }).invoke(recorded -> recorded.forEach(job -> (job.deduplicated() ? deduplicated : submitted).increment()));
+        return store.insertAll(jobs)
+                .call(recorded -> {
+                    List<Transition> queued = new ArrayList<>();
+                    for (int i = 0; i < recorded.size(); i++) {
+                        SubmittedJob job = recorded.get(i);
+                        if (!job.deduplicated()) {
+                            JobSpec spec = jobs.get(i).spec();
+                            Map<String, Object> data = new LinkedHashMap<>();
+                            data.put("url", spec.url());
+                            data.put("priority", spec.priority().wireName());
+                            queued.add(Transition.submitted(
+                                    job.id(),
+                                    spec.priority(),
+                                    data,
+                                    submissions.get(i).caller()));
+                        }
+                    }
+                    return transitions.announce(queued).onFailure().recoverWithUni(failure -> giveUp(queued, failure));
+                })
+                .invoke(recorded ->
+                        recorded.forEach(job -> (job.deduplicated() ? deduplicated : submitted).increment()));
     }
 
     private Uni<Void> giveUp(List<Transition> unqueued, Throwable failure) {
         LOG.errorf(failure, "%d jobs could not be queued; failing them", unqueued.size());
-        Map<String, Object> error = Map.of("kind", "queue-unavailable", "message", String.valueOf(failure.getMessage()));
+        Map<String, Object> error =
+                Map.of("kind", "queue-unavailable", "message", String.valueOf(failure.getMessage()));
         List<Uni<Void>> failing = unqueued.stream()
-                .map(job -> store.failUnqueued(job.jobId(), error).onFailure().recoverWithNull().replaceWithVoid())
+                .map(job -> store.failUnqueued(job.jobId(), error)
+                        .onFailure()
+                        .recoverWithNull()
+                        .replaceWithVoid())
                 .toList();
-        return Uni.join().all(failing).andCollectFailures()
-                .chain(() -> Uni.createFrom().failure(new QueueUnavailableException(unqueued.get(0).jobId(), failure)));
+        return Uni.join()
+                .all(failing)
+                .andCollectFailures()
+                .chain(() -> Uni.createFrom()
+                        .failure(new QueueUnavailableException(unqueued.get(0).jobId(), failure)));
     }
 }

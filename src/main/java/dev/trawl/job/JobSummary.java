@@ -9,8 +9,17 @@ import java.util.UUID;
  * ({@link JobQueries#find}). {@code error} is null unless the job has one; {@code owner} is the
  * id of the tenant that submitted it, null for a job from before tenancy.
  */
-public record JobSummary(UUID id, String state, String priority, int attempt, OffsetDateTime createdAt,
-        OffsetDateTime startedAt, OffsetDateTime finishedAt, int pageCount, Map<String, Object> error, String owner) {
+public record JobSummary(
+        UUID id,
+        String state,
+        String priority,
+        int attempt,
+        OffsetDateTime createdAt,
+        OffsetDateTime startedAt,
+        OffsetDateTime finishedAt,
+        int pageCount,
+        Map<String, Object> error,
+        String owner) {
 
     public JobState jobState() {
         return JobState.fromWire(state);

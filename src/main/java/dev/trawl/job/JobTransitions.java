@@ -34,8 +34,13 @@ public class JobTransitions {
     private final Batcher<Transition, Void> batches;
     private final JobOutcomes outcomes;
 
-    public JobTransitions(EventLog events, JobQueue queue, DeadLetters deadLetters, DelayedJobs delayed,
-            FairShares shares, JobOutcomes outcomes) {
+    public JobTransitions(
+            EventLog events,
+            JobQueue queue,
+            DeadLetters deadLetters,
+            DelayedJobs delayed,
+            FairShares shares,
+            JobOutcomes outcomes) {
         this.outcomes = outcomes;
         this.shares = shares;
         this.events = events;
@@ -76,25 +81,27 @@ public class JobTransitions {
                 retries.add(new DelayedJobs.Due(transition.jobId(), r.at()));
             }
         }
-        return events.appendAll(all).chain(ids -> {
-            List<Uni<Void>> effects = new ArrayList<>(4);
-            if (!ended.isEmpty()) {
-                effects.add(shares.release(ended).replaceWithVoid());
-            }
-            if (!enqueue.isEmpty()) {
-                effects.add(queue.enqueueAll(enqueue));
-            }
-            if (!dead.isEmpty()) {
-                effects.add(deadLetters.recordAll(dead));
-            }
-            if (!retries.isEmpty()) {
-                effects.add(delayed.scheduleAll(retries));
-            }
-            return switch (effects.size()) {
-                case 0 -> Uni.createFrom().voidItem();
-                case 1 -> effects.get(0);
-                default -> Uni.join().all(effects).andCollectFailures().replaceWithVoid();
-            };
-        }).map(done -> Collections.nCopies(transitions.size(), null));
+        return events.appendAll(all)
+                .chain(ids -> {
+                    List<Uni<Void>> effects = new ArrayList<>(4);
+                    if (!ended.isEmpty()) {
+                        effects.add(shares.release(ended).replaceWithVoid());
+                    }
+                    if (!enqueue.isEmpty()) {
+                        effects.add(queue.enqueueAll(enqueue));
+                    }
+                    if (!dead.isEmpty()) {
+                        effects.add(deadLetters.recordAll(dead));
+                    }
+                    if (!retries.isEmpty()) {
+                        effects.add(delayed.scheduleAll(retries));
+                    }
+                    return switch (effects.size()) {
+                        case 0 -> Uni.createFrom().voidItem();
+                        case 1 -> effects.get(0);
+                        default -> Uni.join().all(effects).andCollectFailures().replaceWithVoid();
+                    };
+                })
+                .map(done -> Collections.nCopies(transitions.size(), null));
     }
 }

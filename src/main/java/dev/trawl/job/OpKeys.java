@@ -7,8 +7,7 @@ public final class OpKeys {
 
     public static final String PAGE_STORED = "page-stored";
 
-    private OpKeys() {
-    }
+    private OpKeys() {}
 
     public static String of(String kind, UUID jobId, String context) {
         // a separator no URL or kind contains, so ("a", "bc") and ("ab", "c") differ

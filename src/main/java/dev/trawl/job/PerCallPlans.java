@@ -28,8 +28,13 @@ public class PerCallPlans implements PgPoolCreator {
         var options = new ArrayList<SqlConnectOptions>();
         input.pgConnectOptionsList().forEach(connect -> {
             var cacheable = connect.getPreparedStatementCacheSqlFilter();
-            options.add(connect.setPreparedStatementCacheSqlFilter(sql -> !sql.startsWith(MARK) && cacheable.test(sql)));
+            options.add(
+                    connect.setPreparedStatementCacheSqlFilter(sql -> !sql.startsWith(MARK) && cacheable.test(sql)));
         });
-        return PgBuilder.pool().with(input.poolOptions()).connectingTo(options).using(input.vertx()).build();
+        return PgBuilder.pool()
+                .with(input.poolOptions())
+                .connectingTo(options)
+                .using(input.vertx())
+                .build();
     }
 }

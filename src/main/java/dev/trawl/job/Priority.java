@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Which work stream a job goes to; workers drain high before normal before low. */
 public enum Priority {
-    HIGH, NORMAL, LOW;
+    HIGH,
+    NORMAL,
+    LOW;
 
     @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {

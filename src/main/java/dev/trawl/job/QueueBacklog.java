@@ -43,7 +43,11 @@ public class QueueBacklog {
     private final Map<String, AtomicLong> depth = new ConcurrentHashMap<>();
     private volatile long timer = -1;
 
-    public QueueBacklog(Redis redis, RedisKeys keys, Vertx vertx, MeterRegistry registry,
+    public QueueBacklog(
+            Redis redis,
+            RedisKeys keys,
+            Vertx vertx,
+            MeterRegistry registry,
             @ConfigProperty(name = "mp.messaging.incoming.jobs.group", defaultValue = "workers") String group) {
         this.redis = redis;
         this.keys = keys;
@@ -54,13 +58,19 @@ public class QueueBacklog {
             lag.put(stream, new AtomicLong());
             pending.put(stream, new AtomicLong());
             depth.put(stream, new AtomicLong());
-            Gauge.builder("trawl.queue.lag", lag.get(stream), QueueBacklog::lagOrUnknown).tag("stream", stream)
-                    .description("Entries of the stream the worker group has not read yet (NaN where Redis cannot tell)")
+            Gauge.builder("trawl.queue.lag", lag.get(stream), QueueBacklog::lagOrUnknown)
+                    .tag("stream", stream)
+                    .description(
+                            "Entries of the stream the worker group has not read yet (NaN where Redis cannot tell)")
                     .register(registry);
-            Gauge.builder("trawl.queue.depth", depth.get(stream), AtomicLong::get).tag("stream", stream)
-                    .description("Entries the stream holds, read or not (XLEN)").register(registry);
-            Gauge.builder("trawl.queue.pending", pending.get(stream), AtomicLong::get).tag("stream", stream)
-                    .description("Entries read by a worker and not yet acknowledged").register(registry);
+            Gauge.builder("trawl.queue.depth", depth.get(stream), AtomicLong::get)
+                    .tag("stream", stream)
+                    .description("Entries the stream holds, read or not (XLEN)")
+                    .register(registry);
+            Gauge.builder("trawl.queue.pending", pending.get(stream), AtomicLong::get)
+                    .tag("stream", stream)
+                    .description("Entries read by a worker and not yet acknowledged")
+                    .register(registry);
         }
     }
 
@@ -77,13 +87,19 @@ public class QueueBacklog {
     void refresh() {
         for (Priority priority : Priority.values()) {
             String stream = keys.jobStream(priority.wireName());
-            progress(priority).subscribe().with(found -> found.ifPresent(progress -> {
-                lag.get(stream).set(progress.lag() == null ? UNKNOWN : progress.lag());
-                pending.get(stream).set(progress.pending());
-            }), failure -> LOG.debugf("XINFO GROUPS %s failed: %s", stream, failure.getMessage()));
-            redis.send(Request.cmd(Command.XLEN).arg(stream)).subscribe().with(
-                    length -> depth.get(stream).set(length == null ? 0 : length.toLong()),
-                    failure -> LOG.debugf("XLEN %s failed: %s", stream, failure.getMessage()));
+            progress(priority)
+                    .subscribe()
+                    .with(
+                            found -> found.ifPresent(progress -> {
+                                lag.get(stream).set(progress.lag() == null ? UNKNOWN : progress.lag());
+                                pending.get(stream).set(progress.pending());
+                            }),
+                            failure -> LOG.debugf("XINFO GROUPS %s failed: %s", stream, failure.getMessage()));
+            redis.send(Request.cmd(Command.XLEN).arg(stream))
+                    .subscribe()
+                    .with(
+                            length -> depth.get(stream).set(length == null ? 0 : length.toLong()),
+                            failure -> LOG.debugf("XLEN %s failed: %s", stream, failure.getMessage()));
         }
     }
 

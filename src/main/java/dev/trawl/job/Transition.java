@@ -22,26 +22,21 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
     public static final String CANCELLED_BY_CLIENT = "cancelled by the client";
 
     /** What the new state calls for besides its event. */
-    public sealed interface Effect {
-    }
+    public sealed interface Effect {}
 
-    public record None() implements Effect {
-    }
+    public record None() implements Effect {}
 
     /**
      * XADD to the work stream of the job's priority, after the event; by turns when {@code share}
      * says so (a new job of a capped caller), straight on when it is null.
      */
-    public record Enqueue(Priority priority, FairShare share) implements Effect {
-    }
+    public record Enqueue(Priority priority, FairShare share) implements Effect {}
 
     /** XADD to the dead-letter stream, after the event. */
-    public record DeadLetter(String url, String errorCode, int attempts) implements Effect {
-    }
+    public record DeadLetter(String url, String errorCode, int attempts) implements Effect {}
 
     /** ZADD to the delayed set, due at {@code at}, after the event. */
-    public record Retry(Instant at) implements Effect {
-    }
+    public record Retry(Instant at) implements Effect {}
 
     private static final Effect NONE = new None();
 
@@ -56,8 +51,8 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
 
     /** Queued for the first time, taking turns with the caller's other jobs if {@code share} caps them. */
     public static Transition submitted(UUID id, Priority priority, Map<String, Object> data, FairShare share) {
-        return new Transition(id, JobState.QUEUED, List.of(new NewEvent(id, EventType.QUEUED, data)),
-                new Enqueue(priority, share));
+        return new Transition(
+                id, JobState.QUEUED, List.of(new NewEvent(id, EventType.QUEUED, data)), new Enqueue(priority, share));
     }
 
     /**
@@ -67,7 +62,8 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
      */
     public static Optional<Transition> leaseEnded(ReapedJob job, String reason, Map<String, Object> error) {
         return switch (job.state()) {
-            case QUEUED -> Optional.of(queued(job.id(), job.priority(), Map.of("reason", reason, "attempt", job.attempt())));
+            case QUEUED ->
+                Optional.of(queued(job.id(), job.priority(), Map.of("reason", reason, "attempt", job.attempt())));
             case FAILED -> Optional.of(failed(job.id(), error, job.url(), job.attempt()));
             case CANCELLED -> Optional.of(cancelled(job.id()));
             default -> Optional.empty();
@@ -79,8 +75,8 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
         data.put("attempt", attempt);
         data.put("nextAttemptAt", at.toString());
         data.put("error", error);
-        return new Transition(id, JobState.RETRYING, List.of(new NewEvent(id, EventType.RETRYING, data)),
-                new Retry(at));
+        return new Transition(
+                id, JobState.RETRYING, List.of(new NewEvent(id, EventType.RETRYING, data)), new Retry(at));
     }
 
     /** Succeeded with {@code pages} stored; {@code before} are events that precede it (a single page's {@code page}). */
@@ -90,14 +86,18 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
 
     public static Transition failed(UUID id, Map<String, Object> error, String url, int attempts) {
         Object code = error == null ? null : error.get("code");
-        return terminal(id, JobState.FAILED, List.of(), EventType.FAILED,
+        return terminal(
+                id,
+                JobState.FAILED,
+                List.of(),
+                EventType.FAILED,
                 Map.of("error", error == null ? Map.of() : error),
                 new DeadLetter(url, code == null ? null : String.valueOf(code), attempts));
     }
 
     public static Transition cancelled(UUID id) {
-        return terminal(id, JobState.CANCELLED, List.of(), EventType.CANCELLED, Map.of("reason", CANCELLED_BY_CLIENT),
-                NONE);
+        return terminal(
+                id, JobState.CANCELLED, List.of(), EventType.CANCELLED, Map.of("reason", CANCELLED_BY_CLIENT), NONE);
     }
 
     public static Transition aborted(UUID id, Map<String, Object> trip) {
@@ -125,12 +125,13 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
             default -> throw new IllegalArgumentException("A " + ending.state().wireName() + " job has not ended");
         };
         Effect effect = ending.state() == JobState.FAILED
-                ? new DeadLetter(ending.url(), ending.errorCode(), ending.attempt()) : NONE;
+                ? new DeadLetter(ending.url(), ending.errorCode(), ending.attempt())
+                : NONE;
         return terminal(id, ending.state(), List.of(), type, data, effect);
     }
 
-    private static Transition terminal(UUID id, JobState state, List<NewEvent> before, EventType type,
-            Map<String, Object> data, Effect effect) {
+    private static Transition terminal(
+            UUID id, JobState state, List<NewEvent> before, EventType type, Map<String, Object> data, Effect effect) {
         List<NewEvent> events = new ArrayList<>(before.size() + 1);
         events.addAll(before);
         events.add(new NewEvent(id, type, data));

@@ -35,15 +35,21 @@ public class DelayedRetryMover {
     private final RolesConfig roles;
     private final PeriodicTask<Integer> task;
 
-    public DelayedRetryMover(DelayedJobs delayed, JobStore store, JobQueue queue, RetryConfig config, RolesConfig roles,
-            Vertx vertx, MeterRegistry registry) {
+    public DelayedRetryMover(
+            DelayedJobs delayed,
+            JobStore store,
+            JobQueue queue,
+            RetryConfig config,
+            RolesConfig roles,
+            Vertx vertx,
+            MeterRegistry registry) {
         this.delayed = delayed;
         this.store = store;
         this.queue = queue;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask<>(vertx, registry, "retry-mover", "Moving due retries", this::moveDue,
-                Integer::longValue);
+        this.task = new PeriodicTask<>(
+                vertx, registry, "retry-mover", "Moving due retries", this::moveDue, Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {
@@ -66,14 +72,19 @@ public class DelayedRetryMover {
             return Uni.createFrom().item(0);
         }
         List<Uni<Integer>> moves = due.stream().map(this::requeue).toList();
-        return Uni.join().all(moves).andCollectFailures().map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+        return Uni.join()
+                .all(moves)
+                .andCollectFailures()
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
     }
 
     private Uni<Integer> requeue(UUID id) {
         return store.requeueRetry(id)
-                .onFailure().call(failure -> {
-                    LOG.warnf("Retry of job %s could not be queued, keeping it for the next poll: %s", id,
-                            failure.getMessage());
+                .onFailure()
+                .call(failure -> {
+                    LOG.warnf(
+                            "Retry of job %s could not be queued, keeping it for the next poll: %s",
+                            id, failure.getMessage());
                     return delayed.schedule(id, Instant.now().plus(config.pollInterval()));
                 })
                 .chain(priority -> priority.isEmpty()

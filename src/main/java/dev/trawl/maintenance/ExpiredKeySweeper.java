@@ -27,13 +27,13 @@ public class ExpiredKeySweeper {
     private final RolesConfig roles;
     private final PeriodicTask<Integer> task;
 
-    public ExpiredKeySweeper(IdempotencyKeys keys, RecoveryConfig config, RolesConfig roles, Vertx vertx,
-            MeterRegistry registry) {
+    public ExpiredKeySweeper(
+            IdempotencyKeys keys, RecoveryConfig config, RolesConfig roles, Vertx vertx, MeterRegistry registry) {
         this.keys = keys;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask<>(vertx, registry, "key-sweeper", "Deleting expired Idempotency-Keys",
-                this::sweep, Integer::longValue);
+        this.task = new PeriodicTask<>(
+                vertx, registry, "key-sweeper", "Deleting expired Idempotency-Keys", this::sweep, Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {
@@ -56,7 +56,9 @@ public class ExpiredKeySweeper {
     }
 
     private Uni<Integer> sweepFrom(int done) {
-        return keys.deleteExpired(config.batchSize()).chain(deleted -> deleted < config.batchSize()
-                ? Uni.createFrom().item(done + deleted) : sweepFrom(done + deleted));
+        return keys.deleteExpired(config.batchSize())
+                .chain(deleted -> deleted < config.batchSize()
+                        ? Uni.createFrom().item(done + deleted)
+                        : sweepFrom(done + deleted));
     }
 }

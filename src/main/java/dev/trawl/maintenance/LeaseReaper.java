@@ -29,8 +29,13 @@ import org.jboss.logging.Logger;
 public class LeaseReaper {
 
     private static final Logger LOG = Logger.getLogger(LeaseReaper.class);
-    private static final Map<String, Object> LEASE_EXPIRED = Map.of("code", "lease-expired", "transient", true,
-            "message", "The workers running the job stopped renewing its lease too many times (trawl.retry.max-takeovers)");
+    private static final Map<String, Object> LEASE_EXPIRED = Map.of(
+            "code",
+            "lease-expired",
+            "transient",
+            true,
+            "message",
+            "The workers running the job stopped renewing its lease too many times (trawl.retry.max-takeovers)");
 
     private final JobStore store;
     private final JobTransitions transitions;
@@ -38,14 +43,19 @@ public class LeaseReaper {
     private final RolesConfig roles;
     private final PeriodicTask<Integer> task;
 
-    public LeaseReaper(JobStore store, JobTransitions transitions, RecoveryConfig config, RolesConfig roles,
-            Vertx vertx, MeterRegistry registry) {
+    public LeaseReaper(
+            JobStore store,
+            JobTransitions transitions,
+            RecoveryConfig config,
+            RolesConfig roles,
+            Vertx vertx,
+            MeterRegistry registry) {
         this.store = store;
         this.transitions = transitions;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask<>(vertx, registry, "lease-reaper", "Reaping expired leases", this::reap,
-                Integer::longValue);
+        this.task = new PeriodicTask<>(
+                vertx, registry, "lease-reaper", "Reaping expired leases", this::reap, Integer::longValue);
     }
 
     void start(@Observes StartupEvent event) {
@@ -62,7 +72,8 @@ public class LeaseReaper {
 
     /** One pass; the item is how many jobs it ended or requeued. */
     public Uni<Integer> reap() {
-        return store.reapExpired(config.leaseGrace(), config.batchSize(), LEASE_EXPIRED).chain(this::announce);
+        return store.reapExpired(config.leaseGrace(), config.batchSize(), LEASE_EXPIRED)
+                .chain(this::announce);
     }
 
     private Uni<Integer> announce(List<ReapedJob> reaped) {
@@ -71,7 +82,8 @@ public class LeaseReaper {
         }
         LOG.infof("Reaped %d jobs whose lease expired", reaped.size());
         List<Transition> announced = reaped.stream()
-                .flatMap(job -> Transition.leaseEnded(job, "lease-expired", LEASE_EXPIRED).stream()).toList();
+                .flatMap(job -> Transition.leaseEnded(job, "lease-expired", LEASE_EXPIRED).stream())
+                .toList();
         return transitions.announce(announced).replaceWith(reaped.size());
     }
 }

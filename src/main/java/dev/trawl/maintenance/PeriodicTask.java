@@ -37,20 +37,33 @@ final class PeriodicTask<T> {
      * @param task        the {@code task} label: short, fixed, one per kind of task
      * @param description what a pass does, for the log
      */
-    PeriodicTask(Vertx vertx, MeterRegistry registry, String task, String description, Supplier<Uni<T>> pass,
+    PeriodicTask(
+            Vertx vertx,
+            MeterRegistry registry,
+            String task,
+            String description,
+            Supplier<Uni<T>> pass,
             ToLongFunction<T> items) {
         this.vertx = vertx;
         this.description = description;
         this.pass = pass;
         this.items = items;
-        this.runs = Counter.builder("trawl.task.runs").tag("task", task)
-                .description("Passes of a background task, finished or failed").register(registry);
-        this.failures = Counter.builder("trawl.task.failures").tag("task", task)
-                .description("Passes of a background task that failed (the next tick tries again)").register(registry);
-        this.handled = Counter.builder("trawl.task.items").tag("task", task)
-                .description("What the passes of a background task handled: jobs, entries, rows or keys").register(registry);
-        this.duration = Timer.builder("trawl.task.duration").tag("task", task)
-                .description("How long one pass of a background task took").register(registry);
+        this.runs = Counter.builder("trawl.task.runs")
+                .tag("task", task)
+                .description("Passes of a background task, finished or failed")
+                .register(registry);
+        this.failures = Counter.builder("trawl.task.failures")
+                .tag("task", task)
+                .description("Passes of a background task that failed (the next tick tries again)")
+                .register(registry);
+        this.handled = Counter.builder("trawl.task.items")
+                .tag("task", task)
+                .description("What the passes of a background task handled: jobs, entries, rows or keys")
+                .register(registry);
+        this.duration = Timer.builder("trawl.task.duration")
+                .tag("task", task)
+                .description("How long one pass of a background task took")
+                .register(registry);
     }
 
     void start(Duration interval) {
@@ -62,17 +75,18 @@ final class PeriodicTask<T> {
             return;
         }
         long started = System.nanoTime();
-        Uni.createFrom().deferred(pass::get)
+        Uni.createFrom()
+                .deferred(pass::get)
                 .eventually(() -> {
                     running.set(false);
                     runs.increment();
                     duration.record(Duration.ofNanos(System.nanoTime() - started));
                 })
-                .subscribe().with(result -> handled.increment(result == null ? 0 : items.applyAsLong(result)),
-                        failure -> {
-                            failures.increment();
-                            LOG.warnf("%s failed, will try again: %s", description, failure.getMessage());
-                        });
+                .subscribe()
+                .with(result -> handled.increment(result == null ? 0 : items.applyAsLong(result)), failure -> {
+                    failures.increment();
+                    LOG.warnf("%s failed, will try again: %s", description, failure.getMessage());
+                });
     }
 
     void stop() {

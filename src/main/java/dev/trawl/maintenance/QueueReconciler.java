@@ -61,8 +61,7 @@ public class QueueReconciler {
     private static final UUID FIRST = new UUID(0, 0);
 
     /** What one rebuild did and how long it took. */
-    public record Rebuild(int requeued, int rescheduled, int deadLettersRestored, Duration took) {
-    }
+    public record Rebuild(int requeued, int rescheduled, int deadLettersRestored, Duration took) {}
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -79,9 +78,20 @@ public class QueueReconciler {
     private final FairShares shares;
     private volatile String fairCursor = "0";
 
-    public QueueReconciler(Redis redis, RedisKeys keys, JobStore store, JobQueue queue, DelayedJobs delayed,
-            RecoveryConfig config, RolesConfig roles, Vertx vertx, QueueBacklog backlog, JobTransitions transitions,
-            DeadLetters deadLetters, FairShares shares, MeterRegistry registry) {
+    public QueueReconciler(
+            Redis redis,
+            RedisKeys keys,
+            JobStore store,
+            JobQueue queue,
+            DelayedJobs delayed,
+            RecoveryConfig config,
+            RolesConfig roles,
+            Vertx vertx,
+            QueueBacklog backlog,
+            JobTransitions transitions,
+            DeadLetters deadLetters,
+            FairShares shares,
+            MeterRegistry registry) {
         this.shares = shares;
         this.deadLetters = deadLetters;
         this.backlog = backlog;
@@ -93,8 +103,13 @@ public class QueueReconciler {
         this.delayed = delayed;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask<>(vertx, registry, "queue-reconciler", "Checking that Redis kept the queues",
-                this::check, rebuilt -> rebuilt ? 1 : 0);
+        this.task = new PeriodicTask<>(
+                vertx,
+                registry,
+                "queue-reconciler",
+                "Checking that Redis kept the queues",
+                this::check,
+                rebuilt -> rebuilt ? 1 : 0);
     }
 
     void start(@Observes StartupEvent event) {
@@ -118,7 +133,8 @@ public class QueueReconciler {
         String epoch = UUID.randomUUID().toString();
         return redis.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(epoch).arg("NX"))
                 .map(reply -> reply != null && "OK".equals(reply.toString()))
-                .chain(missing -> missing ? rebuild().replaceWith(true) : sweepStranded().replaceWith(false))
+                .chain(missing ->
+                        missing ? rebuild().replaceWith(true) : sweepStranded().replaceWith(false))
                 .call(this::releaseEnded);
     }
 
@@ -127,16 +143,20 @@ public class QueueReconciler {
      * while their release never reached Redis give their places back. The item is how many.
      */
     public Uni<Integer> releaseEnded() {
-        return shares.tracked(fairCursor, config.batchSize()).chain(step -> {
-            fairCursor = step.cursor();
-            return store.unfinishedAmong(step.jobs())
-                    .chain(unfinished -> shares.releaseNow(step.jobs().stream().filter(id -> !unfinished.contains(id))
-                            .toList()).replaceWith(step.jobs().size() - unfinished.size()));
-        }).invoke(released -> {
-            if (released > 0) {
-                LOG.warnf("Gave back the fair-share places of %d jobs that had ended", released);
-            }
-        });
+        return shares.tracked(fairCursor, config.batchSize())
+                .chain(step -> {
+                    fairCursor = step.cursor();
+                    return store.unfinishedAmong(step.jobs())
+                            .chain(unfinished -> shares.releaseNow(step.jobs().stream()
+                                            .filter(id -> !unfinished.contains(id))
+                                            .toList())
+                                    .replaceWith(step.jobs().size() - unfinished.size()));
+                })
+                .invoke(released -> {
+                    if (released > 0) {
+                        LOG.warnf("Gave back the fair-share places of %d jobs that had ended", released);
+                    }
+                });
     }
 
     /** Re-enqueues the jobs this sweep finds stranded; the item is how many. */
@@ -145,19 +165,36 @@ public class QueueReconciler {
         Uni<List<Map.Entry<UUID, Priority>>> overdue = store.requeueOverdueRetries(age, config.batchSize());
         List<Uni<List<Map.Entry<UUID, Priority>>>> sweeps = new ArrayList<>(List.of(overdue));
         for (Priority priority : Priority.values()) {
-            sweeps.add(backlog.progress(priority).chain(progress -> progress.isEmpty() ? Uni.createFrom().item(List.of())
-                    : store.touchStrandedQueued(priority, progress.get().caughtUp() ? null
-                                    : Instant.ofEpochMilli(progress.get().lastDeliveredMillis()), age, config.batchSize())
-                            .map(ids -> ids.stream().map(id -> Map.entry(id, priority)).toList())));
+            sweeps.add(backlog.progress(priority)
+                    .chain(progress -> progress.isEmpty()
+                            ? Uni.createFrom().item(List.of())
+                            : store.touchStrandedQueued(
+                                            priority,
+                                            progress.get().caughtUp()
+                                                    ? null
+                                                    : Instant.ofEpochMilli(
+                                                            progress.get().lastDeliveredMillis()),
+                                            age,
+                                            config.batchSize())
+                                    .map(ids -> ids.stream()
+                                            .map(id -> Map.entry(id, priority))
+                                            .toList())));
         }
-        return Uni.join().all(sweeps).andCollectFailures()
+        return Uni.join()
+                .all(sweeps)
+                .andCollectFailures()
                 .map(found -> found.stream().flatMap(List::stream).toList())
                 .chain(this::withoutHeld)
                 .call(this::requeue)
                 .invoke(stranded -> {
                     if (!stranded.isEmpty()) {
-                        LOG.warnf("Re-enqueued %d jobs the queue had lost, among them %s", stranded.size(),
-                                stranded.stream().limit(10).map(job -> job.getKey().toString()).toList());
+                        LOG.warnf(
+                                "Re-enqueued %d jobs the queue had lost, among them %s",
+                                stranded.size(),
+                                stranded.stream()
+                                        .limit(10)
+                                        .map(job -> job.getKey().toString())
+                                        .toList());
                     }
                 })
                 .map(List::size);
@@ -166,17 +203,22 @@ public class QueueReconciler {
     /** Jobs waiting their caller's turn are off the streams on purpose: they are not stranded. */
     private Uni<List<Map.Entry<UUID, Priority>>> withoutHeld(List<Map.Entry<UUID, Priority>> found) {
         return shares.held(found.stream().map(Map.Entry::getKey).toList())
-                .map(held -> found.stream().filter(job -> !held.contains(job.getKey())).toList());
+                .map(held -> found.stream()
+                        .filter(job -> !held.contains(job.getKey()))
+                        .toList());
     }
 
     /** A failure is logged: the jobs' clocks were restarted, so a later sweep tries them again. */
     private Uni<Void> requeue(List<Map.Entry<UUID, Priority>> stranded) {
-        return transitions.announce(stranded.stream()
+        return transitions
+                .announce(stranded.stream()
                         .map(job -> Transition.queued(job.getKey(), job.getValue(), Map.of("reason", "stranded")))
                         .toList())
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Re-enqueueing %d stranded jobs failed; a later sweep tries again: %s", stranded.size(),
-                            failure.getMessage());
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "Re-enqueueing %d stranded jobs failed; a later sweep tries again: %s",
+                            stranded.size(), failure.getMessage());
                     return null;
                 });
     }
@@ -187,16 +229,19 @@ public class QueueReconciler {
                 + " from PostgreSQL");
         return requeueAll()
                 .chain(requeued -> rescheduleAll()
-                        .chain(rescheduled -> restoreDeadLetters().map(restored -> new Rebuild(requeued, rescheduled,
-                                restored, Duration.ofNanos(System.nanoTime() - start)))))
+                        .chain(rescheduled -> restoreDeadLetters()
+                                .map(restored -> new Rebuild(
+                                        requeued, rescheduled, restored, Duration.ofNanos(System.nanoTime() - start)))))
                 .invoke(done -> {
                     lastRebuild = done;
-                    LOG.infof("Queues rebuilt: %d queued jobs requeued and %d retries rescheduled in %d ms"
-                                    + " (%d dead letters restored)", done.requeued(), done.rescheduled(),
-                            done.took().toMillis(), done.deadLettersRestored());
+                    LOG.infof(
+                            "Queues rebuilt: %d queued jobs requeued and %d retries rescheduled in %d ms"
+                                    + " (%d dead letters restored)",
+                            done.requeued(), done.rescheduled(), done.took().toMillis(), done.deadLettersRestored());
                 })
                 // the next check must try again, so the marker goes with a failed rebuild
-                .onFailure().call(() -> redis.send(Request.cmd(Command.DEL).arg(keys.epoch())));
+                .onFailure()
+                .call(() -> redis.send(Request.cmd(Command.DEL).arg(keys.epoch())));
     }
 
     /**
@@ -207,9 +252,12 @@ public class QueueReconciler {
      */
     private Uni<Integer> restoreDeadLetters() {
         AtomicInteger restored = new AtomicInteger();
-        return deadLetters.jobIds(config.batchSize())
+        return deadLetters
+                .jobIds(config.batchSize())
                 .chain(listed -> eachInBatches(FIRST, 0, store::failedAfter, DeadLetter::jobId, batch -> {
-                    List<DeadLetter> missing = batch.stream().filter(letter -> !listed.contains(letter.jobId())).toList();
+                    List<DeadLetter> missing = batch.stream()
+                            .filter(letter -> !listed.contains(letter.jobId()))
+                            .toList();
                     restored.addAndGet(missing.size());
                     return deadLetters.recordAll(missing);
                 }))
@@ -229,8 +277,12 @@ public class QueueReconciler {
      * {@code action} (one round trip to Redis); the item is how many rows there were. A failed
      * action fails the whole walk.
      */
-    private <T> Uni<Integer> eachInBatches(UUID after, int done, BiFunction<UUID, Integer, Uni<List<T>>> read,
-            Function<T, UUID> idOf, Function<List<T>, Uni<Void>> action) {
+    private <T> Uni<Integer> eachInBatches(
+            UUID after,
+            int done,
+            BiFunction<UUID, Integer, Uni<List<T>>> read,
+            Function<T, UUID> idOf,
+            Function<List<T>, Uni<Void>> action) {
         return read.apply(after, config.batchSize()).chain(batch -> {
             if (batch.isEmpty()) {
                 return Uni.createFrom().item(done);
@@ -238,8 +290,8 @@ public class QueueReconciler {
             return action.apply(batch)
                     .chain(() -> batch.size() < config.batchSize()
                             ? Uni.createFrom().item(done + batch.size())
-                            : eachInBatches(idOf.apply(batch.get(batch.size() - 1)), done + batch.size(), read, idOf,
-                                    action));
+                            : eachInBatches(
+                                    idOf.apply(batch.get(batch.size() - 1)), done + batch.size(), read, idOf, action));
         });
     }
 }

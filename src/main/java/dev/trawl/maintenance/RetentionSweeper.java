@@ -30,14 +30,25 @@ public class RetentionSweeper {
     private static final Logger LOG = Logger.getLogger(RetentionSweeper.class);
 
     /** What one pass removed. */
-    public record Swept(long jobs, long pages, long ledgerEntries, long jobKeys, long checkpoints,
-            long idempotencyKeys, long deadLetters) {
+    public record Swept(
+            long jobs,
+            long pages,
+            long ledgerEntries,
+            long jobKeys,
+            long checkpoints,
+            long idempotencyKeys,
+            long deadLetters) {
 
         static final Swept NOTHING = new Swept(0, 0, 0, 0, 0, 0, 0);
 
         Swept plus(Swept other) {
-            return new Swept(jobs + other.jobs, pages + other.pages, ledgerEntries + other.ledgerEntries,
-                    jobKeys + other.jobKeys, checkpoints + other.checkpoints, idempotencyKeys + other.idempotencyKeys,
+            return new Swept(
+                    jobs + other.jobs,
+                    pages + other.pages,
+                    ledgerEntries + other.ledgerEntries,
+                    jobKeys + other.jobKeys,
+                    checkpoints + other.checkpoints,
+                    idempotencyKeys + other.idempotencyKeys,
                     deadLetters + other.deadLetters);
         }
 
@@ -63,14 +74,19 @@ public class RetentionSweeper {
     private final Counter idempotencyKeysRemoved;
     private final Counter deadLettersRemoved;
 
-    public RetentionSweeper(ExpiredJobs expired, DeadLetters deadLetters, RetentionConfig config, RolesConfig roles,
-            Vertx vertx, MeterRegistry registry) {
+    public RetentionSweeper(
+            ExpiredJobs expired,
+            DeadLetters deadLetters,
+            RetentionConfig config,
+            RolesConfig roles,
+            Vertx vertx,
+            MeterRegistry registry) {
         this.expired = expired;
         this.deadLetters = deadLetters;
         this.config = config;
         this.roles = roles;
-        this.task = new PeriodicTask<>(vertx, registry, "retention-sweeper", "Deleting what is past its retention",
-                this::sweep, Swept::total);
+        this.task = new PeriodicTask<>(
+                vertx, registry, "retention-sweeper", "Deleting what is past its retention", this::sweep, Swept::total);
         this.jobsRemoved = removed(registry, "jobs");
         this.pagesRemoved = removed(registry, "pages");
         this.ledgerRemoved = removed(registry, "ledger-entries");
@@ -81,8 +97,10 @@ public class RetentionSweeper {
     }
 
     private static Counter removed(MeterRegistry registry, String kind) {
-        return Counter.builder("trawl.retention.removed").tag("kind", kind)
-                .description("Rows and entries deleted by the retention sweeper").register(registry);
+        return Counter.builder("trawl.retention.removed")
+                .tag("kind", kind)
+                .description("Rows and entries deleted by the retention sweeper")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -98,14 +116,23 @@ public class RetentionSweeper {
     /** One pass; the item is what it removed. */
     public Uni<Swept> sweep() {
         int batch = config.batchSize();
-        Uni<Swept> pages = repeat(() -> expired.deletePages(config.results(), batch).map(n -> new Step(
-                new Swept(0, n, 0, 0, 0, 0, 0), n == batch)));
-        Uni<Swept> jobs = repeat(() -> expired.deleteJobs(config.results(), batch).map(r -> new Step(
-                new Swept(r.jobs(), r.pages(), r.ledgerEntries(), r.jobKeys(), r.checkpoints(), r.idempotencyKeys(), 0),
-                r.jobs() == batch)));
-        Uni<Swept> checkpoints = repeat(() -> expired.deleteCheckpoints(config.checkpoints(), batch).map(n -> new Step(
-                new Swept(0, 0, 0, 0, n, 0, 0), n == batch)));
-        Uni<Swept> letters = deadLetters.trim(config.deadLetters(), Instant.now().minus(config.results()))
+        Uni<Swept> pages = repeat(() -> expired.deletePages(config.results(), batch)
+                .map(n -> new Step(new Swept(0, n, 0, 0, 0, 0, 0), n == batch)));
+        Uni<Swept> jobs = repeat(() -> expired.deleteJobs(config.results(), batch)
+                .map(r -> new Step(
+                        new Swept(
+                                r.jobs(),
+                                r.pages(),
+                                r.ledgerEntries(),
+                                r.jobKeys(),
+                                r.checkpoints(),
+                                r.idempotencyKeys(),
+                                0),
+                        r.jobs() == batch)));
+        Uni<Swept> checkpoints = repeat(() -> expired.deleteCheckpoints(config.checkpoints(), batch)
+                .map(n -> new Step(new Swept(0, 0, 0, 0, n, 0, 0), n == batch)));
+        Uni<Swept> letters = deadLetters
+                .trim(config.deadLetters(), Instant.now().minus(config.results()))
                 .map(n -> new Swept(0, 0, 0, 0, 0, 0, n));
         return pages.chain(a -> jobs.map(a::plus))
                 .chain(a -> checkpoints.map(a::plus))
@@ -113,8 +140,7 @@ public class RetentionSweeper {
                 .invoke(this::count);
     }
 
-    private record Step(Swept removed, boolean more) {
-    }
+    private record Step(Swept removed, boolean more) {}
 
     /** Runs the batch until one comes back short, adding up what each removed. */
     private static Uni<Swept> repeat(Supplier<Uni<Step>> batch) {
@@ -122,9 +148,10 @@ public class RetentionSweeper {
     }
 
     private static Uni<Swept> repeatFrom(Supplier<Uni<Step>> batch, Swept done) {
-        return batch.get().chain(step -> step.more()
-                ? repeatFrom(batch, done.plus(step.removed()))
-                : Uni.createFrom().item(done.plus(step.removed())));
+        return batch.get()
+                .chain(step -> step.more()
+                        ? repeatFrom(batch, done.plus(step.removed()))
+                        : Uni.createFrom().item(done.plus(step.removed())));
     }
 
     private void count(Swept swept) {
@@ -138,8 +165,15 @@ public class RetentionSweeper {
         checkpointsRemoved.increment(swept.checkpoints());
         idempotencyKeysRemoved.increment(swept.idempotencyKeys());
         deadLettersRemoved.increment(swept.deadLetters());
-        LOG.infof("Retention: removed %d jobs, %d pages, %d op-ledger entries, %d job keys, %d checkpoints, "
-                        + "%d Idempotency-Keys and %d dead letters", swept.jobs(), swept.pages(), swept.ledgerEntries(),
-                swept.jobKeys(), swept.checkpoints(), swept.idempotencyKeys(), swept.deadLetters());
+        LOG.infof(
+                "Retention: removed %d jobs, %d pages, %d op-ledger entries, %d job keys, %d checkpoints, "
+                        + "%d Idempotency-Keys and %d dead letters",
+                swept.jobs(),
+                swept.pages(),
+                swept.ledgerEntries(),
+                swept.jobKeys(),
+                swept.checkpoints(),
+                swept.idempotencyKeys(),
+                swept.deadLetters());
     }
 }

@@ -29,7 +29,9 @@ public class MeterFilters {
      * fixed bounds rather than Micrometer's ~70, since every route and status multiplies them.
      */
     static final double[] HTTP_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000)
-            .mapToDouble(ms -> Duration.ofMillis(ms).toNanos()).toArray();
+            .mapToDouble(ms -> Duration.ofMillis(ms).toNanos())
+            .toArray();
+
     static final String UNNAMED_CLIENT_PREFIX = "vertx.client";
 
     private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
@@ -43,8 +45,11 @@ public class MeterFilters {
                 if (!id.getName().equals("http.server.requests")) {
                     return config;
                 }
-                return DistributionStatisticConfig.builder().percentilesHistogram(false)
-                        .serviceLevelObjectives(HTTP_BUCKETS).build().merge(config);
+                return DistributionStatisticConfig.builder()
+                        .percentilesHistogram(false)
+                        .serviceLevelObjectives(HTTP_BUCKETS)
+                        .build()
+                        .merge(config);
             }
         };
     }

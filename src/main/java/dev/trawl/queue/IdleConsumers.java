@@ -34,8 +34,9 @@ final class IdleConsumers {
     Uni<List<String>> deleteExpired(List<String> streams) {
         Uni<List<String>> deleted = Uni.createFrom().item(new ArrayList<>());
         for (String stream : streams) {
-            deleted = deleted.chain(acc -> DELETE_IDLE.run(commands, List.of(stream),
-                    List.of(group, String.valueOf(expiryMs), self)).map(reply -> {
+            deleted = deleted.chain(acc -> DELETE_IDLE
+                    .run(commands, List.of(stream), List.of(group, String.valueOf(expiryMs), self))
+                    .map(reply -> {
                         for (Response name : reply) {
                             acc.add(name.toString());
                         }

@@ -49,8 +49,8 @@ final class PendingEntryClaims {
     Uni<List<StreamEntry>> pass(List<String> streams, int wanted, Predicate<StreamEntry> alreadyHeld) {
         Uni<List<StreamEntry>> claimed = Uni.createFrom().item(new ArrayList<>());
         for (String stream : streams) {
-            claimed = claimed.chain(acc -> acc.size() >= wanted
-                    ? Uni.createFrom().item(acc) : walk(stream, wanted, alreadyHeld, acc));
+            claimed = claimed.chain(
+                    acc -> acc.size() >= wanted ? Uni.createFrom().item(acc) : walk(stream, wanted, alreadyHeld, acc));
         }
         return claimed;
     }
@@ -65,18 +65,25 @@ final class PendingEntryClaims {
         cursors.clear();
     }
 
-    private Uni<List<StreamEntry>> walk(String stream, int wanted, Predicate<StreamEntry> alreadyHeld,
-            List<StreamEntry> acc) {
+    private Uni<List<StreamEntry>> walk(
+            String stream, int wanted, Predicate<StreamEntry> alreadyHeld, List<StreamEntry> acc) {
         String from = cursors.getOrDefault(stream, START);
-        Request request = Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer).arg(minIdleMs)
-                .arg(from).arg("COUNT").arg(wanted - acc.size());
+        Request request = Request.cmd(Command.XAUTOCLAIM)
+                .arg(stream)
+                .arg(group)
+                .arg(consumer)
+                .arg(minIdleMs)
+                .arg(from)
+                .arg("COUNT")
+                .arg(wanted - acc.size());
         return commands.send(request).chain(reply -> {
             String next = nextCursor(reply);
             cursors.put(stream, next);
             List<StreamEntry> entries = StreamEntry.fromClaimReply(stream, reply);
             if (!entries.isEmpty()) {
-                LOG.infof("Channel %s: took over %d entries of %s idle for over %d ms", channel, entries.size(),
-                        stream, minIdleMs);
+                LOG.infof(
+                        "Channel %s: took over %d entries of %s idle for over %d ms",
+                        channel, entries.size(), stream, minIdleMs);
             }
             entries.stream().filter(alreadyHeld.negate()).forEach(acc::add);
             return START.equals(next) || acc.size() >= wanted
@@ -86,6 +93,8 @@ final class PendingEntryClaims {
     }
 
     private static String nextCursor(Response reply) {
-        return reply == null || reply.size() == 0 || reply.get(0) == null ? START : reply.get(0).toString();
+        return reply == null || reply.size() == 0 || reply.get(0) == null
+                ? START
+                : reply.get(0).toString();
     }
 }

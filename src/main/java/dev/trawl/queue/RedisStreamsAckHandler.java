@@ -46,7 +46,9 @@ final class RedisStreamsAckHandler {
     private Uni<List<Void>> ackAll(List<StreamEntry> entries) {
         Map<String, Request> byStream = new LinkedHashMap<>();
         for (StreamEntry entry : entries) {
-            byStream.computeIfAbsent(entry.stream(), stream -> Request.cmd(Command.XACK).arg(stream).arg(group))
+            byStream.computeIfAbsent(
+                            entry.stream(),
+                            stream -> Request.cmd(Command.XACK).arg(stream).arg(group))
                     .arg(entry.id());
         }
         List<Request> requests = new ArrayList<>(byStream.values());

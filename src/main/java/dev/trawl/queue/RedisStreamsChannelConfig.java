@@ -32,14 +32,18 @@ final class RedisStreamsChannelConfig {
     private final long maxLength;
     private final int maxInflight;
 
-    private RedisStreamsChannelConfig(RedisStreamsConnectorIncomingConfiguration in,
-            RedisStreamsConnectorOutgoingConfiguration out) {
+    private RedisStreamsChannelConfig(
+            RedisStreamsConnectorIncomingConfiguration in, RedisStreamsConnectorOutgoingConfiguration out) {
         RedisStreamsConnectorCommonConfiguration common = in != null ? in : out;
         this.channel = common.getChannel();
         this.redisUrl = common.getRedisUrl();
         this.redisPassword = common.getRedisPassword().filter(password -> !password.isEmpty());
-        this.streams = in == null ? List.of() : Arrays.stream(in.getStreams().split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.streams = in == null
+                ? List.of()
+                : Arrays.stream(in.getStreams().split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         this.group = in == null ? null : in.getGroup();
         this.consumer = in == null ? null : in.getConsumer().orElseGet(ProcessName::hostAndPid);
         this.batchSize = in == null ? 0 : in.getBatchSize();
@@ -72,8 +76,8 @@ final class RedisStreamsChannelConfig {
 
     /** The client options every connection of the channel starts from: address and, if set apart, password. */
     RedisOptions redisOptions() {
-        RedisOptions options = new RedisOptions().setConnectionString(redisUrl)
-                .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+        RedisOptions options =
+                new RedisOptions().setConnectionString(redisUrl).setPreferredProtocolVersion(ProtocolVersion.RESP2);
         redisPassword.ifPresent(options::setPassword);
         return options;
     }
@@ -134,7 +138,9 @@ final class RedisStreamsChannelConfig {
     }
 
     enum FailureStrategy {
-        LEAVE_PENDING, ACK, DEAD_LETTER;
+        LEAVE_PENDING,
+        ACK,
+        DEAD_LETTER;
 
         static FailureStrategy parse(String value) {
             return switch (value.trim().toLowerCase()) {

@@ -29,37 +29,95 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
  */
 @ApplicationScoped
 @Connector(RedisStreamsConnector.NAME)
-@ConnectorAttribute(name = "redis-url", type = "string", direction = INCOMING_AND_OUTGOING, mandatory = true,
+@ConnectorAttribute(
+        name = "redis-url",
+        type = "string",
+        direction = INCOMING_AND_OUTGOING,
+        mandatory = true,
         description = "Redis connection string, e.g. redis://127.0.0.1:6379")
-@ConnectorAttribute(name = "redis-password", type = "string", direction = INCOMING_AND_OUTGOING,
-        description = "Redis password when redis-url carries none (application.properties passes quarkus.redis.password)")
-@ConnectorAttribute(name = "streams", type = "string", direction = INCOMING, mandatory = true,
+@ConnectorAttribute(
+        name = "redis-password",
+        type = "string",
+        direction = INCOMING_AND_OUTGOING,
+        description =
+                "Redis password when redis-url carries none (application.properties passes quarkus.redis.password)")
+@ConnectorAttribute(
+        name = "streams",
+        type = "string",
+        direction = INCOMING,
+        mandatory = true,
         description = "Comma-separated stream keys, highest priority first")
-@ConnectorAttribute(name = "group", type = "string", direction = INCOMING, defaultValue = "workers",
+@ConnectorAttribute(
+        name = "group",
+        type = "string",
+        direction = INCOMING,
+        defaultValue = "workers",
         description = "Consumer group, created with MKSTREAM at startup")
-@ConnectorAttribute(name = "consumer", type = "string", direction = INCOMING,
+@ConnectorAttribute(
+        name = "consumer",
+        type = "string",
+        direction = INCOMING,
         description = "Consumer name; defaults to host name and process id, stable for the life of a pod")
-@ConnectorAttribute(name = "batch-size", type = "int", direction = INCOMING, defaultValue = "32",
+@ConnectorAttribute(
+        name = "batch-size",
+        type = "int",
+        direction = INCOMING,
+        defaultValue = "32",
         description = "COUNT of one XREADGROUP")
-@ConnectorAttribute(name = "block-ms", type = "int", direction = INCOMING, defaultValue = "2000",
+@ConnectorAttribute(
+        name = "block-ms",
+        type = "int",
+        direction = INCOMING,
+        defaultValue = "2000",
         description = "BLOCK of the XREADGROUP issued when every stream is empty")
-@ConnectorAttribute(name = "claim-min-idle-ms", type = "long", direction = INCOMING, defaultValue = "18000",
+@ConnectorAttribute(
+        name = "claim-min-idle-ms",
+        type = "long",
+        direction = INCOMING,
+        defaultValue = "18000",
         description = "Entries pending longer than this are taken over from their consumer with XAUTOCLAIM; at"
                 + " least trawl.worker.lease plus claim-interval-ms, so the job's lease has run out by then")
-@ConnectorAttribute(name = "claim-interval-ms", type = "long", direction = INCOMING, defaultValue = "3000",
+@ConnectorAttribute(
+        name = "claim-interval-ms",
+        type = "long",
+        direction = INCOMING,
+        defaultValue = "3000",
         description = "How often XAUTOCLAIM runs and this consumer refreshes its in-flight entries")
-@ConnectorAttribute(name = "consumer-expiry-ms", type = "long", direction = INCOMING, defaultValue = "300000",
+@ConnectorAttribute(
+        name = "consumer-expiry-ms",
+        type = "long",
+        direction = INCOMING,
+        defaultValue = "300000",
         description = "A consumer of the group with no pending entry and idle longer than this is deleted (XGROUP"
                 + " DELCONSUMER)")
-@ConnectorAttribute(name = "failure-strategy", type = "string", direction = INCOMING, defaultValue = "leave-pending",
+@ConnectorAttribute(
+        name = "failure-strategy",
+        type = "string",
+        direction = INCOMING,
+        defaultValue = "leave-pending",
         description = "On nack: leave-pending (redelivered by XAUTOCLAIM), ack, or dead-letter")
-@ConnectorAttribute(name = "dead-letter-stream", type = "string", direction = INCOMING,
+@ConnectorAttribute(
+        name = "dead-letter-stream",
+        type = "string",
+        direction = INCOMING,
         description = "Stream that receives nacked entries with the dead-letter strategy")
-@ConnectorAttribute(name = "stream", type = "string", direction = OUTGOING, mandatory = true,
+@ConnectorAttribute(
+        name = "stream",
+        type = "string",
+        direction = OUTGOING,
+        mandatory = true,
         description = "Stream key written when a message carries no RedisStreamsOutgoingMetadata")
-@ConnectorAttribute(name = "max-length", type = "long", direction = OUTGOING, defaultValue = "1000000",
+@ConnectorAttribute(
+        name = "max-length",
+        type = "long",
+        direction = OUTGOING,
+        defaultValue = "1000000",
         description = "Approximate MAXLEN applied on every XADD")
-@ConnectorAttribute(name = "max-inflight", type = "int", direction = OUTGOING, defaultValue = "256",
+@ConnectorAttribute(
+        name = "max-inflight",
+        type = "int",
+        direction = OUTGOING,
+        defaultValue = "256",
         description = "XADDs in flight at once")
 public class RedisStreamsConnector implements InboundConnector, OutboundConnector, HealthReporter {
 

@@ -27,8 +27,13 @@ final class RedisStreamsFailureHandler {
     private final RedisStreamsAckHandler ackHandler;
     private final Set<String> inFlight;
 
-    RedisStreamsFailureHandler(Redis commands, String group, FailureStrategy strategy,
-            Optional<String> deadLetterStream, RedisStreamsAckHandler ackHandler, Set<String> inFlight) {
+    RedisStreamsFailureHandler(
+            Redis commands,
+            String group,
+            FailureStrategy strategy,
+            Optional<String> deadLetterStream,
+            RedisStreamsAckHandler ackHandler,
+            Set<String> inFlight) {
         if (strategy == FailureStrategy.DEAD_LETTER && deadLetterStream.isEmpty()) {
             throw new IllegalArgumentException("failure-strategy dead-letter needs dead-letter-stream");
         }
@@ -41,8 +46,9 @@ final class RedisStreamsFailureHandler {
     }
 
     CompletionStage<Void> handle(StreamEntry entry, Throwable reason) {
-        LOG.warnf("Entry %s of %s (group %s) nacked, strategy %s: %s", entry.id(), entry.stream(), group, strategy,
-                reason == null ? "no reason" : reason.getMessage());
+        LOG.warnf(
+                "Entry %s of %s (group %s) nacked, strategy %s: %s",
+                entry.id(), entry.stream(), group, strategy, reason == null ? "no reason" : reason.getMessage());
         return switch (strategy) {
             case LEAVE_PENDING -> {
                 inFlight.remove(RedisStreamsAckHandler.inFlightKey(entry));
@@ -54,12 +60,17 @@ final class RedisStreamsFailureHandler {
     }
 
     private CompletionStage<Void> deadLetter(StreamEntry entry, Throwable reason) {
-        Request add = Request.cmd(Command.XADD).arg(deadLetterStream.orElseThrow()).arg("*");
+        Request add =
+                Request.cmd(Command.XADD).arg(deadLetterStream.orElseThrow()).arg("*");
         for (Map.Entry<String, String> field : entry.fields().entrySet()) {
             add.arg(field.getKey()).arg(field.getValue());
         }
-        add.arg("source-stream").arg(entry.stream()).arg("source-id").arg(entry.id())
-                .arg("reason").arg(reason == null ? "" : String.valueOf(reason.getMessage()));
+        add.arg("source-stream")
+                .arg(entry.stream())
+                .arg("source-id")
+                .arg(entry.id())
+                .arg("reason")
+                .arg(reason == null ? "" : String.valueOf(reason.getMessage()));
         return commands.send(add).replaceWithVoid().subscribeAsCompletionStage();
     }
 }

@@ -63,18 +63,24 @@ public final class RedisStreamsIncomingChannel {
         this.group = config.group();
         this.consumer = config.consumer();
         RedisOptions options = config.redisOptions();
-        this.commands = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4).setMaxPoolWaiting(4096));
+        this.commands = Redis.createClient(
+                vertx, new RedisOptions(options).setMaxPoolSize(4).setMaxPoolWaiting(4096));
         this.reads = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
         this.ackHandler = new RedisStreamsAckHandler(commands, group, inFlight);
-        this.failureHandler = new RedisStreamsFailureHandler(commands, group, config.failureStrategy(),
-                config.deadLetterStream(), ackHandler, inFlight);
+        this.failureHandler = new RedisStreamsFailureHandler(
+                commands, group, config.failureStrategy(), config.deadLetterStream(), ackHandler, inFlight);
         this.claims = new PendingEntryClaims(commands, group, consumer, config.claimMinIdleMs(), config.channel());
         this.idleConsumers = new IdleConsumers(commands, group, consumer, config.consumerExpiryMs());
         this.vertx = vertx;
-        this.messages = Multi.createBy().repeating().uni(this::poll).until(batch -> closed.get())
-                .onItem().<StreamEntry>disjoint()
+        this.messages = Multi.createBy()
+                .repeating()
+                .uni(this::poll)
+                .until(batch -> closed.get())
+                .onItem()
+                .<StreamEntry>disjoint()
                 .map(this::toMessage)
-                .onSubscription().invoke(this::keepInFlightFresh);
+                .onSubscription()
+                .invoke(this::keepInFlightFresh);
     }
 
     Flow.Publisher<Message<String>> publisher() {
@@ -109,7 +115,9 @@ public final class RedisStreamsIncomingChannel {
 
     private Message<String> toMessage(StreamEntry entry) {
         var metadata = new RedisStreamsIncomingMetadata(entry.stream(), entry.id(), group, consumer, entry.claimed());
-        return Message.of(entry.payload(), Metadata.of(metadata),
+        return Message.of(
+                entry.payload(),
+                Metadata.of(metadata),
                 () -> ackHandler.handle(entry),
                 failure -> failureHandler.handle(entry, failure));
     }
@@ -117,12 +125,15 @@ public final class RedisStreamsIncomingChannel {
     private Uni<List<StreamEntry>> poll() {
         return ensureGroups()
                 .chain(this::claimIfDue)
-                .chain(claimed -> claimed.isEmpty() ? readAvailable() : Uni.createFrom().item(claimed))
-                .chain(entries -> entries.isEmpty() ? blockingRead() : Uni.createFrom().item(entries))
+                .chain(claimed ->
+                        claimed.isEmpty() ? readAvailable() : Uni.createFrom().item(claimed))
+                .chain(entries ->
+                        entries.isEmpty() ? blockingRead() : Uni.createFrom().item(entries))
                 // in flight from the read on: entries waiting in this batch for demand are kept fresh too
                 .invoke(entries -> entries.forEach(entry -> inFlight.add(RedisStreamsAckHandler.inFlightKey(entry))))
                 .invoke(() -> lastPollSucceeded = true)
-                .onFailure().recoverWithUni(this::recover);
+                .onFailure()
+                .recoverWithUni(this::recover);
     }
 
     private Uni<List<StreamEntry>> recover(Throwable failure) {
@@ -145,15 +156,26 @@ public final class RedisStreamsIncomingChannel {
             return Uni.createFrom().voidItem();
         }
         List<Uni<Void>> creations = streams.stream().map(this::createGroup).toList();
-        return Uni.join().all(creations).andFailFast().invoke(() -> groupsReady = true).replaceWithVoid();
+        return Uni.join()
+                .all(creations)
+                .andFailFast()
+                .invoke(() -> groupsReady = true)
+                .replaceWithVoid();
     }
 
     private Uni<Void> createGroup(String stream) {
         // From id 0: entries added before any worker existed belong to the group too.
-        Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(group).arg("0").arg("MKSTREAM");
-        return commands.send(create).replaceWithVoid()
+        Request create = Request.cmd(Command.XGROUP)
+                .arg("CREATE")
+                .arg(stream)
+                .arg(group)
+                .arg("0")
+                .arg("MKSTREAM");
+        return commands.send(create)
+                .replaceWithVoid()
                 .onFailure(failure -> String.valueOf(failure.getMessage()).contains("BUSYGROUP"))
-                .recoverWithNull().replaceWithVoid();
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /**
@@ -163,10 +185,15 @@ public final class RedisStreamsIncomingChannel {
      */
     private void keepInFlightFresh() {
         if (refreshTimer < 0) {
-            refreshTimer = vertx.setPeriodic(config.claimIntervalMs(), id -> refreshInFlight().subscribe().with(
-                    ok -> { },
-                    failure -> LOG.debugf("Channel %s: refreshing in-flight entries failed: %s", channel(),
-                            failure.getMessage())));
+            refreshTimer = vertx.setPeriodic(
+                    config.claimIntervalMs(),
+                    id -> refreshInFlight()
+                            .subscribe()
+                            .with(
+                                    ok -> {},
+                                    failure -> LOG.debugf(
+                                            "Channel %s: refreshing in-flight entries failed: %s",
+                                            channel(), failure.getMessage())));
         }
         if (expiryTimer < 0) {
             long every = Math.max(config.claimIntervalMs(), config.consumerExpiryMs() / 5);
@@ -178,14 +205,19 @@ public final class RedisStreamsIncomingChannel {
         if (!groupsReady) {
             return;
         }
-        idleConsumers.deleteExpired(streams).subscribe().with(
-                deleted -> {
-                    if (!deleted.isEmpty()) {
-                        LOG.infof("Channel %s: deleted %d consumers idle for over %d ms with nothing pending: %s",
-                                channel(), deleted.size(), config.consumerExpiryMs(), deleted);
-                    }
-                },
-                failure -> LOG.debugf("Channel %s: deleting idle consumers failed: %s", channel(), failure.getMessage()));
+        idleConsumers
+                .deleteExpired(streams)
+                .subscribe()
+                .with(
+                        deleted -> {
+                            if (!deleted.isEmpty()) {
+                                LOG.infof(
+                                        "Channel %s: deleted %d consumers idle for over %d ms with nothing pending: %s",
+                                        channel(), deleted.size(), config.consumerExpiryMs(), deleted);
+                            }
+                        },
+                        failure -> LOG.debugf(
+                                "Channel %s: deleting idle consumers failed: %s", channel(), failure.getMessage()));
     }
 
     /**
@@ -200,7 +232,10 @@ public final class RedisStreamsIncomingChannel {
             return Uni.createFrom().item(List.of());
         }
         lastClaimAt = now;
-        return claims.pass(streams, config.batchSize(), entry -> inFlight.contains(RedisStreamsAckHandler.inFlightKey(entry)))
+        return claims.pass(
+                        streams,
+                        config.batchSize(),
+                        entry -> inFlight.contains(RedisStreamsAckHandler.inFlightKey(entry)))
                 .invoke(claimed -> lastClaimTookSome = !claimed.isEmpty());
     }
 
@@ -212,12 +247,18 @@ public final class RedisStreamsIncomingChannel {
                     .map(key -> key.substring(stream.length() + 1))
                     .toList();
             if (!ids.isEmpty()) {
-                Request claim = Request.cmd(Command.XCLAIM).arg(stream).arg(group).arg(consumer).arg(0);
+                Request claim = Request.cmd(Command.XCLAIM)
+                        .arg(stream)
+                        .arg(group)
+                        .arg(consumer)
+                        .arg(0);
                 ids.forEach(claim::arg);
                 refreshes.add(commands.send(claim.arg("JUSTID")).replaceWithVoid());
             }
         }
-        return refreshes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(refreshes).andFailFast().replaceWithVoid();
+        return refreshes.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(refreshes).andFailFast().replaceWithVoid();
     }
 
     /** Non-blocking reads in priority order until the batch is full or every stream is drained. */
@@ -227,10 +268,11 @@ public final class RedisStreamsIncomingChannel {
         for (String stream : streams) {
             read = read.chain(acc -> acc.size() >= batch
                     ? Uni.createFrom().item(acc)
-                    : commands.send(readRequest(List.of(stream), batch - acc.size(), -1)).map(reply -> {
-                        acc.addAll(StreamEntry.fromReadReply(reply));
-                        return acc;
-                    }));
+                    : commands.send(readRequest(List.of(stream), batch - acc.size(), -1))
+                            .map(reply -> {
+                                acc.addAll(StreamEntry.fromReadReply(reply));
+                                return acc;
+                            }));
         }
         return read;
     }
@@ -247,8 +289,12 @@ public final class RedisStreamsIncomingChannel {
     }
 
     private Request readRequest(List<String> keys, int count, int blockMs) {
-        Request request = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
-                .arg("COUNT").arg(count);
+        Request request = Request.cmd(Command.XREADGROUP)
+                .arg("GROUP")
+                .arg(group)
+                .arg(consumer)
+                .arg("COUNT")
+                .arg(count);
         if (blockMs >= 0) {
             request.arg("BLOCK").arg(blockMs);
         }

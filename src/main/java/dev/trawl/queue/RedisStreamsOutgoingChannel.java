@@ -24,14 +24,13 @@ final class RedisStreamsOutgoingChannel {
     private final Flow.Subscriber<? extends Message<?>> subscriber;
 
     RedisStreamsOutgoingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
-        this.commands = Redis.createClient(vertx, config.redisOptions()
-                .setMaxPoolSize(8)
-                .setMaxPoolWaiting(8192));
+        this.commands = Redis.createClient(
+                vertx, config.redisOptions().setMaxPoolSize(8).setMaxPoolWaiting(8192));
         this.defaultStream = config.stream();
         this.maxLength = config.maxLength();
         int maxInflight = config.maxInflight();
-        this.subscriber = MultiUtils.via(messages -> messages
-                .onItem().transformToUni(this::append).merge(maxInflight));
+        this.subscriber = MultiUtils.via(
+                messages -> messages.onItem().transformToUni(this::append).merge(maxInflight));
     }
 
     Flow.Subscriber<? extends Message<?>> subscriber() {
@@ -50,15 +49,21 @@ final class RedisStreamsOutgoingChannel {
         } else {
             sent = commands.send(xadd(stream, message.getPayload()));
         }
-        return sent
-                .onItemOrFailure().transformToUni((id, failure) -> failure == null
+        return sent.onItemOrFailure()
+                .transformToUni((id, failure) -> failure == null
                         ? Uni.createFrom().completionStage(message.ack())
                         : Uni.createFrom().completionStage(message.nack(failure)));
     }
 
     private Request xadd(String stream, Object payload) {
-        return Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLength).arg("*")
-                .arg(StreamEntry.PAYLOAD_FIELD).arg(String.valueOf(payload));
+        return Request.cmd(Command.XADD)
+                .arg(stream)
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(maxLength)
+                .arg("*")
+                .arg(StreamEntry.PAYLOAD_FIELD)
+                .arg(String.valueOf(payload));
     }
 
     void close() {

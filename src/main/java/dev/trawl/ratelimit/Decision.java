@@ -8,11 +8,15 @@ import java.time.Duration;
  * the time until the bucket is full again and {@code retryAfter} the wait before a refused
  * request could pass. An unlimited decision has no figures.
  */
-public record Decision(boolean allowed, long limit, long remaining, Duration reset, Duration retryAfter,
-        Source source) {
+public record Decision(
+        boolean allowed, long limit, long remaining, Duration reset, Duration retryAfter, Source source) {
 
     /** Who decided: the cluster's buckets in Redis, this pod alone, or nobody (no limit applies). */
-    public enum Source { REDIS, LOCAL, UNLIMITED }
+    public enum Source {
+        REDIS,
+        LOCAL,
+        UNLIMITED
+    }
 
     public static final Decision UNLIMITED = new Decision(true, 0, 0, Duration.ZERO, Duration.ZERO, Source.UNLIMITED);
 

@@ -47,21 +47,25 @@ class DistributedBuckets {
         this.redis = redis;
         this.keys = keys;
         this.decisions = new Batcher<>(MAX_BATCH, 1, this::decideAll);
-        this.guard = TypedGuard.create(new TypeLiteral<Uni<Response>>() { })
+        this.guard = TypedGuard.create(new TypeLiteral<Uni<Response>>() {})
                 .withDescription("rate limiter in Redis")
                 .withCircuitBreaker()
-                    .requestVolumeThreshold(4)
-                    .failureRatio(0.5)
-                    .delay(config.fallbackFor().toMillis(), ChronoUnit.MILLIS)
-                    .done()
+                .requestVolumeThreshold(4)
+                .failureRatio(0.5)
+                .delay(config.fallbackFor().toMillis(), ChronoUnit.MILLIS)
+                .done()
                 .build();
         this.timeout = config.redisTimeout();
     }
 
     /** Loads the script ahead of the first decision; if Redis is not there yet, the first run loads it. */
     void preload(@Observes StartupEvent event) {
-        BUCKETS.load(redis).subscribe().with(loaded -> { },
-                failure -> LOG.debugf("Loading the token-bucket script at startup failed: %s", failure.getMessage()));
+        BUCKETS.load(redis)
+                .subscribe()
+                .with(
+                        loaded -> {},
+                        failure -> LOG.debugf(
+                                "Loading the token-bucket script at startup failed: %s", failure.getMessage()));
     }
 
     /** Paid from this pod's lease on the caller's bucket if it has one, else decided in Redis. */
@@ -81,7 +85,8 @@ class DistributedBuckets {
     private Uni<List<Decision>> decideAll(List<BucketRequest> requests) {
         Map<String, List<Integer>> byBucket = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            byBucket.computeIfAbsent(requests.get(i).tenant(), tenant -> new ArrayList<>(4)).add(i);
+            byBucket.computeIfAbsent(requests.get(i).tenant(), tenant -> new ArrayList<>(4))
+                    .add(i);
         }
         List<String> scriptKeys = new ArrayList<>(byBucket.size());
         List<String> args = new ArrayList<>(byBucket.size() * 3 + requests.size());
@@ -95,8 +100,11 @@ class DistributedBuckets {
             args.add(Integer.toString(indices.size()));
             indices.forEach(i -> args.add(Long.toString(requests.get(i).cost())));
         });
-        Uni<Response> call = Uni.createFrom().deferred(() -> guard.get(() ->
-                BUCKETS.run(redis, scriptKeys, args).ifNoItem().after(timeout).fail()));
+        Uni<Response> call = Uni.createFrom()
+                .deferred(() -> guard.get(() -> BUCKETS.run(redis, scriptKeys, args)
+                        .ifNoItem()
+                        .after(timeout)
+                        .fail()));
         return call.map(reply -> {
             Decision[] answers = new Decision[requests.size()];
             int at = 0;
@@ -107,14 +115,22 @@ class DistributedBuckets {
                 long granted = reply.get(at + 2).toLong();
                 if (granted > 0) {
                     BucketRequest first = requests.get(indices.get(0));
-                    leases.grant(bucket.getKey(), granted, Double.parseDouble(reply.get(at + 3).toString()),
-                            first.capacity(), first.perMinute() / 60_000.0);
+                    leases.grant(
+                            bucket.getKey(),
+                            granted,
+                            Double.parseDouble(reply.get(at + 3).toString()),
+                            first.capacity(),
+                            first.perMinute() / 60_000.0);
                 }
                 at += 4;
                 for (int r = 0; r < indices.size(); r++) {
                     BucketRequest request = requests.get(indices.get(r));
-                    TokenBucketRule.Outcome outcome = TokenBucketRule.take(tokens, request.capacity(),
-                            request.perMinute() / 60_000.0, request.cost(), flags.charAt(r) == '1',
+                    TokenBucketRule.Outcome outcome = TokenBucketRule.take(
+                            tokens,
+                            request.capacity(),
+                            request.perMinute() / 60_000.0,
+                            request.cost(),
+                            flags.charAt(r) == '1',
                             Decision.Source.REDIS);
                     tokens = outcome.tokensAfter();
                     answers[indices.get(r)] = outcome.decision();

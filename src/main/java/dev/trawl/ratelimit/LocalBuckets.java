@@ -46,8 +46,8 @@ final class LocalBuckets {
             bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
         }
         bucket.at = now;
-        TokenBucketRule.Outcome outcome = TokenBucketRule.take(bucket.tokens, capacity, perMs, request.cost(),
-                Decision.Source.LOCAL);
+        TokenBucketRule.Outcome outcome =
+                TokenBucketRule.take(bucket.tokens, capacity, perMs, request.cost(), Decision.Source.LOCAL);
         bucket.tokens = outcome.tokensAfter();
         return outcome.decision();
     }

@@ -36,19 +36,27 @@ public class RateLimitFilter {
     }
 
     private void limit(RoutingContext context) {
-        if (!limiter.enabled() || !roles.runs(Role.API) || !CallerIdentification.identifies(context.request().path())) {
+        if (!limiter.enabled()
+                || !roles.runs(Role.API)
+                || !CallerIdentification.identifies(context.request().path())) {
             context.next();
             return;
         }
-        limiter.take(Tenant.of(context), 1).subscribe().with(decision -> {
-            RateLimitHeaders.apply(context.response(), decision);
-            if (decision.allowed()) {
-                context.next();
-            } else {
-                context.response().setStatusCode(429).putHeader("Content-Type", ProblemMappers.PROBLEM_JSON)
-                        .end(body(decision));
-            }
-        }, context::fail);
+        limiter.take(Tenant.of(context), 1)
+                .subscribe()
+                .with(
+                        decision -> {
+                            RateLimitHeaders.apply(context.response(), decision);
+                            if (decision.allowed()) {
+                                context.next();
+                            } else {
+                                context.response()
+                                        .setStatusCode(429)
+                                        .putHeader("Content-Type", ProblemMappers.PROBLEM_JSON)
+                                        .end(body(decision));
+                            }
+                        },
+                        context::fail);
     }
 
     private String body(Decision decision) {

@@ -11,15 +11,15 @@ public final class RateLimitHeaders {
     public static final String REMAINING = "X-RateLimit-Remaining";
     public static final String RESET = "X-RateLimit-Reset";
 
-    private RateLimitHeaders() {
-    }
+    private RateLimitHeaders() {}
 
     /** Sets (or replaces) the headers of a limited decision; an unlimited one adds none. */
     public static void apply(HttpServerResponse response, Decision decision) {
         if (!decision.limited()) {
             return;
         }
-        response.headers().set(LIMIT, Long.toString(decision.limit()))
+        response.headers()
+                .set(LIMIT, Long.toString(decision.limit()))
                 .set(REMAINING, Long.toString(decision.remaining()))
                 .set(RESET, Long.toString(seconds(decision.reset())));
         if (!decision.allowed()) {
@@ -28,9 +28,13 @@ public final class RateLimitHeaders {
     }
 
     public static Problem refusal(Decision decision, long cost) {
-        return Problem.of(429, "rate-limited", "Too Many Requests",
+        return Problem.of(
+                429,
+                "rate-limited",
+                "Too Many Requests",
                 "This request costs " + cost + (cost == 1 ? " token" : " tokens") + " and " + decision.remaining()
-                        + " are left of " + decision.limit() + "; retry after " + Math.max(1, seconds(decision.retryAfter()))
+                        + " are left of " + decision.limit() + "; retry after "
+                        + Math.max(1, seconds(decision.retryAfter()))
                         + " s");
     }
 

@@ -29,6 +29,7 @@ public class RateLimiter {
     private final Counter[] counters = new Counter[Tier.values().length * 4];
     /** Since when (nanoTime) this pod decides alone; 0 while Redis decides. */
     private final AtomicLong aloneSince = new AtomicLong();
+
     private final AtomicLong aloneNanos = new AtomicLong();
 
     public RateLimiter(RateLimitConfig config, DistributedBuckets distributed, MeterRegistry registry) {
@@ -41,17 +42,21 @@ public class RateLimiter {
             for (boolean allowed : new boolean[] {true, false}) {
                 for (Decision.Source source : new Decision.Source[] {Decision.Source.REDIS, Decision.Source.LOCAL}) {
                     counters[counterIndex(tier, allowed, source)] = Counter.builder("trawl.ratelimit.decisions")
-                            .tag("tier", tier.wireName()).tag("outcome", allowed ? "allowed" : "denied")
+                            .tag("tier", tier.wireName())
+                            .tag("outcome", allowed ? "allowed" : "denied")
                             .tag("source", source.name().toLowerCase(Locale.ROOT))
-                            .description("Rate-limit decisions by tier, outcome and who decided").register(registry);
+                            .description("Rate-limit decisions by tier, outcome and who decided")
+                            .register(registry);
                 }
             }
         }
         this.local = new LocalBuckets(config.expectedPods(), config.localCallers(), System::currentTimeMillis);
         Gauge.builder("trawl.ratelimit.fallback", aloneSince, since -> since.get() == 0 ? 0 : 1)
-                .description("1 while this pod decides rate limits alone because Redis cannot").register(registry);
+                .description("1 while this pod decides rate limits alone because Redis cannot")
+                .register(registry);
         FunctionCounter.builder("trawl.ratelimit.fallback.seconds", this, RateLimiter::secondsAlone)
-                .description("Time this pod has decided rate limits alone").register(registry);
+                .description("Time this pod has decided rate limits alone")
+                .register(registry);
     }
 
     /** Whether the request may go on; unlimited when limiting is off or the caller is an admin. */
@@ -61,9 +66,11 @@ public class RateLimiter {
         }
         RateLimitConfig.Bucket tier = bucketOf(caller.tier());
         BucketRequest request = new BucketRequest(caller.id(), tier.capacityOrDefault(), tier.perMinute(), cost);
-        return distributed.take(request)
+        return distributed
+                .take(request)
                 .invoke(decision -> backFromAlone())
-                .onFailure().recoverWithItem(failure -> alone(request, failure))
+                .onFailure()
+                .recoverWithItem(failure -> alone(request, failure))
                 .invoke(decision -> count(caller.tier(), decision));
     }
 
@@ -88,7 +95,8 @@ public class RateLimiter {
 
     private Decision alone(BucketRequest request, Throwable failure) {
         if (aloneSince.compareAndSet(0, System.nanoTime())) {
-            LOG.warnf("Rate limits are decided by this pod alone (1/%d of each budget) until Redis answers again: %s",
+            LOG.warnf(
+                    "Rate limits are decided by this pod alone (1/%d of each budget) until Redis answers again: %s",
                     config.expectedPods(), failure.toString());
         }
         return local.take(request);

@@ -19,6 +19,7 @@ final class TokenLeases {
 
     /** How long a lease serves; after that what is left goes back to the bucket. */
     static final Duration TTL = Duration.ofSeconds(1);
+
     private static final int MAX_LEASES = 10_000;
 
     /** A lease on a caller's bucket: {@code bucketTokens} were left in Redis when it was taken. */
@@ -65,8 +66,14 @@ final class TokenLeases {
             return null;
         }
         // where the caller stands: the bucket as Redis had it, and this pod's lease still unspent
-        return TokenBucketRule.take(lease.bucketTokens + left + request.cost(), lease.capacity, lease.perMs,
-                request.cost(), true, Decision.Source.REDIS).decision();
+        return TokenBucketRule.take(
+                        lease.bucketTokens + left + request.cost(),
+                        lease.capacity,
+                        lease.perMs,
+                        request.cost(),
+                        true,
+                        Decision.Source.REDIS)
+                .decision();
     }
 
     /** Hands back what is left of the caller's run-out lease, to be returned to its bucket; 0 if none. */
@@ -91,5 +98,4 @@ final class TokenLeases {
             return neu;
         });
     }
-
 }

@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 public final class AddressClassifier {
 
-    private AddressClassifier() {
-    }
+    private AddressClassifier() {}
 
     /** The reason the address is refused, or empty if it is a public unicast address. */
     public static Optional<String> refusalReason(InetAddress address) {

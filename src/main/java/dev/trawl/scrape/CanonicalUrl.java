@@ -17,8 +17,7 @@ public final class CanonicalUrl {
     private static final java.util.regex.Pattern TRACKING = java.util.regex.Pattern.compile(
             "(?i)^(utm_[a-z_]+|gclid|dclid|fbclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid)$");
 
-    private CanonicalUrl() {
-    }
+    private CanonicalUrl() {}
 
     /** The canonical form with tracking parameters (utm_*, gclid, fbclid, ...) removed from the query. */
     public static Optional<String> withoutTracking(String url) {
@@ -31,7 +30,8 @@ public final class CanonicalUrl {
             return url;
         }
         String kept = java.util.Arrays.stream(url.substring(q + 1).split("&"))
-                .filter(param -> !param.isEmpty() && !TRACKING.matcher(param.split("=", 2)[0]).matches())
+                .filter(param -> !param.isEmpty()
+                        && !TRACKING.matcher(param.split("=", 2)[0]).matches())
                 .collect(java.util.stream.Collectors.joining("&"));
         return kept.isEmpty() ? url.substring(0, q) : url.substring(0, q + 1) + kept;
     }
@@ -47,7 +47,9 @@ public final class CanonicalUrl {
         try {
             URI uri = new URI(normalised);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getHost().isEmpty()) {
                 return Optional.empty();
             }
             int hash = normalised.indexOf('#');

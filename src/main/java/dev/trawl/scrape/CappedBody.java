@@ -40,8 +40,8 @@ public final class CappedBody implements WriteStream<Buffer> {
     @Override
     public Future<Void> write(Buffer data) {
         if (collected.length() + (long) data.length() > limit) {
-            return Future.failedFuture(FetchFailure.permanent("oversize",
-                    what + " is larger than the limit of " + limit + " bytes"));
+            return Future.failedFuture(
+                    FetchFailure.permanent("oversize", what + " is larger than the limit of " + limit + " bytes"));
         }
         collected.appendBuffer(data);
         return Future.succeededFuture();

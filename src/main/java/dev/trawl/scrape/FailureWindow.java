@@ -18,8 +18,12 @@ public final class FailureWindow {
         }
 
         public String reason() {
-            return String.format(java.util.Locale.ROOT, "%d of the last %d pages failed (more than %.0f%%)",
-                    failures, samples, maxFailureRate * 100);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d of the last %d pages failed (more than %.0f%%)",
+                    failures,
+                    samples,
+                    maxFailureRate * 100);
         }
 
         public Map<String, Object> toEvent() {

@@ -33,7 +33,9 @@ public class FetchClients {
     private static final Logger LOG = Logger.getLogger(FetchClients.class);
 
     enum Reason {
-        AGE("age"), JOBS("jobs"), HEAP("heap");
+        AGE("age"),
+        JOBS("jobs"),
+        HEAP("heap");
 
         final String tag;
 
@@ -55,20 +57,28 @@ public class FetchClients {
     private boolean shutDown;
 
     @Inject
-    public FetchClients(Vertx vertx, FetchConfig fetch, FetchRecycleConfig config, HeapUsage heap,
-            MeterRegistry registry) {
+    public FetchClients(
+            Vertx vertx, FetchConfig fetch, FetchRecycleConfig config, HeapUsage heap, MeterRegistry registry) {
         this(() -> WebClient.create(vertx, options(fetch)), config, Ticker.SYSTEM, heap, registry);
     }
 
-    FetchClients(Supplier<WebClient> factory, FetchRecycleConfig config, Ticker ticker, HeapUsage heap,
+    FetchClients(
+            Supplier<WebClient> factory,
+            FetchRecycleConfig config,
+            Ticker ticker,
+            HeapUsage heap,
             MeterRegistry registry) {
         this.factory = factory;
         this.config = config;
         this.ticker = ticker;
         this.heap = heap;
         for (Reason reason : Reason.values()) {
-            recycles.put(reason, Counter.builder("trawl.fetch.recycles").tag("reason", reason.tag)
-                    .description("Fetch clients replaced by a fresh one, by reason").register(registry));
+            recycles.put(
+                    reason,
+                    Counter.builder("trawl.fetch.recycles")
+                            .tag("reason", reason.tag)
+                            .description("Fetch clients replaced by a fresh one, by reason")
+                            .register(registry));
         }
     }
 
@@ -127,11 +137,14 @@ public class FetchClients {
     private Generation retire(Generation generation, Reason reason) {
         recycles.get(reason).increment();
         if (generation.open == 0) {
-            LOG.infof("Recycling fetch client %d (reason: %s) after %d jobs; closing it now", generation.id,
-                    reason.tag, generation.served);
+            LOG.infof(
+                    "Recycling fetch client %d (reason: %s) after %d jobs; closing it now",
+                    generation.id, reason.tag, generation.served);
         } else {
-            LOG.infof("Recycling fetch client %d (reason: %s) after %d jobs; it closes once its %d running jobs"
-                    + " finish", generation.id, reason.tag, generation.served, generation.open);
+            LOG.infof(
+                    "Recycling fetch client %d (reason: %s) after %d jobs; it closes once its %d running jobs"
+                            + " finish",
+                    generation.id, reason.tag, generation.served, generation.open);
         }
         generation.retired = true;
         if (generation.open == 0) {

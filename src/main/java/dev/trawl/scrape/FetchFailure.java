@@ -47,8 +47,8 @@ public class FetchFailure extends RuntimeException {
      * @param retryAfter the raw Retry-After header of the answer, if any
      */
     public static FetchFailure httpStatus(int status, String retryAfter) {
-        boolean retriable = status == 408 || status == 429 || status == 500 || status == 502 || status == 503
-                || status == 504;
+        boolean retriable =
+                status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         return new FetchFailure("http-" + status, retriable, status, "The site answered HTTP " + status, retryAfter);
     }
 

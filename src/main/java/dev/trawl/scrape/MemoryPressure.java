@@ -41,7 +41,8 @@ public class MemoryPressure {
 
     /** Completes once heap use is at or under the threshold: at once if it already is. */
     public Uni<Void> awaitRelief() {
-        return Uni.createFrom().deferred(() -> high() ? currentPause() : Uni.createFrom().voidItem());
+        return Uni.createFrom()
+                .deferred(() -> high() ? currentPause() : Uni.createFrom().voidItem());
     }
 
     private synchronized Uni<Void> currentPause() {

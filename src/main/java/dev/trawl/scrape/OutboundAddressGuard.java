@@ -27,7 +27,9 @@ public class OutboundAddressGuard {
 
     public OutboundAddressGuard(FetchConfig config) {
         this.config = config;
-        this.allowed = config.allowList().orElse(List.of()).stream().map(CidrRange::parse).toList();
+        this.allowed = config.allowList().orElse(List.of()).stream()
+                .map(CidrRange::parse)
+                .toList();
     }
 
     /**
@@ -37,8 +39,10 @@ public class OutboundAddressGuard {
     public Uni<InetAddress> checkUrl(URI target) {
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Uni.createFrom().failure(FetchFailure.permanent("unsupported-scheme",
-                    "Refused to fetch " + target + ": only http and https URLs are fetched"));
+            return Uni.createFrom()
+                    .failure(FetchFailure.permanent(
+                            "unsupported-scheme",
+                            "Refused to fetch " + target + ": only http and https URLs are fetched"));
         }
         return Uni.createFrom().deferred(() -> check(target));
     }
@@ -51,10 +55,10 @@ public class OutboundAddressGuard {
     public Uni<InetAddress> check(URI target) {
         String host = hostOf(target);
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
-        Uni<InetAddress[]> resolved = literal != null ? Uni.createFrom().item(new InetAddress[] {literal})
+        Uni<InetAddress[]> resolved = literal != null
+                ? Uni.createFrom().item(new InetAddress[] {literal})
                 : Uni.createFrom().item(() -> resolve(host)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return resolved
-                .invoke(addresses -> {
+        return resolved.invoke(addresses -> {
                     if (config.allowPrivateNetworks()) {
                         return;
                     }
@@ -65,8 +69,8 @@ public class OutboundAddressGuard {
                         AddressClassifier.refusalReason(address).ifPresent(reason -> {
                             // what a name resolves to inside our network is for us, not for the client
                             LOG.debugf("Refused %s: it resolves to a %s", host, reason);
-                            throw FetchFailure.permanent("blocked-address",
-                                    "Refused to fetch " + host + ": its address is not allowed");
+                            throw FetchFailure.permanent(
+                                    "blocked-address", "Refused to fetch " + host + ": its address is not allowed");
                         });
                     }
                 })

@@ -52,7 +52,9 @@ public class PageExtractor {
     private static final Evaluator IMAGES = QueryParser.parse("img[src]");
 
     private static final FlexmarkHtmlConverter MARKDOWN = FlexmarkHtmlConverter.builder(
-            new com.vladsch.flexmark.util.data.MutableDataSet().set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false)).build();
+                    new com.vladsch.flexmark.util.data.MutableDataSet()
+                            .set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false))
+            .build();
 
     private final FetchConfig config;
     private final ExtractConfig limits;
@@ -88,7 +90,9 @@ public class PageExtractor {
         String markdown = null;
         if (request.wants("text") || request.wants("markdown")) {
             doc.select(INVISIBLE).remove();
-            text = request.wants("text") ? budget.take("text", doc.body() == null ? "" : doc.body().text()) : null;
+            text = request.wants("text")
+                    ? budget.take("text", doc.body() == null ? "" : doc.body().text())
+                    : null;
             markdown = request.wants("markdown") ? budget.take("markdown", markdown(doc)) : null;
         }
         html = budget.take("html", html);
@@ -134,14 +138,19 @@ public class PageExtractor {
     }
 
     private static boolean hasBom(byte[] body) {
-        return body.length >= 2 && ((body[0] == (byte) 0xEF && body.length >= 3 && body[1] == (byte) 0xBB)
-                || (body[0] == (byte) 0xFE && body[1] == (byte) 0xFF) || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+        return body.length >= 2
+                && ((body[0] == (byte) 0xEF && body.length >= 3 && body[1] == (byte) 0xBB)
+                        || (body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
+                        || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
     }
 
     private static boolean isUtf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -214,8 +223,11 @@ public class PageExtractor {
                 }
                 fields.put(name, values);
             } else {
-                fields.put(name, matches.isEmpty() ? null
-                        : budget.take(part, valueOf(matches.first(), spec.attr()), limits.maxFieldChars()));
+                fields.put(
+                        name,
+                        matches.isEmpty()
+                                ? null
+                                : budget.take(part, valueOf(matches.first(), spec.attr()), limits.maxFieldChars()));
             }
         });
         return fields;
@@ -235,7 +247,8 @@ public class PageExtractor {
         Set<String> links = new LinkedHashSet<>();
         for (Element anchor : doc.select(LINKS)) {
             String href = anchor.absUrl("href");
-            (config.stripTrackingParams() ? CanonicalUrl.withoutTracking(href) : CanonicalUrl.of(href)).ifPresent(links::add);
+            (config.stripTrackingParams() ? CanonicalUrl.withoutTracking(href) : CanonicalUrl.of(href))
+                    .ifPresent(links::add);
             if (links.size() >= config.maxLinks()) {
                 break;
             }

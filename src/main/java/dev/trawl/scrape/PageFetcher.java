@@ -55,14 +55,21 @@ public class PageFetcher {
         return hop(lease.client(), url, url, new HashSet<>(), headers, timeout);
     }
 
-    private Uni<FetchedPage> hop(WebClient client, String original, String current, Set<String> visited,
-            HopHeaders headers, Duration timeout) {
+    private Uni<FetchedPage> hop(
+            WebClient client,
+            String original,
+            String current,
+            Set<String> visited,
+            HopHeaders headers,
+            Duration timeout) {
         if (!visited.add(current)) {
             return Uni.createFrom().failure(FetchFailure.permanent("redirect-loop", "Redirect loop at " + current));
         }
         if (visited.size() > config.maxRedirects() + 1) {
-            return Uni.createFrom().failure(FetchFailure.permanent("too-many-redirects",
-                    "More than " + config.maxRedirects() + " redirects from " + original));
+            return Uni.createFrom()
+                    .failure(FetchFailure.permanent(
+                            "too-many-redirects",
+                            "More than " + config.maxRedirects() + " redirects from " + original));
         }
         URI target;
         try {
@@ -73,8 +80,10 @@ public class PageFetcher {
         int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
         CappedBody body = CappedBody.fetchedBody(config.maxBodyBytes(), current);
         return guard.checkUrl(target)
-                .chain(address -> client.requestAbs(HttpMethod.GET,
-                                SocketAddress.inetSocketAddress(port, address.getHostAddress()), current)
+                .chain(address -> client.requestAbs(
+                                HttpMethod.GET,
+                                SocketAddress.inetSocketAddress(port, address.getHostAddress()),
+                                current)
                         .timeout(timeout.toMillis())
                         .putHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
                         .putHeader("Accept-Encoding", "gzip, deflate, br")
@@ -90,7 +99,8 @@ public class PageFetcher {
                     return Uni.createFrom().item(() -> toPage(original, current, response, body.bytes()));
                 })
                 // after the answer's handling too: whatever goes wrong with one page fails that page
-                .onFailure(failure -> !(failure instanceof FetchFailure)).transform(PageFetcher::classify);
+                .onFailure(failure -> !(failure instanceof FetchFailure))
+                .transform(PageFetcher::classify);
     }
 
     /** Where a {@code Location} points, resolved against the URL that sent it; a permanent failure if it is no URL. */
@@ -99,8 +109,8 @@ public class PageFetcher {
             return from.resolve(new URI(location.trim())).toString();
         } catch (URISyntaxException | IllegalArgumentException e) {
             String shown = location.length() > 200 ? location.substring(0, 200) + "…" : location;
-            throw FetchFailure.permanent("invalid-redirect",
-                    "The site redirected to \"" + shown + "\", which is not a valid URL");
+            throw FetchFailure.permanent(
+                    "invalid-redirect", "The site redirected to \"" + shown + "\", which is not a valid URL");
         }
     }
 
@@ -113,7 +123,8 @@ public class PageFetcher {
     }
 
     static FetchFailure classify(Throwable failure) {
-        if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+        if (failure instanceof TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")) {
             return FetchFailure.transientFailure("timeout", "Timed out: " + failure.getMessage());
         }
         if (failure instanceof java.net.UnknownHostException) {

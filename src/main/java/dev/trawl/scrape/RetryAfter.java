@@ -30,7 +30,8 @@ public class RetryAfter {
             .parseCaseInsensitive()
             .appendPattern("EEEE, dd-MMM-")
             // RFC 9110: a two-digit year more than 50 years ahead means the most recent such year in the past
-            .appendValueReduced(ChronoField.YEAR, 2, 2, LocalDateTime.now(ZoneOffset.UTC).getYear() - 49)
+            .appendValueReduced(
+                    ChronoField.YEAR, 2, 2, LocalDateTime.now(ZoneOffset.UTC).getYear() - 49)
             .appendPattern(" HH:mm:ss 'GMT'")
             .toFormatter(Locale.US);
 
@@ -40,7 +41,8 @@ public class RetryAfter {
             .toFormatter(Locale.US);
 
     private static final List<Function<String, Instant>> DATE_FORMS = List.of(
-            text -> ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(),
+            text -> ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant(),
             text -> LocalDateTime.parse(text, RFC_850).toInstant(ZoneOffset.UTC),
             text -> LocalDateTime.parse(text, ASCTIME).toInstant(ZoneOffset.UTC));
 
@@ -62,7 +64,8 @@ public class RetryAfter {
         }
         String value = header.trim();
         if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return Optional.of(value.length() > MAX_DELTA_DIGITS ? max : cap(Duration.ofSeconds(Long.parseLong(value))));
+            return Optional.of(
+                    value.length() > MAX_DELTA_DIGITS ? max : cap(Duration.ofSeconds(Long.parseLong(value))));
         }
         return date(value).map(date -> date.isAfter(now) ? cap(Duration.between(now, date)) : Duration.ZERO);
     }

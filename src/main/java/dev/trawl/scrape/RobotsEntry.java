@@ -19,7 +19,10 @@ import java.util.Optional;
 record RobotsEntry(Kind kind, String detail, byte[] body) {
 
     enum Kind {
-        RULES("ours"), NONE("none"), ERROR("error"), TOO_LARGE("too-large");
+        RULES("ours"),
+        NONE("none"),
+        ERROR("error"),
+        TOO_LARGE("too-large");
 
         private final String token;
 

@@ -41,6 +41,7 @@ public class RobotsPolicy {
     static final int MAX_ROBOTS_BYTES = 500 * 1024;
     /** Parsing below this takes microseconds; above it, it moves off the event loop. */
     private static final int PARSE_ON_WORKER_BYTES = 32 * 1024;
+
     private static final int MAX_PARSED_ORIGINS = 1000;
 
     private final Redis redis;
@@ -48,24 +49,23 @@ public class RobotsPolicy {
     private final RedisKeys keys;
     private final RobotsConfig config;
     private final List<String> robotNames;
-    private final Map<String, SimpleRobotRules> parsed = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, SimpleRobotRules> parsed =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, SimpleRobotRules> eldest) {
                     return size() > MAX_PARSED_ORIGINS;
                 }
             });
-    private record Recent(SimpleRobotRules rules, long until) {
-    }
+
+    private record Recent(SimpleRobotRules rules, long until) {}
 
     /** The rules last read per origin, and until when (System.nanoTime) they are used without a look at Redis. */
-    private final Map<String, Recent> recent = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
-                    return size() > MAX_PARSED_ORIGINS;
-                }
-            });
+    private final Map<String, Recent> recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
+            return size() > MAX_PARSED_ORIGINS;
+        }
+    });
     /** One fetch per origin at a time in this process; other pods may fetch too, which is harmless. */
     private final Map<String, Uni<SimpleRobotRules>> loading = new ConcurrentHashMap<>();
 
@@ -105,8 +105,8 @@ public class RobotsPolicy {
             return RobotsVerdict.UNREACHABLE;
         }
         long delay = rules.getCrawlDelay();
-        return new RobotsVerdict(rules.isAllowed(url),
-                delay > 0 ? Optional.of(Duration.ofMillis(delay)) : Optional.empty());
+        return new RobotsVerdict(
+                rules.isAllowed(url), delay > 0 ? Optional.of(Duration.ofMillis(delay)) : Optional.empty());
     }
 
     /** {@code scheme://host[:port]}, lower-case, without a default port: the scope of one robots.txt. */
@@ -116,7 +116,8 @@ public class RobotsPolicy {
             throw new IllegalArgumentException("Not an absolute http(s) URL: " + uri);
         }
         int port = uri.getPort();
-        boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        boolean defaultPort =
+                port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
@@ -134,7 +135,10 @@ public class RobotsPolicy {
     }
 
     private Uni<SimpleRobotRules> lookUp(String origin) {
-        return redis.send(Request.cmd(Command.GETRANGE).arg(keys.robots(origin)).arg(0).arg(RobotsEntry.HEADER_BYTES - 1))
+        return redis.send(Request.cmd(Command.GETRANGE)
+                        .arg(keys.robots(origin))
+                        .arg(0)
+                        .arg(RobotsEntry.HEADER_BYTES - 1))
                 .chain(header -> RobotsEntry.decode(bytes(header))
                         .map(entry -> {
                             if (entry.kind() != RobotsEntry.Kind.RULES) {
@@ -162,17 +166,24 @@ public class RobotsPolicy {
      * must not fetch it a second time.
      */
     private Uni<SimpleRobotRules> load(String origin) {
-        return Uni.createFrom().deferred(() -> loading.computeIfAbsent(origin, o -> read(o)
-                .onItem().ifNull().switchTo(() -> fetchAndStore(o))
-                .onTermination().invoke(() -> loading.remove(o))
-                .memoize().indefinitely()));
+        return Uni.createFrom()
+                .deferred(() -> loading.computeIfAbsent(
+                        origin,
+                        o -> read(o).onItem()
+                                .ifNull()
+                                .switchTo(() -> fetchAndStore(o))
+                                .onTermination()
+                                .invoke(() -> loading.remove(o))
+                                .memoize()
+                                .indefinitely()));
     }
 
     private Uni<SimpleRobotRules> fetchAndStore(String origin) {
         return fetcher.fetch(origin + "/robots.txt")
                 .chain(page -> parse(origin, truncate(page.body())))
                 .map(this::toEntry)
-                .onFailure().recoverWithItem(failure -> whenUnfetched(origin, failure))
+                .onFailure()
+                .recoverWithItem(failure -> whenUnfetched(origin, failure))
                 .chain(entry -> store(origin, entry).chain(() -> fromEntry(origin, entry)));
     }
 
@@ -191,12 +202,13 @@ public class RobotsPolicy {
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        Uni<SimpleRobotRules> decoding = Uni.createFrom().item(() -> StoredRobotsRules.decode(entry.body())
-                .map(rules -> {
-                    parsed.put(parsedKey(origin, entry.detail()), rules);
-                    return rules;
-                })
-                .orElse(null));
+        Uni<SimpleRobotRules> decoding = Uni.createFrom()
+                .item(() -> StoredRobotsRules.decode(entry.body())
+                        .map(rules -> {
+                            parsed.put(parsedKey(origin, entry.detail()), rules);
+                            return rules;
+                        })
+                        .orElse(null));
         return entry.body().length > PARSE_ON_WORKER_BYTES
                 ? decoding.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 : decoding;
@@ -204,9 +216,12 @@ public class RobotsPolicy {
 
     private Uni<SimpleRobotRules> fromMarker(String origin, RobotsEntry entry) {
         if (entry.kind() == RobotsEntry.Kind.TOO_LARGE) {
-            return Uni.createFrom().failure(FetchFailure.permanent("robots-too-large", "robots.txt of " + origin
-                    + " has more rules for this robot than the " + config.maxEntryBytes()
-                    + " bytes a worker keeps; its pages are not fetched"));
+            return Uni.createFrom()
+                    .failure(FetchFailure.permanent(
+                            "robots-too-large",
+                            "robots.txt of " + origin
+                                    + " has more rules for this robot than the " + config.maxEntryBytes()
+                                    + " bytes a worker keeps; its pages are not fetched"));
         }
         return Uni.createFrom().item(markerRules(entry));
     }
@@ -221,21 +236,29 @@ public class RobotsPolicy {
     private static RobotsEntry whenUnfetched(String origin, Throwable failure) {
         String code = failure instanceof FetchFailure fetchFailure ? fetchFailure.code() : "fetch-error";
         boolean unavailable = code.startsWith("http-4") && !code.equals("http-429")
-                || code.equals("too-many-redirects") || code.equals("redirect-loop") || code.equals("blocked-address");
-        LOG.debugf("robots.txt of %s not fetched (%s): %s", origin, code, unavailable ? "allowing all" : "disallowing all for now");
+                || code.equals("too-many-redirects")
+                || code.equals("redirect-loop")
+                || code.equals("blocked-address");
+        LOG.debugf(
+                "robots.txt of %s not fetched (%s): %s",
+                origin, code, unavailable ? "allowing all" : "disallowing all for now");
         return unavailable ? RobotsEntry.none() : RobotsEntry.error(code);
     }
 
     private Uni<Void> store(String origin, RobotsEntry entry) {
         Duration ttl = entry.kind() == RobotsEntry.Kind.ERROR ? config.errorTtl() : config.cacheTtl();
-        return redis.send(Request.cmd(Command.SET).arg(keys.robots(origin)).arg(entry.encode())
-                        .arg("PX").arg(Math.max(1, ttl.toMillis())))
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(keys.robots(origin))
+                        .arg(entry.encode())
+                        .arg("PX")
+                        .arg(Math.max(1, ttl.toMillis())))
                 .replaceWithVoid();
     }
 
     private Uni<SimpleRobotRules> parse(String origin, byte[] robotsTxt) {
-        Uni<SimpleRobotRules> parsing = Uni.createFrom().item(() -> new SimpleRobotRulesParser()
-                .parseContent(origin + "/robots.txt", robotsTxt, "text/plain", robotNames));
+        Uni<SimpleRobotRules> parsing = Uni.createFrom()
+                .item(() -> new SimpleRobotRulesParser()
+                        .parseContent(origin + "/robots.txt", robotsTxt, "text/plain", robotNames));
         return robotsTxt.length > PARSE_ON_WORKER_BYTES
                 ? parsing.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 : parsing;

@@ -18,13 +18,13 @@ import org.jsoup.select.QueryParser;
 public final class SelectorRegexes {
 
     /** Longest first, so the most specific name is the one reported. */
-    private static final List<String> REGEX_PARTS = List.of(":matcheswholeowntext", ":matcheswholetext",
-            ":matchesown", ":matches", "~=");
-    private static final List<String> NAMES = List.of(":matchesWholeOwnText", ":matchesWholeText", ":matchesOwn",
-            ":matches", "[attr~=regex]");
+    private static final List<String> REGEX_PARTS =
+            List.of(":matcheswholeowntext", ":matcheswholetext", ":matchesown", ":matches", "~=");
 
-    private SelectorRegexes() {
-    }
+    private static final List<String> NAMES =
+            List.of(":matchesWholeOwnText", ":matchesWholeText", ":matchesOwn", ":matches", "[attr~=regex]");
+
+    private SelectorRegexes() {}
 
     /**
      * The first regex-evaluating construct in the selector, named as jsoup documents it; empty if

@@ -29,8 +29,7 @@ public class SiteHealth {
     /** Outcomes recorded per script call at most. */
     private static final int MAX_BATCH = 256;
 
-    private record Outcome(String site, boolean failed) {
-    }
+    private record Outcome(String site, boolean failed) {}
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -39,8 +38,8 @@ public class SiteHealth {
     private final MeterRegistry registry;
     private final Batcher<Outcome, Boolean> outcomes;
 
-    public SiteHealth(Redis redis, RedisKeys keys, AbortConfig config, PolitenessConfig politeness,
-            MeterRegistry registry) {
+    public SiteHealth(
+            Redis redis, RedisKeys keys, AbortConfig config, PolitenessConfig politeness, MeterRegistry registry) {
         this.redis = redis;
         this.keys = keys;
         this.config = config;
@@ -54,9 +53,12 @@ public class SiteHealth {
         if (failure != null && !(failure instanceof FetchFailure fetchFailure && fetchFailure.isTransient())) {
             return Uni.createFrom().voidItem();
         }
-        return record(host, failure != null).replaceWithVoid()
-                .onFailure().invoke(f -> LOG.debugf("Recording an outcome of %s failed: %s", host, f.getMessage()))
-                .onFailure().recoverWithNull();
+        return record(host, failure != null)
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(f -> LOG.debugf("Recording an outcome of %s failed: %s", host, f.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** Item: true if this outcome paused the site. Outcomes recorded at the same moment share one script call. */
@@ -85,8 +87,11 @@ public class SiteHealth {
                 boolean pausedNow = result.get(0).toInteger() == 1;
                 if (pausedNow) {
                     registry.counter("trawl.sites.paused").increment();
-                    LOG.warnf("Site %s: %d of its last %d fetches failed; every worker leaves it alone for %s",
-                            batch.get(i).site(), result.get(1).toInteger(), result.get(2).toInteger(),
+                    LOG.warnf(
+                            "Site %s: %d of its last %d fetches failed; every worker leaves it alone for %s",
+                            batch.get(i).site(),
+                            result.get(1).toInteger(),
+                            result.get(2).toInteger(),
                             config.siteCooldown());
                 }
                 paused.add(pausedNow);

@@ -19,7 +19,8 @@ public record SiteLimits(int maxConcurrency, Duration minDelay) {
 
     /** These limits, slowed to a robots.txt Crawl-delay when the site asks for more than we would give. */
     public SiteLimits withCrawlDelay(Optional<Duration> crawlDelay) {
-        return crawlDelay.filter(delay -> delay.compareTo(minDelay) > 0)
+        return crawlDelay
+                .filter(delay -> delay.compareTo(minDelay) > 0)
                 .map(delay -> new SiteLimits(maxConcurrency, delay))
                 .orElse(this);
     }

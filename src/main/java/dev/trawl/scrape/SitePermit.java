@@ -14,7 +14,7 @@ public final class SitePermit {
     private final String host;
     private final String id;
     private final AtomicBoolean released = new AtomicBoolean();
-    private volatile Runnable stopRenewing = () -> { };
+    private volatile Runnable stopRenewing = () -> {};
 
     SitePermit(SitePoliteness politeness, String host, String id) {
         this.politeness = politeness;
@@ -69,8 +69,7 @@ public final class SitePermit {
      * permit was released.
      */
     public Uni<Boolean> renew() {
-        return Uni.createFrom().deferred(() -> released.get()
-                ? Uni.createFrom().item(false)
-                : politeness.renew(host, id));
+        return Uni.createFrom()
+                .deferred(() -> released.get() ? Uni.createFrom().item(false) : politeness.renew(host, id));
     }
 }

@@ -44,7 +44,12 @@ public class SitePoliteness {
     private record PermitRequest(String op, String site, String id, long first, long second) {
 
         static PermitRequest acquire(String site, String id, SiteLimits limits) {
-            return new PermitRequest("acquire", site, id, limits.maxConcurrency(), limits.minDelay().toMillis());
+            return new PermitRequest(
+                    "acquire",
+                    site,
+                    id,
+                    limits.maxConcurrency(),
+                    limits.minDelay().toMillis());
         }
 
         static PermitRequest release(String site, String id, long pauseMs) {
@@ -83,13 +88,15 @@ public class SitePoliteness {
      */
     public Uni<SitePermit> acquire(String host, SiteLimits limits) {
         String site = host.toLowerCase(Locale.ROOT);
-        return Uni.createFrom().deferred(() -> attempt(site, limits, UUID.randomUUID().toString()));
+        return Uni.createFrom()
+                .deferred(() -> attempt(site, limits, UUID.randomUUID().toString()));
     }
 
     private Uni<SitePermit> attempt(String site, SiteLimits limits, String id) {
-        return tryAcquire(site, limits, id).chain(waitMs -> waitMs <= 0
-                ? Uni.createFrom().item(new SitePermit(this, site, id))
-                : delay(waitMs).chain(() -> attempt(site, limits, id)));
+        return tryAcquire(site, limits, id)
+                .chain(waitMs -> waitMs <= 0
+                        ? Uni.createFrom().item(new SitePermit(this, site, id))
+                        : delay(waitMs).chain(() -> attempt(site, limits, id)));
     }
 
     /**
@@ -101,19 +108,20 @@ public class SitePoliteness {
             AtomicInteger state = new AtomicInteger(PENDING);
             emitter.onTermination(() -> state.compareAndSet(PENDING, CANCELLED));
             permits.submit(PermitRequest.acquire(site, id, limits))
-                    .subscribe().with(
-                    waitMs -> {
-                        if (state.compareAndSet(PENDING, DELIVERED)) {
-                            emitter.complete(waitMs);
-                        } else if (waitMs == 0) {
-                            release(site, id, Duration.ZERO).subscribe().with(ignored -> { });
-                        }
-                    },
-                    failure -> {
-                        if (state.compareAndSet(PENDING, DELIVERED)) {
-                            emitter.fail(failure);
-                        }
-                    });
+                    .subscribe()
+                    .with(
+                            waitMs -> {
+                                if (state.compareAndSet(PENDING, DELIVERED)) {
+                                    emitter.complete(waitMs);
+                                } else if (waitMs == 0) {
+                                    release(site, id, Duration.ZERO).subscribe().with(ignored -> {});
+                                }
+                            },
+                            failure -> {
+                                if (state.compareAndSet(PENDING, DELIVERED)) {
+                                    emitter.fail(failure);
+                                }
+                            });
         });
     }
 
@@ -148,30 +156,43 @@ public class SitePoliteness {
     }
 
     Uni<Void> release(String site, String id, Duration retryAfter) {
-        long pauseMs = retryAfter == null || retryAfter.isNegative() ? 0
+        long pauseMs = retryAfter == null || retryAfter.isNegative()
+                ? 0
                 : Math.min(retryAfter.toMillis(), config.maxRetryAfter().toMillis());
         return permits.submit(PermitRequest.release(site, id, pauseMs))
                 .replaceWithVoid()
                 // The lease is the backstop: a release lost to a Redis outage frees the slot when it runs out.
-                .onFailure().invoke(failure -> LOG.warnf("Releasing permit %s on %s failed; its lease will free it: %s",
-                        id, site, failure.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(failure -> LOG.warnf(
+                        "Releasing permit %s on %s failed; its lease will free it: %s", id, site, failure.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** Renews the permit every third of its lease until the returned action is run or a renewal finds it lapsed. */
     Runnable keepAlive(SitePermit permit) {
         long every = Math.max(1, config.permitLease().toMillis() / 3);
-        long timer = vertx.setPeriodic(every, id -> permit.renew().subscribe().with(held -> {
-            if (!held) {
-                vertx.cancelTimer(id);
-            }
-        }, failure -> LOG.debugf("Renewing permit %s on %s failed, will try again: %s", permit.id(), permit.host(),
-                failure.getMessage())));
+        long timer = vertx.setPeriodic(
+                every,
+                id -> permit.renew()
+                        .subscribe()
+                        .with(
+                                held -> {
+                                    if (!held) {
+                                        vertx.cancelTimer(id);
+                                    }
+                                },
+                                failure -> LOG.debugf(
+                                        "Renewing permit %s on %s failed, will try again: %s",
+                                        permit.id(), permit.host(), failure.getMessage())));
         return () -> vertx.cancelTimer(timer);
     }
 
     Uni<Boolean> renew(String site, String id) {
-        return RENEW.run(redis, List.of(keys.siteHolders(site)), List.of(id, Long.toString(config.permitLease().toMillis())))
+        return RENEW.run(
+                        redis,
+                        List.of(keys.siteHolders(site)),
+                        List.of(id, Long.toString(config.permitLease().toMillis())))
                 .map(reply -> reply.toLong() == 1L);
     }
 }

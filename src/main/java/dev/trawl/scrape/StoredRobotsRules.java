@@ -16,12 +16,13 @@ import java.util.Optional;
  */
 final class StoredRobotsRules {
 
-    private StoredRobotsRules() {
-    }
+    private StoredRobotsRules() {}
 
     static byte[] encode(SimpleRobotRules rules) {
         StringBuilder text = new StringBuilder(64);
-        text.append("mode ").append(rules.isAllowAll() ? "all" : rules.isAllowNone() ? "none" : "some").append('\n');
+        text.append("mode ")
+                .append(rules.isAllowAll() ? "all" : rules.isAllowNone() ? "none" : "some")
+                .append('\n');
         if (rules.getCrawlDelay() > 0) {
             text.append("delay ").append(rules.getCrawlDelay()).append('\n');
         }

@@ -29,12 +29,10 @@ public class ApiKeys {
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     /** A key as an admin sees it: never its secret. */
-    public record KeyView(UUID id, String name, Tier tier, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
-    }
+    public record KeyView(UUID id, String name, Tier tier, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {}
 
     /** A key just issued, with the only copy of its secret. */
-    public record IssuedKey(KeyView key, String secret) {
-    }
+    public record IssuedKey(KeyView key, String secret) {}
 
     private static final String INSERT = """
             INSERT INTO api_keys (id, name, tier, key_hash) VALUES ($1, $2, $3, $4)
@@ -71,21 +69,27 @@ public class ApiKeys {
 
     /** Revokes the key (again is harmless); empty if there is no such key. */
     public Uni<Optional<KeyView>> revoke(UUID id) {
-        return pool.preparedQuery(REVOKE).execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(view(rows.iterator().next())));
+        return pool.preparedQuery(REVOKE)
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(view(rows.iterator().next())));
     }
 
     /** The holder of a live key; empty for a key that is unknown or revoked. */
     Uni<Optional<Tenant>> holderOf(String key) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(KeySecrets.digest(key))).map(rows -> {
-            if (rows.size() == 0) {
-                return Optional.empty();
-            }
-            Row row = rows.iterator().next();
-            UUID id = row.getUUID("id");
-            touch(id);
-            return Optional.of(Tenant.holderOf(id, Tier.fromWire(row.getString("tier")).orElseThrow()));
-        });
+        return pool.preparedQuery(FIND)
+                .execute(Tuple.of(KeySecrets.digest(key)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    UUID id = row.getUUID("id");
+                    touch(id);
+                    return Optional.of(Tenant.holderOf(
+                            id, Tier.fromWire(row.getString("tier")).orElseThrow()));
+                });
     }
 
     private void touch(UUID id) {
@@ -95,13 +99,21 @@ public class ApiKeys {
             return;
         }
         touchedAt.put(id, now);
-        pool.preparedQuery(TOUCH).execute(Tuple.of(id)).subscribe().with(done -> { },
-                failure -> LOG.debugf("Recording the use of key %s failed: %s", id, failure.getMessage()));
+        pool.preparedQuery(TOUCH)
+                .execute(Tuple.of(id))
+                .subscribe()
+                .with(
+                        done -> {},
+                        failure -> LOG.debugf("Recording the use of key %s failed: %s", id, failure.getMessage()));
     }
 
     private static KeyView view(Row row) {
-        return new KeyView(row.getUUID("id"), row.getString("name"), Tier.fromWire(row.getString("tier")).orElseThrow(),
-                instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("last_used_at")),
+        return new KeyView(
+                row.getUUID("id"),
+                row.getString("name"),
+                Tier.fromWire(row.getString("tier")).orElseThrow(),
+                instant(row.getOffsetDateTime("created_at")),
+                instant(row.getOffsetDateTime("last_used_at")),
                 instant(row.getOffsetDateTime("revoked_at")));
     }
 

@@ -35,6 +35,7 @@ public class CallerIdentification {
      * caller come after this one.
      */
     public static final int ORDER = -250;
+
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
 
@@ -50,11 +51,19 @@ public class CallerIdentification {
         this.keys = keys;
         this.admin = admin;
         this.roles = roles;
-        this.unknownKey = json.writeValueAsString(Problem.of(401, "api-key-invalid", "Unauthorized",
-                "The API key is unknown or has been revoked").withField("Authorization"));
-        this.unsupportedScheme = json.writeValueAsString(Problem.of(401, "authorization-unsupported", "Unauthorized",
-                "Only Authorization: Bearer <API key> is accepted").withField("Authorization"));
-        this.unavailable = json.writeValueAsString(Problem.of(503, "dependency-unavailable", "Service unavailable",
+        this.unknownKey = json.writeValueAsString(
+                Problem.of(401, "api-key-invalid", "Unauthorized", "The API key is unknown or has been revoked")
+                        .withField("Authorization"));
+        this.unsupportedScheme = json.writeValueAsString(Problem.of(
+                        401,
+                        "authorization-unsupported",
+                        "Unauthorized",
+                        "Only Authorization: Bearer <API key> is accepted")
+                .withField("Authorization"));
+        this.unavailable = json.writeValueAsString(Problem.of(
+                503,
+                "dependency-unavailable",
+                "Service unavailable",
                 "API keys cannot be checked right now (PostgreSQL is unreachable); try again shortly"));
     }
 
@@ -69,20 +78,23 @@ public class CallerIdentification {
         }
         Presented presented = presentedKey(context);
         switch (presented.kind()) {
-            case NONE -> proceed(context, Tenant.anonymous(address(context.request().remoteAddress())));
+            case NONE ->
+                proceed(context, Tenant.anonymous(address(context.request().remoteAddress())));
             case UNSUPPORTED -> refuse(context, 401, unsupportedScheme);
             case KEY -> {
                 if (isAdminToken(presented.key())) {
                     proceed(context, Tenant.BOOTSTRAP_ADMIN);
                     return;
                 }
-                keys.holderOf(presented.key()).subscribe().with(
-                        holder -> holder.ifPresentOrElse(tenant -> proceed(context, tenant),
-                                () -> refuse(context, 401, unknownKey)),
-                        failure -> {
-                            LOG.warnf("Checking an API key failed: %s", failure.getMessage());
-                            refuse(context, 503, unavailable);
-                        });
+                keys.holderOf(presented.key())
+                        .subscribe()
+                        .with(
+                                holder -> holder.ifPresentOrElse(
+                                        tenant -> proceed(context, tenant), () -> refuse(context, 401, unknownKey)),
+                                failure -> {
+                                    LOG.warnf("Checking an API key failed: %s", failure.getMessage());
+                                    refuse(context, 503, unavailable);
+                                });
             }
         }
     }
@@ -92,29 +104,36 @@ public class CallerIdentification {
         return !path.startsWith("/q/");
     }
 
-    private enum Kind { NONE, KEY, UNSUPPORTED }
-
-    private record Presented(Kind kind, String key) {
+    private enum Kind {
+        NONE,
+        KEY,
+        UNSUPPORTED
     }
+
+    private record Presented(Kind kind, String key) {}
 
     private static Presented presentedKey(RoutingContext context) {
         String authorization = context.request().getHeader("Authorization");
         if (authorization != null && !authorization.isBlank()) {
             if (authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                     && !authorization.substring(BEARER.length()).isBlank()) {
-                return new Presented(Kind.KEY, authorization.substring(BEARER.length()).trim());
+                return new Presented(
+                        Kind.KEY, authorization.substring(BEARER.length()).trim());
             }
             return new Presented(Kind.UNSUPPORTED, null);
         }
         String apiKey = context.request().getHeader(API_KEY_HEADER);
-        return apiKey == null || apiKey.isBlank() ? new Presented(Kind.NONE, null) : new Presented(Kind.KEY, apiKey.trim());
+        return apiKey == null || apiKey.isBlank()
+                ? new Presented(Kind.NONE, null)
+                : new Presented(Kind.KEY, apiKey.trim());
     }
 
     private boolean isAdminToken(String key) {
         Optional<String> token = admin.token().filter(t -> !t.isBlank());
         // constant time, so the token cannot be guessed byte by byte from response times
-        return token.isPresent() && MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8),
-                key.getBytes(StandardCharsets.UTF_8));
+        return token.isPresent()
+                && MessageDigest.isEqual(
+                        token.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String address(SocketAddress remote) {

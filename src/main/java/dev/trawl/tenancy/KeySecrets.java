@@ -9,11 +9,11 @@ final class KeySecrets {
 
     /** Every key starts with this, so a leaked key is recognisable (secret scanners, logs). */
     static final String PREFIX = "trawl_";
+
     private static final int RANDOM_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KeySecrets() {
-    }
+    private KeySecrets() {}
 
     /** A new key: 256 random bits, URL-safe Base64, after the prefix. */
     static String newKey() {

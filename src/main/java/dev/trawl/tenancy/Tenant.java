@@ -40,7 +40,8 @@ public record Tenant(String id, Tier tier, Optional<UUID> keyId) {
     public static Tenant of(RoutingContext context) {
         Tenant tenant = context.get(CONTEXT_KEY);
         if (tenant == null) {
-            throw new IllegalStateException("no caller identified for " + context.request().path());
+            throw new IllegalStateException(
+                    "no caller identified for " + context.request().path());
         }
         return tenant;
     }

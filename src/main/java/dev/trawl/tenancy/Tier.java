@@ -21,7 +21,9 @@ public enum Tier {
     }
 
     public static Optional<Tier> fromWire(String name) {
-        return Arrays.stream(values()).filter(tier -> tier.wireName.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(tier -> tier.wireName.equals(name))
+                .findFirst();
     }
 
     /** A key can be issued for every tier but anonymous. */

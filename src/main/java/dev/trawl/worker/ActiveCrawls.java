@@ -26,7 +26,7 @@ public class ActiveCrawls {
         if (saves.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Uni.join().all(saves).andCollectFailures()
-                .map(saved -> (int) saved.stream().filter(Boolean::booleanValue).count());
+        return Uni.join().all(saves).andCollectFailures().map(saved ->
+                (int) saved.stream().filter(Boolean::booleanValue).count());
     }
 }

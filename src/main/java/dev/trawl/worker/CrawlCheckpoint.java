@@ -20,8 +20,7 @@ final class CrawlCheckpoint {
     static final int FORMAT = 1;
 
     /** The text to store and the checksum computed over it. */
-    record Encoded(String payload, String checksum, int pagesDone) {
-    }
+    record Encoded(String payload, String checksum, int pagesDone) {}
 
     /** A checkpoint that cannot be used; {@code reason} says why, in a word a log and an event can carry. */
     static final class Rejected extends Exception {
@@ -38,21 +37,22 @@ final class CrawlCheckpoint {
         }
     }
 
-    private CrawlCheckpoint() {
-    }
+    private CrawlCheckpoint() {}
 
     /**
      * Encodes on a worker thread: a large frontier is megabytes of JSON and a SHA-256 over them,
      * which must not hold up the event loop the crawl's pages are stored from.
      */
     static Uni<Encoded> encodeOffTheEventLoop(String startUrl, CrawlFrontier.Snapshot snapshot) {
-        return Uni.createFrom().item(() -> encode(startUrl, snapshot))
+        return Uni.createFrom()
+                .item(() -> encode(startUrl, snapshot))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     static Encoded encode(String startUrl, CrawlFrontier.Snapshot snapshot) {
         JsonArray pending = new JsonArray();
-        snapshot.pending().forEach(target -> pending.add(new JsonArray().add(target.url()).add(target.depth())));
+        snapshot.pending()
+                .forEach(target -> pending.add(new JsonArray().add(target.url()).add(target.depth())));
         String payload = new JsonObject()
                 .put("format", FORMAT)
                 .put("startUrl", startUrl)

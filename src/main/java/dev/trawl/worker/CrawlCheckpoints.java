@@ -38,7 +38,8 @@ public class CrawlCheckpoints {
              WHERE crawl_checkpoints.attempt <> EXCLUDED.attempt OR crawl_checkpoints.sequence < EXCLUDED.sequence
             RETURNING job_id""";
 
-    private static final String LOAD = "SELECT format, payload, checksum, sequence FROM crawl_checkpoints WHERE job_id = $1";
+    private static final String LOAD =
+            "SELECT format, payload, checksum, sequence FROM crawl_checkpoints WHERE job_id = $1";
 
     private static final String PAGES_NOT_IN = """
             SELECT url, depth, links, error IS NULL AND skip_reason IS NULL AS fetched FROM pages
@@ -46,8 +47,7 @@ public class CrawlCheckpoints {
              ORDER BY depth, id""";
 
     /** A checkpoint as stored, not yet checked. */
-    record Stored(int format, String payload, String checksum, long sequence) {
-    }
+    record Stored(int format, String payload, String checksum, long sequence) {}
 
     private final Pool pool;
     private final FrontierBounds bounds;
@@ -68,38 +68,64 @@ public class CrawlCheckpoints {
             String rejected = null;
             if (stored.isPresent()) {
                 try {
-                    snapshot = CrawlCheckpoint.decode(stored.get().format(), stored.get().payload(),
-                            stored.get().checksum(), startUrl);
+                    snapshot = CrawlCheckpoint.decode(
+                            stored.get().format(),
+                            stored.get().payload(),
+                            stored.get().checksum(),
+                            startUrl);
                 } catch (CrawlCheckpoint.Rejected e) {
-                    LOG.warnf("Job %s: checkpoint %d refused (%s); resuming from the stored pages", job.id(),
-                            stored.get().sequence(), e.getMessage());
+                    LOG.warnf(
+                            "Job %s: checkpoint %d refused (%s); resuming from the stored pages",
+                            job.id(), stored.get().sequence(), e.getMessage());
                     rejected = e.reason();
                 }
             }
             CrawlFrontier.Snapshot usable = snapshot;
             String reason = rejected;
             Long sequence = stored.map(Stored::sequence).orElse(null);
-            return pagesNotIn(job.id(), usable == null ? List.of() : usable.done()).map(pages -> {
-                if (usable == null && pages.isEmpty() && reason == null) {
-                    return new CrawlResumption(new CrawlFrontier(startUrl, job.spec().crawl(), bounds),
-                            CrawlResumption.Source.START, 0, null, null, 0);
-                }
-                CrawlFrontier frontier = usable == null ? new CrawlFrontier(startUrl, job.spec().crawl(), bounds)
-                        : CrawlFrontier.restore(startUrl, job.spec().crawl(), bounds, usable);
-                frontier.replay(pages);
-                int pagesStored = (usable == null ? 0 : usable.pagesStored())
-                        + (int) pages.stream().filter(CrawlFrontier.Visited::fetched).count();
-                return new CrawlResumption(frontier, usable == null ? CrawlResumption.Source.STORED_PAGES
-                        : CrawlResumption.Source.CHECKPOINT, pagesStored, reason, sequence, pages.size());
-            });
+            return pagesNotIn(job.id(), usable == null ? List.of() : usable.done())
+                    .map(pages -> {
+                        if (usable == null && pages.isEmpty() && reason == null) {
+                            return new CrawlResumption(
+                                    new CrawlFrontier(startUrl, job.spec().crawl(), bounds),
+                                    CrawlResumption.Source.START,
+                                    0,
+                                    null,
+                                    null,
+                                    0);
+                        }
+                        CrawlFrontier frontier = usable == null
+                                ? new CrawlFrontier(startUrl, job.spec().crawl(), bounds)
+                                : CrawlFrontier.restore(startUrl, job.spec().crawl(), bounds, usable);
+                        frontier.replay(pages);
+                        int pagesStored = (usable == null ? 0 : usable.pagesStored())
+                                + (int) pages.stream()
+                                        .filter(CrawlFrontier.Visited::fetched)
+                                        .count();
+                        return new CrawlResumption(
+                                frontier,
+                                usable == null
+                                        ? CrawlResumption.Source.STORED_PAGES
+                                        : CrawlResumption.Source.CHECKPOINT,
+                                pagesStored,
+                                reason,
+                                sequence,
+                                pages.size());
+                    });
         });
     }
 
     /** Saves the checkpoint; false if this worker no longer holds the job or a later checkpoint is stored. */
     public Uni<Boolean> save(ClaimedJob job, long sequence, CrawlCheckpoint.Encoded checkpoint) {
-        Tuple values = Tuple.tuple().addValue(job.id()).addValue(job.owner()).addValue(job.attempt())
-                .addValue(sequence).addValue(CrawlCheckpoint.FORMAT).addValue(checkpoint.payload())
-                .addValue(checkpoint.checksum()).addValue(checkpoint.pagesDone());
+        Tuple values = Tuple.tuple()
+                .addValue(job.id())
+                .addValue(job.owner())
+                .addValue(job.attempt())
+                .addValue(sequence)
+                .addValue(CrawlCheckpoint.FORMAT)
+                .addValue(checkpoint.payload())
+                .addValue(checkpoint.checksum())
+                .addValue(checkpoint.pagesDone());
         return pool.preparedQuery(SAVE).execute(values).map(rows -> rows.rowCount() > 0);
     }
 
@@ -110,21 +136,29 @@ public class CrawlCheckpoints {
                 return Optional.empty();
             }
             Row row = it.next();
-            return Optional.of(new Stored(row.getInteger("format"), row.getString("payload"),
-                    row.getString("checksum"), row.getLong("sequence")));
+            return Optional.of(new Stored(
+                    row.getInteger("format"),
+                    row.getString("payload"),
+                    row.getString("checksum"),
+                    row.getLong("sequence")));
         });
     }
 
     /** The job's stored pages other than {@code done}, shallowest first, in the order they were stored. */
     Uni<List<CrawlFrontier.Visited>> pagesNotIn(UUID jobId, List<String> done) {
-        return pool.preparedQuery(PAGES_NOT_IN).execute(Tuple.of(jobId, done.toArray(String[]::new))).map(rows -> {
-            List<CrawlFrontier.Visited> pages = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                String[] links = row.getArrayOfStrings("links");
-                pages.add(new CrawlFrontier.Visited(row.getString("url"), row.getInteger("depth"),
-                        links == null ? List.of() : Arrays.asList(links), row.getBoolean("fetched")));
-            }
-            return pages;
-        });
+        return pool.preparedQuery(PAGES_NOT_IN)
+                .execute(Tuple.of(jobId, done.toArray(String[]::new)))
+                .map(rows -> {
+                    List<CrawlFrontier.Visited> pages = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        String[] links = row.getArrayOfStrings("links");
+                        pages.add(new CrawlFrontier.Visited(
+                                row.getString("url"),
+                                row.getInteger("depth"),
+                                links == null ? List.of() : Arrays.asList(links),
+                                row.getBoolean("fetched")));
+                    }
+                    return pages;
+                });
     }
 }

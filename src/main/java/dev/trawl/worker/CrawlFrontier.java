@@ -33,16 +33,13 @@ final class CrawlFrontier {
     /** The error code of a page whose origin is beyond {@link FrontierBounds#maxOrigins()}. */
     static final String TOO_MANY_ORIGINS = "too-many-origins";
 
-    record Target(String url, int depth) {
-    }
+    record Target(String url, int depth) {}
 
     /** The frontier as a checkpoint keeps it: pages done, pages still to visit in order, pages stored. */
-    record Snapshot(List<String> done, List<Target> pending, int pagesStored) {
-    }
+    record Snapshot(List<String> done, List<Target> pending, int pagesStored) {}
 
     /** Links not followed so far because they were too long or the queue was full. */
-    record Discards(int linksTooLong, int frontierFull) {
-    }
+    record Discards(int linksTooLong, int frontierFull) {}
 
     private final CrawlSpec spec;
     private final FrontierBounds bounds;
@@ -87,8 +84,7 @@ final class CrawlFrontier {
     }
 
     /** A page an earlier attempt stored: its URL, its depth, the links found on it, whether it was fetched. */
-    record Visited(String url, int depth, List<String> links, boolean fetched) {
-    }
+    record Visited(String url, int depth, List<String> links, boolean fetched) {}
 
     /**
      * Pages stored by an earlier attempt that this frontier does not count as done yet, in the

@@ -9,10 +9,19 @@ import java.util.Map;
  * it, or, with no usable checkpoint, from the stored pages alone. Either way a stored page is
  * never fetched again.
  */
-record CrawlResumption(CrawlFrontier frontier, Source source, int pagesStored, String checkpointRejected,
-        Long checkpointSequence, int pagesReplayed) {
+record CrawlResumption(
+        CrawlFrontier frontier,
+        Source source,
+        int pagesStored,
+        String checkpointRejected,
+        Long checkpointSequence,
+        int pagesReplayed) {
 
-    enum Source { START, CHECKPOINT, STORED_PAGES }
+    enum Source {
+        START,
+        CHECKPOINT,
+        STORED_PAGES
+    }
 
     boolean resumed() {
         return source != Source.START;

@@ -5,8 +5,8 @@ import dev.trawl.events.EventType;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.JobStore;
 import dev.trawl.job.StoredPage;
-import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FailureWindow;
+import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -33,10 +33,16 @@ final class CrawlRun {
 
     private static final Logger LOG = Logger.getLogger(CrawlRun.class);
 
-    enum End { COMPLETED, CANCEL_REQUESTED, LEASE_LOST, START_FAILED, ABORTED, STALLED }
-
-    record Outcome(End end, FetchFailure startFailure, int pages, FailureWindow.Trip abort) {
+    enum End {
+        COMPLETED,
+        CANCEL_REQUESTED,
+        LEASE_LOST,
+        START_FAILED,
+        ABORTED,
+        STALLED
     }
+
+    record Outcome(End end, FetchFailure startFailure, int pages, FailureWindow.Trip abort) {}
 
     private final ClaimedJob job;
     private final FetchClients.Lease lease;
@@ -69,9 +75,19 @@ final class CrawlRun {
      *                     site's pace, so it is bounded by its progress, not by a total
      * @param timers       where the stall watch runs
      */
-    CrawlRun(ClaimedJob job, CrawlResumption start, FetchClients.Lease lease, PageScraper scraper, JobStore store,
-            EventLog events, int parallelism, FailureWindow failures, CrawlCheckpoints checkpoints,
-            CheckpointConfig checkpointConfig, Duration stallTimeout, ScheduledExecutorService timers) {
+    CrawlRun(
+            ClaimedJob job,
+            CrawlResumption start,
+            FetchClients.Lease lease,
+            PageScraper scraper,
+            JobStore store,
+            EventLog events,
+            int parallelism,
+            FailureWindow failures,
+            CrawlCheckpoints checkpoints,
+            CheckpointConfig checkpointConfig,
+            Duration stallTimeout,
+            ScheduledExecutorService timers) {
         this.stallTimeout = stallTimeout;
         this.timers = timers;
         this.job = job;
@@ -107,24 +123,27 @@ final class CrawlRun {
 
     /** Checks after {@code delayNanos} whether a page was recorded within the stall timeout; re-arms itself if so. */
     private void watchForStall(long delayNanos) {
-        timers.schedule(() -> {
-            long again;
-            synchronized (this) {
-                if (ended) {
-                    return;
-                }
-                long idle = System.nanoTime() - lastProgressNanos;
-                again = stallTimeout.toNanos() - idle;
-                if (again <= 0) {
-                    // pages still in flight are left to find the job ended; nothing more is started
-                    ended = true;
-                    stop = End.STALLED;
-                    emitter.complete(new Outcome(End.STALLED, startFailure, stored, abort));
-                    return;
-                }
-            }
-            watchForStall(again);
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        timers.schedule(
+                () -> {
+                    long again;
+                    synchronized (this) {
+                        if (ended) {
+                            return;
+                        }
+                        long idle = System.nanoTime() - lastProgressNanos;
+                        again = stallTimeout.toNanos() - idle;
+                        if (again <= 0) {
+                            // pages still in flight are left to find the job ended; nothing more is started
+                            ended = true;
+                            stop = End.STALLED;
+                            emitter.complete(new Outcome(End.STALLED, startFailure, stored, abort));
+                            return;
+                        }
+                    }
+                    watchForStall(again);
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS);
     }
 
     private void pump() {
@@ -168,10 +187,13 @@ final class CrawlRun {
 
     private Uni<Void> visit(CrawlFrontier.Target target) {
         // deferred: a page that makes scrape throw fails as that page, never inside pump()
-        return Uni.createFrom().deferred(() -> scrapeWithinOrigins(target))
-                .onFailure(FetchFailure.class).recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
+        return Uni.createFrom()
+                .deferred(() -> scrapeWithinOrigins(target))
+                .onFailure(FetchFailure.class)
+                .recoverWithItem(failure -> onPageFailure(target, (FetchFailure) failure))
                 .map(page -> page != null && page.depth() == 0 && page.skipReason() != null
-                        ? onPageFailure(target, JobRunner.disallowed(page)) : page)
+                        ? onPageFailure(target, JobRunner.disallowed(page))
+                        : page)
                 .chain(page -> page == null ? Uni.createFrom().voidItem() : record(target, page));
     }
 
@@ -179,9 +201,11 @@ final class CrawlRun {
     private Uni<StoredPage> scrapeWithinOrigins(CrawlFrontier.Target target) {
         synchronized (this) {
             if (!frontier.admitsOrigin(target.url())) {
-                return Uni.createFrom().failure(FetchFailure.permanent(CrawlFrontier.TOO_MANY_ORIGINS,
-                        "This crawl already fetches from " + frontier.maxOrigins()
-                                + " origins, the most one crawl may; the page is not fetched"));
+                return Uni.createFrom()
+                        .failure(FetchFailure.permanent(
+                                CrawlFrontier.TOO_MANY_ORIGINS,
+                                "This crawl already fetches from " + frontier.maxOrigins()
+                                        + " origins, the most one crawl may; the page is not fetched"));
             }
         }
         return scraper.scrape(lease, target.url(), target.depth(), job.spec());
@@ -206,9 +230,11 @@ final class CrawlRun {
         }
         return CrawlCheckpoint.encodeOffTheEventLoop(job.spec().url(), snapshot)
                 .chain(encoded -> checkpoints.save(job, sequence, encoded))
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Job %s: saving checkpoint %d failed, the next one will try again: %s", job.id(),
-                            sequence, failure.getMessage());
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "Job %s: saving checkpoint %d failed, the next one will try again: %s",
+                            job.id(), sequence, failure.getMessage());
                     return false;
                 })
                 .eventually(() -> {
@@ -219,7 +245,7 @@ final class CrawlRun {
                     }
                     // a checkpoint that came due while this one was saved is postponed, never skipped
                     if (dueAgain) {
-                        checkpoint().subscribe().with(saved -> { });
+                        checkpoint().subscribe().with(saved -> {});
                     } else {
                         pump();
                     }
@@ -228,7 +254,8 @@ final class CrawlRun {
 
     private boolean checkpointDue() {
         return pagesSinceCheckpoint >= checkpointConfig.everyPages()
-                || System.nanoTime() - lastCheckpointNanos >= checkpointConfig.every().toNanos();
+                || System.nanoTime() - lastCheckpointNanos
+                        >= checkpointConfig.every().toNanos();
     }
 
     private StoredPage onPageFailure(CrawlFrontier.Target target, FetchFailure failure) {
@@ -246,8 +273,7 @@ final class CrawlRun {
      * What was written for a page: the page itself, or its failure instead; whether a cancel is
      * pending, empty if the lease was lost.
      */
-    private record PageWrite(StoredPage recorded, Optional<Boolean> cancelPending) {
-    }
+    private record PageWrite(StoredPage recorded, Optional<Boolean> cancelPending) {}
 
     /**
      * Stores the page; if PostgreSQL refuses its values (see {@link JobStore#refusedValues}), the
@@ -256,12 +282,18 @@ final class CrawlRun {
      * database is away) fails the run, which is delivered again.
      */
     private Uni<PageWrite> storeOrRecordWhyNot(StoredPage page) {
-        return store.storePage(job, page).map(cancelPending -> new PageWrite(page, cancelPending))
-                .onFailure(JobStore::refusedValues).recoverWithUni(refused -> {
+        return store.storePage(job, page)
+                .map(cancelPending -> new PageWrite(page, cancelPending))
+                .onFailure(JobStore::refusedValues)
+                .recoverWithUni(refused -> {
                     LOG.warnf("Job %s: page %s could not be stored: %s", job.id(), page.url(), refused.getMessage());
-                    StoredPage failed = StoredPage.failed(page.url(), page.depth(), page.statusCode(),
+                    StoredPage failed = StoredPage.failed(
+                            page.url(),
+                            page.depth(),
+                            page.statusCode(),
                             JobRunner.notStored(refused).toError());
-                    return store.storePage(job, failed).map(cancelPending -> new PageWrite(failed, cancelPending))
+                    return store.storePage(job, failed)
+                            .map(cancelPending -> new PageWrite(failed, cancelPending))
                             .onFailure(JobStore::refusedValues)
                             .recoverWithItem(again -> new PageWrite(failed, Optional.of(false)));
                 });
@@ -289,19 +321,22 @@ final class CrawlRun {
                     stored++;
                 }
                 if (page.fetched() || page.error() != null && !refusedByTheCrawl(page)) {
-                    failures.record(page.error() != null).filter(trip -> stop == null).ifPresent(trip -> {
-                        abort = trip;
-                        stop = End.ABORTED;
-                    });
+                    failures.record(page.error() != null)
+                            .filter(trip -> stop == null)
+                            .ifPresent(trip -> {
+                                abort = trip;
+                                stop = End.ABORTED;
+                            });
                 }
                 // a page whose content was refused was still read: the crawl goes on through its links
                 found = frontier.offer(fetched.links(), page.depth());
                 checkpointDue = stop == null && !saving && checkpointDue();
             }
             if (checkpointDue) {
-                checkpoint().subscribe().with(saved -> { });
+                checkpoint().subscribe().with(saved -> {});
             }
-            return events.append(job.id(), EventType.PAGE, pageEvent(page, found)).replaceWithVoid();
+            return events.append(job.id(), EventType.PAGE, pageEvent(page, found))
+                    .replaceWithVoid();
         });
     }
 

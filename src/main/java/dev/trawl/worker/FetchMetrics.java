@@ -35,17 +35,25 @@ public class FetchMetrics {
     public FetchMetrics(MeterRegistry registry, JobTimeoutConfig timeout) {
         this.registry = registry;
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
-            byStatusClass[statusClass] = Counter.builder("trawl.fetches").tag("status_class", statusClass + "xx")
-                    .description("Pages fetched (or rendered), by the status class of the answer").register(registry);
+            byStatusClass[statusClass] = Counter.builder("trawl.fetches")
+                    .tag("status_class", statusClass + "xx")
+                    .description("Pages fetched (or rendered), by the status class of the answer")
+                    .register(registry);
         }
-        this.robotsSkips = Counter.builder("trawl.fetch.skipped").tag("reason", "robots")
-                .description("Pages not fetched because robots.txt disallows them").register(registry);
+        this.robotsSkips = Counter.builder("trawl.fetch.skipped")
+                .tag("reason", "robots")
+                .description("Pages not fetched because robots.txt disallows them")
+                .register(registry);
         this.duration = Timer.builder("trawl.fetch.duration")
                 .description("Time to fetch a page, redirects included, waiting for politeness excluded")
-                .publishPercentileHistogram().minimumExpectedValue(QueueWait.SHORTEST)
-                .maximumExpectedValue(timeout.timeout()).register(registry);
-        this.bodies = DistributionSummary.builder("trawl.fetch.body").baseUnit("bytes")
-                .description("Size of the bodies fetched").register(registry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(QueueWait.SHORTEST)
+                .maximumExpectedValue(timeout.timeout())
+                .register(registry);
+        this.bodies = DistributionSummary.builder("trawl.fetch.body")
+                .baseUnit("bytes")
+                .description("Size of the bodies fetched")
+                .register(registry);
         this.politenessWait = Timer.builder("trawl.politeness.wait")
                 .description("Time a fetch waited for its site's politeness permit (delay and concurrency)")
                 .register(registry);
@@ -64,8 +72,13 @@ public class FetchMetrics {
     }
 
     void failed(FetchFailure failure) {
-        failures.computeIfAbsent(failure.code(), code -> Counter.builder("trawl.fetch.failures").tag("code", code)
-                .description("Fetches that failed, by error code").register(registry)).increment();
+        failures.computeIfAbsent(
+                        failure.code(),
+                        code -> Counter.builder("trawl.fetch.failures")
+                                .tag("code", code)
+                                .description("Fetches that failed, by error code")
+                                .register(registry))
+                .increment();
         if (REFUSALS.contains(failure.code())) {
             refusal(failure.code()).increment();
         }
@@ -80,8 +93,11 @@ public class FetchMetrics {
     }
 
     private Counter refusal(String reason) {
-        return refusals.computeIfAbsent(reason, r -> Counter.builder("trawl.fetch.refusals").tag("reason", r)
-                .description("Outbound requests (fetch, redirect hop, render) refused by the address guard")
-                .register(registry));
+        return refusals.computeIfAbsent(
+                reason,
+                r -> Counter.builder("trawl.fetch.refusals")
+                        .tag("reason", r)
+                        .description("Outbound requests (fetch, redirect hop, render) refused by the address guard")
+                        .register(registry));
     }
 }

@@ -41,7 +41,8 @@ public class JobLogContext {
                     current.cancel();
                 }
             });
-            Context context = VertxContext.createNewDuplicatedContext(VertxContext.getRootContext(vertx.getOrCreateContext()));
+            Context context =
+                    VertxContext.createNewDuplicatedContext(VertxContext.getRootContext(vertx.getOrCreateContext()));
             context.runOnContext(ignored -> {
                 if (terminated.get()) {
                     return;

@@ -67,15 +67,30 @@ public class JobRunner {
     private final LeaseKeeper leases;
     /** Every job arms a timeout and nearly every one disarms it: an event loop's timer is the cheapest. */
     private final ScheduledExecutorService timers;
+
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final QueueWait queueWait;
 
-    public JobRunner(JobStore store, EventLog events, JobTransitions transitions, PageScraper scraper,
-            WorkerConfig config, CrawlLimits crawlConfig, WorkerIdentity identity, MeterRegistry registry,
-            Backoff backoff, RetryAfter retryAfter, JobTimeoutConfig timeout, AbortConfig abortConfig,
-            CrawlCheckpoints checkpoints, CheckpointConfig checkpointConfig, ActiveCrawls activeCrawls,
-            TerminalEventRepair terminalEvents, LeaseKeeper leases, Vertx vertx) {
+    public JobRunner(
+            JobStore store,
+            EventLog events,
+            JobTransitions transitions,
+            PageScraper scraper,
+            WorkerConfig config,
+            CrawlLimits crawlConfig,
+            WorkerIdentity identity,
+            MeterRegistry registry,
+            Backoff backoff,
+            RetryAfter retryAfter,
+            JobTimeoutConfig timeout,
+            AbortConfig abortConfig,
+            CrawlCheckpoints checkpoints,
+            CheckpointConfig checkpointConfig,
+            ActiveCrawls activeCrawls,
+            TerminalEventRepair terminalEvents,
+            LeaseKeeper leases,
+            Vertx vertx) {
         this.timers = vertx.getDelegate().nettyEventLoopGroup();
         this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
@@ -107,16 +122,19 @@ public class JobRunner {
         return store.claim(id.get(), identity.name(), config.lease())
                 .chain(claimed -> claimed.map(job -> execute(job).replaceWith(TerminalEventRepair.Verdict.ACK))
                         .orElseGet(() -> {
-                            LOG.debugf("Job %s is not claimable (finished, cancelled or owned by a live worker)",
+                            LOG.debugf(
+                                    "Job %s is not claimable (finished, cancelled or owned by a live worker)",
                                     id.get());
                             return terminalEvents.check(id.get());
                         }))
                 .chain(verdict -> verdict == TerminalEventRepair.Verdict.ACK
                         ? Uni.createFrom().completionStage(message.ack())
                         // left pending: the queue's take-over brings the entry back for another look
-                        : Uni.createFrom().completionStage(message.nack(new IllegalStateException(
-                                "job " + id.get() + " ended moments ago without its terminal event yet"))))
-                .onFailure().recoverWithUni(failure -> {
+                        : Uni.createFrom()
+                                .completionStage(message.nack(new IllegalStateException(
+                                        "job " + id.get() + " ended moments ago without its terminal event yet"))))
+                .onFailure()
+                .recoverWithUni(failure -> {
                     LOG.errorf(failure, "Job %s could not be recorded; leaving it for redelivery", id.get());
                     return Uni.createFrom().completionStage(message.nack(failure));
                 });
@@ -127,21 +145,31 @@ public class JobRunner {
         Runnable release = leases.hold(job);
         // Not waited for: the event log writes appends in the order they are made, so this one
         // still comes before the job's later events, and the fetch need not wait a round trip.
-        events.append(job.id(), EventType.STARTED, Map.of("attempt", job.attempt(), "url", job.spec().url()))
-                .subscribe().with(id -> { }, failure -> LOG.warnf("Job %s: writing its started event failed: %s",
-                        job.id(), failure.getMessage()));
-        return Uni.createFrom().deferred(() -> {
+        events.append(
+                        job.id(),
+                        EventType.STARTED,
+                        Map.of("attempt", job.attempt(), "url", job.spec().url()))
+                .subscribe()
+                .with(
+                        id -> {},
+                        failure -> LOG.warnf(
+                                "Job %s: writing its started event failed: %s", job.id(), failure.getMessage()));
+        return Uni.createFrom()
+                .deferred(() -> {
                     FetchClients.Lease lease = scraper.lease();
                     return (job.spec().crawl().singlePage() ? singlePageWithinTimeout(job, lease) : crawl(job, lease))
                             .eventually(lease::close);
                 })
                 .invoke(outcome -> LOG.debugf("Job %s ended: %s", job.id(), outcome))
-                .invoke(outcome -> timing.stop(durations.computeIfAbsent(outcome, name -> Timer
-                        .builder("trawl.jobs.duration").tag("outcome", name)
-                        .description("Time from a worker's claim to the end of the attempt")
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(QueueWait.SHORTEST).maximumExpectedValue(timeout.timeout())
-                        .register(registry))))
+                .invoke(outcome -> timing.stop(durations.computeIfAbsent(
+                        outcome,
+                        name -> Timer.builder("trawl.jobs.duration")
+                                .tag("outcome", name)
+                                .description("Time from a worker's claim to the end of the attempt")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(QueueWait.SHORTEST)
+                                .maximumExpectedValue(timeout.timeout())
+                                .register(registry))))
                 .replaceWithVoid()
                 .eventually(release);
     }
@@ -152,7 +180,10 @@ public class JobRunner {
      */
     private Uni<String> singlePageWithinTimeout(ClaimedJob job, FetchClients.Lease lease) {
         return singlePage(job, lease)
-                .ifNoItem().after(timeout.timeout()).on(timers).recoverWithUni(() -> recordFailure(job, timedOut()));
+                .ifNoItem()
+                .after(timeout.timeout())
+                .on(timers)
+                .recoverWithUni(() -> recordFailure(job, timedOut()));
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
@@ -165,63 +196,90 @@ public class JobRunner {
                 })
                 .chain(page -> store.succeed(job, page)
                         // a page the database refuses fails its job like any permanent failure
-                        .onFailure(JobStore::refusedValues).transform(JobRunner::notStored)
+                        .onFailure(JobStore::refusedValues)
+                        .transform(JobRunner::notStored)
                         .chain(state -> announceSinglePage(job, page, state)))
-                .onFailure(FetchFailure.class).recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
+                .onFailure(FetchFailure.class)
+                .recoverWithUni(failure -> recordFailure(job, (FetchFailure) failure));
     }
 
     private Uni<String> announceSinglePage(ClaimedJob job, StoredPage page, Optional<JobState> state) {
         if (state.isEmpty() || state.get() != JobState.SUCCEEDED) {
             return ended(job, state, 0);
         }
-        return transitions.announce(Transition.succeeded(job.id(), 1,
-                        List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
+        return transitions
+                .announce(Transition.succeeded(
+                        job.id(), 1, List.of(new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())))))
                 .map(done -> outcome(JobState.SUCCEEDED));
     }
 
     private Uni<String> crawl(ClaimedJob job, FetchClients.Lease lease) {
-        return checkpoints.resume(job)
+        return checkpoints
+                .resume(job)
                 .call(start -> start.resumed()
-                        ? events.append(job.id(), EventType.RESUMED, start.toEvent()) : Uni.createFrom().voidItem())
+                        ? events.append(job.id(), EventType.RESUMED, start.toEvent())
+                        : Uni.createFrom().voidItem())
                 .chain(start -> {
-                    CrawlRun run = new CrawlRun(job, start, lease, scraper, store, events, crawlConfig.parallelism(),
-                            FailureWindow.of(abortConfig), checkpoints, checkpointConfig, timeout.timeout(), timers);
+                    CrawlRun run = new CrawlRun(
+                            job,
+                            start,
+                            lease,
+                            scraper,
+                            store,
+                            events,
+                            crawlConfig.parallelism(),
+                            FailureWindow.of(abortConfig),
+                            checkpoints,
+                            checkpointConfig,
+                            timeout.timeout(),
+                            timers);
                     activeCrawls.add(run);
                     return run.run().eventually(() -> activeCrawls.remove(run));
                 })
                 .chain(outcome -> switch (outcome.end()) {
-            case START_FAILED -> recordFailure(job, outcome.startFailure());
-            case STALLED -> recordFailure(job, stalled(outcome.pages()));
-            case ABORTED -> abort(job, outcome.abort(), outcome.pages());
-            case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
-            case COMPLETED, CANCEL_REQUESTED -> store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
-        });
+                    case START_FAILED -> recordFailure(job, outcome.startFailure());
+                    case STALLED -> recordFailure(job, stalled(outcome.pages()));
+                    case ABORTED -> abort(job, outcome.abort(), outcome.pages());
+                    case LEASE_LOST -> ended(job, Optional.empty(), outcome.pages());
+                    case COMPLETED, CANCEL_REQUESTED ->
+                        store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
+                });
     }
 
     private FetchFailure timedOut() {
-        return FetchFailure.permanent("job-timeout", "The job ran longer than trawl.jobs.timeout ("
-                + timeout.timeout().toSeconds() + " s)");
+        return FetchFailure.permanent(
+                "job-timeout",
+                "The job ran longer than trawl.jobs.timeout ("
+                        + timeout.timeout().toSeconds() + " s)");
     }
 
     /** A crawl is timed out by its progress: the pages it stored stay readable at {@code /result}. */
     private FetchFailure stalled(int pages) {
-        return FetchFailure.permanent("job-timeout", "The crawl stored no page for trawl.jobs.timeout ("
-                + timeout.timeout().toSeconds() + " s); " + pages + " pages were stored before");
+        return FetchFailure.permanent(
+                "job-timeout",
+                "The crawl stored no page for trawl.jobs.timeout ("
+                        + timeout.timeout().toSeconds() + " s); " + pages + " pages were stored before");
     }
 
     private Uni<String> abort(ClaimedJob job, FailureWindow.Trip trip, int pages) {
         Map<String, Object> error = new LinkedHashMap<>(Map.of("code", "too-many-failures", "message", trip.reason()));
         error.putAll(trip.toEvent());
-        return store.abort(job, error).chain(state -> state.isPresent() && state.get() == JobState.ABORTED
-                ? transitions.announce(Transition.aborted(job.id(), trip.toEvent())).map(done -> outcome(JobState.ABORTED))
-                : ended(job, state, pages));
+        return store.abort(job, error)
+                .chain(state -> state.isPresent() && state.get() == JobState.ABORTED
+                        ? transitions
+                                .announce(Transition.aborted(job.id(), trip.toEvent()))
+                                .map(done -> outcome(JobState.ABORTED))
+                        : ended(job, state, pages));
     }
 
     /** PostgreSQL refused the page's values ({@link JobStore#refusedValues}): storing it again would fail again. */
     static FetchFailure notStored(Throwable refused) {
-        return FetchFailure.permanent("page-not-stored", "The page was fetched but the database refused its content: "
-                + (refused instanceof PgException pg ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
-                        : refused.getMessage()));
+        return FetchFailure.permanent(
+                "page-not-stored",
+                "The page was fetched but the database refused its content: "
+                        + (refused instanceof PgException pg
+                                ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                                : refused.getMessage()));
     }
 
     /** The page a job starts from is disallowed by robots.txt: nothing of the job can be done. */
@@ -251,7 +309,8 @@ public class JobRunner {
     private Uni<String> recordFailure(ClaimedJob job, FetchFailure failure) {
         Instant now = Instant.now();
         Instant retryAt = failure.isTransient()
-                ? now.plus(backoff.delay(job.attempt(), failure.retryAfter().flatMap(header -> retryAfter.parse(header, now))))
+                ? now.plus(backoff.delay(
+                        job.attempt(), failure.retryAfter().flatMap(header -> retryAfter.parse(header, now))))
                 : null;
         Map<String, Object> error = failure.toError();
         return store.fail(job, error, retryAt).chain(result -> {
@@ -259,11 +318,16 @@ public class JobRunner {
                 return ended(job, Optional.empty(), 0);
             }
             return switch (result.get().state()) {
-                case FAILED -> transitions.announce(Transition.failed(job.id(), error, job.spec().url(), job.attempt()))
-                        .map(done -> outcome(JobState.FAILED));
-                case RETRYING -> transitions.announce(Transition.retrying(job.id(), job.attempt(),
-                                result.get().nextAttemptAt(), error))
-                        .map(done -> outcome(JobState.RETRYING));
+                case FAILED ->
+                    transitions
+                            .announce(Transition.failed(
+                                    job.id(), error, job.spec().url(), job.attempt()))
+                            .map(done -> outcome(JobState.FAILED));
+                case RETRYING ->
+                    transitions
+                            .announce(Transition.retrying(
+                                    job.id(), job.attempt(), result.get().nextAttemptAt(), error))
+                            .map(done -> outcome(JobState.RETRYING));
                 default -> ended(job, Optional.of(result.get().state()), 0);
             };
         });
@@ -272,22 +336,30 @@ public class JobRunner {
     /** Writes the terminal event of the state the job ended in; empty means the lease was lost. */
     private Uni<String> ended(ClaimedJob job, Optional<JobState> state, int pages) {
         if (state.isEmpty()) {
-            LOG.warnf("Job %s: lease of %s was lost before the job ended; its result was not written", job.id(),
-                    job.owner());
+            LOG.warnf(
+                    "Job %s: lease of %s was lost before the job ended; its result was not written",
+                    job.id(), job.owner());
             return Uni.createFrom().item(outcome(null));
         }
         return switch (state.get()) {
-            case CANCELLED -> transitions.announce(Transition.cancelled(job.id())).map(done -> outcome(JobState.CANCELLED));
-            case SUCCEEDED -> transitions.announce(Transition.succeeded(job.id(), pages, List.of()))
-                    .map(done -> outcome(JobState.SUCCEEDED));
+            case CANCELLED ->
+                transitions.announce(Transition.cancelled(job.id())).map(done -> outcome(JobState.CANCELLED));
+            case SUCCEEDED ->
+                transitions
+                        .announce(Transition.succeeded(job.id(), pages, List.of()))
+                        .map(done -> outcome(JobState.SUCCEEDED));
             default -> Uni.createFrom().item(outcome(state.get()));
         };
     }
 
     private String outcome(JobState state) {
         String name = state == null ? "lease-lost" : state.wireName();
-        outcomes.computeIfAbsent(name, n -> Counter.builder("trawl.jobs.completed").tag("outcome", n)
-                .description("Attempts ended, by how (a retried job counts once per attempt)").register(registry))
+        outcomes.computeIfAbsent(
+                        name,
+                        n -> Counter.builder("trawl.jobs.completed")
+                                .tag("outcome", n)
+                                .description("Attempts ended, by how (a retried job counts once per attempt)")
+                                .register(registry))
                 .increment();
         return name;
     }

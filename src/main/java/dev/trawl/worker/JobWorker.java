@@ -46,8 +46,14 @@ public class JobWorker {
     private final AtomicInteger inHand = new AtomicInteger();
     private volatile Cancellable subscription;
 
-    public JobWorker(@Channel("jobs") Multi<Message<String>> jobs, JobRunner runner, RolesConfig roles,
-            WorkerConfig config, MemoryPressure memory, MeterRegistry registry, JobLogContext logContext) {
+    public JobWorker(
+            @Channel("jobs") Multi<Message<String>> jobs,
+            JobRunner runner,
+            RolesConfig roles,
+            WorkerConfig config,
+            MemoryPressure memory,
+            MeterRegistry registry,
+            JobLogContext logContext) {
         this.logContext = logContext;
         this.jobs = jobs;
         this.runner = runner;
@@ -55,7 +61,8 @@ public class JobWorker {
         this.config = config;
         this.memory = memory;
         Gauge.builder("trawl.worker.paused", paused, p -> p.get() ? 1 : 0)
-                .description("1 while the worker starts no new job because the heap is high").register(registry);
+                .description("1 while the worker starts no new job because the heap is high")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -65,17 +72,22 @@ public class JobWorker {
         }
         LOG.infof("Worker consuming jobs, %d at a time", config.concurrency());
         // Entries already asked for when intake stops are buffered, unclaimed, until it resumes.
-        subscription = jobs.pauseDemand().bufferUnconditionally().using(intake)
-                .onItem().transformToUni(message -> whenMemoryAllows().chain(() -> Uni.createFrom().deferred(() -> {
-                    inHand.incrementAndGet();
-                    Uni<Void> run = JobIds.parse(message.getPayload())
-                            .map(id -> logContext.run(id.toString(), () -> runner.run(message)))
-                            .orElseGet(() -> runner.run(message));
-                    return run.eventually(inHand::decrementAndGet);
-                })))
+        subscription = jobs.pauseDemand()
+                .bufferUnconditionally()
+                .using(intake)
+                .onItem()
+                .transformToUni(message -> whenMemoryAllows()
+                        .chain(() -> Uni.createFrom().deferred(() -> {
+                            inHand.incrementAndGet();
+                            Uni<Void> run = JobIds.parse(message.getPayload())
+                                    .map(id -> logContext.run(id.toString(), () -> runner.run(message)))
+                                    .orElseGet(() -> runner.run(message));
+                            return run.eventually(inHand::decrementAndGet);
+                        })))
                 .merge(config.concurrency())
-                .subscribe().with(
-                        done -> { },
+                .subscribe()
+                .with(
+                        done -> {},
                         failure -> LOG.error("The job stream failed; this worker stopped consuming", failure));
     }
 

@@ -70,11 +70,19 @@ public class LeaseKeeper {
             return;
         }
         Duration lease = config.lease();
-        store.renew(identity.name(), jobs, lease).subscribe().with(kept -> jobs.forEach(job -> {
-            // usually a job that ended meanwhile; a worker that really lost a lease hears it at its next write
-            if (!kept.contains(job.id()) && held.remove(job.id(), job)) {
-                LOG.debugf("Job %s: attempt %d of %s holds its lease no more", job.id(), job.attempt(), job.owner());
-            }
-        }), failure -> LOG.warnf("Renewing %d leases failed, will try again: %s", jobs.size(), failure.getMessage()));
+        store.renew(identity.name(), jobs, lease)
+                .subscribe()
+                .with(
+                        kept -> jobs.forEach(job -> {
+                            // usually a job that ended meanwhile; a worker that really lost a lease hears it at its
+                            // next write
+                            if (!kept.contains(job.id()) && held.remove(job.id(), job)) {
+                                LOG.debugf(
+                                        "Job %s: attempt %d of %s holds its lease no more",
+                                        job.id(), job.attempt(), job.owner());
+                            }
+                        }),
+                        failure -> LOG.warnf(
+                                "Renewing %d leases failed, will try again: %s", jobs.size(), failure.getMessage()));
     }
 }

@@ -61,9 +61,19 @@ public class PageScraper {
     private final SiteHealth siteHealth;
     private final OutboundAddressGuard guard;
 
-    public PageScraper(FetchClients clients, PageFetcher fetcher, PageExtractor extractor, RobotsPolicy robots,
-            SitePoliteness politeness, SiteProfiles profiles, SiteSessions sessions, RenderBackends renderers,
-            RetryAfter retryAfter, FetchConfig config, FetchMetrics metrics, SiteHealth siteHealth,
+    public PageScraper(
+            FetchClients clients,
+            PageFetcher fetcher,
+            PageExtractor extractor,
+            RobotsPolicy robots,
+            SitePoliteness politeness,
+            SiteProfiles profiles,
+            SiteSessions sessions,
+            RenderBackends renderers,
+            RetryAfter retryAfter,
+            FetchConfig config,
+            FetchMetrics metrics,
+            SiteHealth siteHealth,
             OutboundAddressGuard guard) {
         this.clients = clients;
         this.fetcher = fetcher;
@@ -92,12 +102,16 @@ public class PageScraper {
         }
         String host = parsedHost.get();
         Optional<SiteProfile> profile = profiles.forHost(host);
-        Uni<RobotsVerdict> verdict = spec.respectRobots() ? robots.check(url)
+        Uni<RobotsVerdict> verdict = spec.respectRobots()
+                ? robots.check(url)
                 : Uni.createFrom().item(new RobotsVerdict(true, Optional.empty()));
         return verdict.chain(robotsSays -> {
             if (robotsSays.unreachable()) {
-                return Uni.createFrom().failure(FetchFailure.transientFailure("robots-unavailable",
-                        "robots.txt of " + host + " could not be read; the site is not fetched until it can be"));
+                return Uni.createFrom()
+                        .failure(FetchFailure.transientFailure(
+                                "robots-unavailable",
+                                "robots.txt of " + host
+                                        + " could not be read; the site is not fetched until it can be"));
             }
             if (!robotsSays.allowed()) {
                 metrics.skippedByRobots();
@@ -105,15 +119,20 @@ public class PageScraper {
             }
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
             long asked = System.nanoTime();
-            return politeness.acquire(host, limits).map(SitePermit::keepAlive)
+            return politeness
+                    .acquire(host, limits)
+                    .map(SitePermit::keepAlive)
                     .invoke(() -> metrics.waitedForPoliteness(asked))
                     .chain(permit -> {
                         long started = System.nanoTime();
-                        return fetchWithSession(lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())), true)
+                        return fetchWithSession(
+                                        lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())), true)
                                 .invoke(page -> metrics.fetched(page, started))
-                                .onItemOrFailure().invoke((page, failure) -> returnPermit(permit, host, failure, spec));
+                                .onItemOrFailure()
+                                .invoke((page, failure) -> returnPermit(permit, host, failure, spec));
                     })
-                    .onFailure(FetchFailure.class).invoke(failure -> metrics.failed((FetchFailure) failure))
+                    .onFailure(FetchFailure.class)
+                    .invoke(failure -> metrics.failed((FetchFailure) failure))
                     .chain(page -> extractWhereItFits(page, depth, spec));
         });
     }
@@ -128,8 +147,10 @@ public class PageScraper {
 
     private SiteLimits limitsFor(Optional<SiteProfile> profile) {
         SiteLimits defaults = politeness.defaultLimits();
-        return profile.map(p -> new SiteLimits(p.maxConcurrency().orElse(defaults.maxConcurrency()),
-                p.minDelay().orElse(defaults.minDelay()))).orElse(defaults);
+        return profile.map(p -> new SiteLimits(
+                        p.maxConcurrency().orElse(defaults.maxConcurrency()),
+                        p.minDelay().orElse(defaults.minDelay())))
+                .orElse(defaults);
     }
 
     /**
@@ -138,9 +159,9 @@ public class PageScraper {
      * and neither call fails (a lost release frees its slot when its lease runs out).
      */
     private void returnPermit(SitePermit permit, String host, Throwable failure, JobSpec spec) {
-        release(permit, failure).subscribe().with(released -> { }, ignored -> { });
+        release(permit, failure).subscribe().with(released -> {}, ignored -> {});
         if (speaksForTheSite(failure, spec)) {
-            siteHealth.record(host, failure).subscribe().with(recorded -> { }, ignored -> { });
+            siteHealth.record(host, failure).subscribe().with(recorded -> {}, ignored -> {});
         }
     }
 
@@ -149,7 +170,8 @@ public class PageScraper {
      * than that client wanted: counted, it would let any client pause a site for everyone.
      */
     private boolean speaksForTheSite(Throwable failure, JobSpec spec) {
-        return !(failure instanceof FetchFailure fetchFailure && fetchFailure.timedOut()
+        return !(failure instanceof FetchFailure fetchFailure
+                && fetchFailure.timedOut()
                 && fetchTimeout(spec).compareTo(config.requestTimeout()) < 0);
     }
 
@@ -158,8 +180,10 @@ public class PageScraper {
     }
 
     private Uni<Void> release(SitePermit permit, Throwable failure) {
-        if (failure instanceof FetchFailure fetchFailure && fetchFailure.retryAfter().isPresent()) {
-            Optional<Duration> pause = retryAfter.parse(fetchFailure.retryAfter().get(), Instant.now());
+        if (failure instanceof FetchFailure fetchFailure
+                && fetchFailure.retryAfter().isPresent()) {
+            Optional<Duration> pause =
+                    retryAfter.parse(fetchFailure.retryAfter().get(), Instant.now());
             if (pause.isPresent()) {
                 return permit.release(pause.get());
             }
@@ -167,18 +191,23 @@ public class PageScraper {
         return permit.release();
     }
 
-    private Uni<FetchedPage> fetchWithSession(FetchClients.Lease lease, String url, JobSpec spec,
-            Optional<SiteProfile> profile, boolean mayRenew) {
+    private Uni<FetchedPage> fetchWithSession(
+            FetchClients.Lease lease, String url, JobSpec spec, Optional<SiteProfile> profile, boolean mayRenew) {
         Uni<Optional<SiteSession>> session = profile.filter(p -> p.session().isPresent())
                 .map(p -> sessions.current(p.name()).map(Optional::of))
                 .orElseGet(() -> Uni.createFrom().item(Optional.empty()));
         return session.chain(current -> fetch(lease, url, spec, profile, current)
                 .onFailure(f -> mayRenew && current.isPresent() && f instanceof FetchFailure ff && ff.unauthorised())
-                .recoverWithUni(() -> sessions.invalidate(current.get().profile(), current.get().version())
+                .recoverWithUni(() -> sessions.invalidate(
+                                current.get().profile(), current.get().version())
                         .chain(() -> fetchWithSession(lease, url, spec, profile, false))));
     }
 
-    private Uni<FetchedPage> fetch(FetchClients.Lease lease, String url, JobSpec spec, Optional<SiteProfile> profile,
+    private Uni<FetchedPage> fetch(
+            FetchClients.Lease lease,
+            String url,
+            JobSpec spec,
+            Optional<SiteProfile> profile,
             Optional<SiteSession> session) {
         SiteCredentials credentials = new SiteCredentials(spec.headers(), profile, session);
         if (spec.render() || profile.map(SiteProfile::render).orElse(false)) {
@@ -186,8 +215,12 @@ public class PageScraper {
             URI target = URI.create(url);
             return guard.checkUrl(target)
                     .chain(() -> renderers.render(url, credentials.forRender(target)))
-                    .map(rendered -> new FetchedPage(url, rendered.url(), 200,
-                            "text/html; charset=utf-8", rendered.html().getBytes(StandardCharsets.UTF_8)));
+                    .map(rendered -> new FetchedPage(
+                            url,
+                            rendered.url(),
+                            200,
+                            "text/html; charset=utf-8",
+                            rendered.html().getBytes(StandardCharsets.UTF_8)));
         }
         return fetcher.fetch(lease, url, credentials, fetchTimeout(spec));
     }
@@ -199,25 +232,45 @@ public class PageScraper {
      */
     private Uni<StoredPage> extractWhereItFits(FetchedPage page, int depth, JobSpec spec) {
         Uni<FetchedPage> here = Uni.createFrom().item(page);
-        return (page.body().length <= config.inlineExtractionBytes() ? here
-                : here.emitOn(Infrastructure.getDefaultWorkerPool()))
+        return (page.body().length <= config.inlineExtractionBytes()
+                        ? here
+                        : here.emitOn(Infrastructure.getDefaultWorkerPool()))
                 .map(fetched -> toStored(fetched, depth, extract(fetched, spec)));
     }
 
     private ExtractedPage extract(FetchedPage page, JobSpec spec) {
         try {
-            return extractor.extract(page, new ExtractionRequest(Set.copyOf(spec.formats()), spec.selectors(),
-                    !spec.crawl().singlePage()));
+            return extractor.extract(
+                    page,
+                    new ExtractionRequest(
+                            Set.copyOf(spec.formats()),
+                            spec.selectors(),
+                            !spec.crawl().singlePage()));
         } catch (RuntimeException | StackOverflowError e) {
             // a page nested deeply enough overflows a recursive converter: only that page is unreadable
-            throw FetchFailure.permanent("invalid-content", "Could not parse " + page.finalUrl() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw FetchFailure.permanent(
+                    "invalid-content",
+                    "Could not parse " + page.finalUrl() + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 
     private static StoredPage toStored(FetchedPage page, int depth, ExtractedPage extracted) {
-        return new StoredPage(page.url(), page.finalUrl(), page.statusCode(), page.contentType(), depth,
-                extracted.metadata(), extracted.title(), extracted.description(), extracted.text(),
-                extracted.markdown(), extracted.html(), extracted.links(), extracted.fields(), null, null);
+        return new StoredPage(
+                page.url(),
+                page.finalUrl(),
+                page.statusCode(),
+                page.contentType(),
+                depth,
+                extracted.metadata(),
+                extracted.title(),
+                extracted.description(),
+                extracted.text(),
+                extracted.markdown(),
+                extracted.html(),
+                extracted.links(),
+                extracted.fields(),
+                null,
+                null);
     }
 }

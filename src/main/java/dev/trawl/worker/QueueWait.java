@@ -22,7 +22,9 @@ final class QueueWait {
     QueueWait(MeterRegistry registry, Duration longest) {
         this.timer = Timer.builder("trawl.queue.wait")
                 .description("Time from an entry's XADD to a worker reading it")
-                .publishPercentileHistogram().minimumExpectedValue(SHORTEST).maximumExpectedValue(longest)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(SHORTEST)
+                .maximumExpectedValue(longest)
                 .register(registry);
     }
 

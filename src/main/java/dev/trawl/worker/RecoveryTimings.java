@@ -13,11 +13,15 @@ import java.time.Duration;
 public record RecoveryTimings(Duration lease, Duration claimMinIdle, Duration claimInterval) {
 
     /** Whether the queue's take-over always finds the dead worker's lease run out. */
-    public enum Verdict { TAKE_OVER_FINDS_LEASE_EXPIRED, TAKE_OVER_MAY_MEET_LIVE_LEASE }
+    public enum Verdict {
+        TAKE_OVER_FINDS_LEASE_EXPIRED,
+        TAKE_OVER_MAY_MEET_LIVE_LEASE
+    }
 
     public Verdict verdict() {
         return claimMinIdle.compareTo(lease.plus(claimInterval)) >= 0
-                ? Verdict.TAKE_OVER_FINDS_LEASE_EXPIRED : Verdict.TAKE_OVER_MAY_MEET_LIVE_LEASE;
+                ? Verdict.TAKE_OVER_FINDS_LEASE_EXPIRED
+                : Verdict.TAKE_OVER_MAY_MEET_LIVE_LEASE;
     }
 
     /** The latest a dead worker's job is taken over by the queue, a free slot aside. */

@@ -21,8 +21,10 @@ public class RecoveryTimingsCheck {
     private final WorkerConfig config;
     private final RolesConfig roles;
 
-    public RecoveryTimingsCheck(@Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector,
-            WorkerConfig config, RolesConfig roles) {
+    public RecoveryTimingsCheck(
+            @Connector(RedisStreamsConnector.NAME) RedisStreamsConnector connector,
+            WorkerConfig config,
+            RolesConfig roles) {
         this.connector = connector;
         this.config = config;
         this.roles = roles;
@@ -34,15 +36,21 @@ public class RecoveryTimingsCheck {
             return;
         }
         for (RedisStreamsIncomingChannel channel : connector.incomingChannels()) {
-            RecoveryTimings timings = new RecoveryTimings(config.lease(), channel.claimMinIdle(), channel.claimInterval());
+            RecoveryTimings timings =
+                    new RecoveryTimings(config.lease(), channel.claimMinIdle(), channel.claimInterval());
             if (timings.verdict() == RecoveryTimings.Verdict.TAKE_OVER_MAY_MEET_LIVE_LEASE) {
-                LOG.warnf("Channel %s: claim-min-idle-ms (%d) is under trawl.worker.lease (%s) plus claim-interval-ms (%d):"
-                        + " a dead worker's entry may be taken over before its job's lease ran out, and the job then"
-                        + " waits for the reaper", channel.channel(), timings.claimMinIdle().toMillis(), timings.lease(),
+                LOG.warnf(
+                        "Channel %s: claim-min-idle-ms (%d) is under trawl.worker.lease (%s) plus claim-interval-ms (%d):"
+                                + " a dead worker's entry may be taken over before its job's lease ran out, and the job then"
+                                + " waits for the reaper",
+                        channel.channel(),
+                        timings.claimMinIdle().toMillis(),
+                        timings.lease(),
                         timings.claimInterval().toMillis());
             } else {
-                LOG.infof("Channel %s: a dead worker's jobs are taken over %s to %s after its death", channel.channel(),
-                        timings.lease(), timings.latestTakeOver());
+                LOG.infof(
+                        "Channel %s: a dead worker's jobs are taken over %s to %s after its death",
+                        channel.channel(), timings.lease(), timings.latestTakeOver());
             }
         }
     }

@@ -27,7 +27,10 @@ public class TerminalEventRepair {
     private static final Logger LOG = Logger.getLogger(TerminalEventRepair.class);
 
     /** What to do with the queue entry that led here. */
-    enum Verdict { ACK, LATER }
+    enum Verdict {
+        ACK,
+        LATER
+    }
 
     private final JobStore store;
     private final EventLog events;
@@ -51,9 +54,10 @@ public class TerminalEventRepair {
             if (ending.isEmpty() || !endsWithAnEvent(ending.get().state())) {
                 return Uni.createFrom().item(Verdict.ACK);
             }
-            return events.latest(jobId).chain(latest -> latest.filter(StoredEvent::terminal).isPresent()
-                    ? Uni.createFrom().item(Verdict.ACK)
-                    : repair(jobId, ending.get(), latest));
+            return events.latest(jobId)
+                    .chain(latest -> latest.filter(StoredEvent::terminal).isPresent()
+                            ? Uni.createFrom().item(Verdict.ACK)
+                            : repair(jobId, ending.get(), latest));
         });
     }
 
@@ -61,14 +65,20 @@ public class TerminalEventRepair {
         if (ending.ago().compareTo(config.terminalGrace()) < 0) {
             return Uni.createFrom().item(Verdict.LATER);
         }
-        LOG.warnf("Job %s ended %s %d ms ago without its terminal event (last: %s); writing it now", jobId,
-                ending.state().wireName(), ending.ago().toMillis(), latest.map(StoredEvent::type).orElse("none"));
+        LOG.warnf(
+                "Job %s ended %s %d ms ago without its terminal event (last: %s); writing it now",
+                jobId,
+                ending.state().wireName(),
+                ending.ago().toMillis(),
+                latest.map(StoredEvent::type).orElse("none"));
         return transitions.announce(Transition.recovered(jobId, ending)).replaceWith(Verdict.ACK);
     }
 
     /** The states a worker ends a job in, each of which writes a terminal event. */
     private static boolean endsWithAnEvent(JobState state) {
-        return state == JobState.SUCCEEDED || state == JobState.FAILED || state == JobState.CANCELLED
+        return state == JobState.SUCCEEDED
+                || state == JobState.FAILED
+                || state == JobState.CANCELLED
                 || state == JobState.ABORTED;
     }
 }

@@ -2,8 +2,8 @@ package dev.trawl.worker;
 
 import dev.trawl.job.JobStore;
 import dev.trawl.job.JobTransitions;
-import dev.trawl.job.Transition;
 import dev.trawl.job.ReapedJob;
+import dev.trawl.job.Transition;
 import dev.trawl.roles.Role;
 import dev.trawl.roles.RolesConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,8 +38,14 @@ public class WorkerDrain {
     private final RolesConfig roles;
     private final ActiveCrawls activeCrawls;
 
-    public WorkerDrain(JobWorker worker, JobStore store, JobTransitions transitions, WorkerIdentity identity,
-            WorkerConfig config, RolesConfig roles, ActiveCrawls activeCrawls) {
+    public WorkerDrain(
+            JobWorker worker,
+            JobStore store,
+            JobTransitions transitions,
+            WorkerIdentity identity,
+            WorkerConfig config,
+            RolesConfig roles,
+            ActiveCrawls activeCrawls) {
         this.activeCrawls = activeCrawls;
         this.worker = worker;
         this.store = store;
@@ -59,7 +65,8 @@ public class WorkerDrain {
         try {
             drain(grace).await().atMost(grace.plusSeconds(5));
         } catch (RuntimeException e) {
-            LOG.warnf("Handing back leases on shutdown failed; they run out and the reaper requeues the jobs: %s",
+            LOG.warnf(
+                    "Handing back leases on shutdown failed; they run out and the reaper requeues the jobs: %s",
                     e.getMessage());
         }
     }
@@ -79,16 +86,25 @@ public class WorkerDrain {
         if (worker.jobsInHand() == 0) {
             return Uni.createFrom().item(true);
         }
-        return Multi.createFrom().ticks().every(POLL).filter(tick -> worker.jobsInHand() == 0)
-                .toUni().replaceWith(true)
-                .ifNoItem().after(grace).recoverWithItem(false);
+        return Multi.createFrom()
+                .ticks()
+                .every(POLL)
+                .filter(tick -> worker.jobsInHand() == 0)
+                .toUni()
+                .replaceWith(true)
+                .ifNoItem()
+                .after(grace)
+                .recoverWithItem(false);
     }
 
     private Uni<List<ReapedJob>> handBack() {
-        return activeCrawls.checkpointAll()
+        return activeCrawls
+                .checkpointAll()
                 .invoke(saved -> LOG.infof("Grace over: checkpointed %d crawls", saved))
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Checkpointing the crawls in hand failed; they resume from their stored pages: %s",
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "Checkpointing the crawls in hand failed; they resume from their stored pages: %s",
                             failure.getMessage());
                     return 0;
                 })
@@ -97,7 +113,8 @@ public class WorkerDrain {
                 .call(released -> {
                     LOG.infof("Grace over: handed back %d jobs still running", released.size());
                     return transitions.announce(released.stream()
-                            .flatMap(job -> Transition.leaseEnded(job, "worker-shutdown", Map.of()).stream()).toList());
+                            .flatMap(job -> Transition.leaseEnded(job, "worker-shutdown", Map.of()).stream())
+                            .toList());
                 });
     }
 }

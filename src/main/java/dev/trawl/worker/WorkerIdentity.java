@@ -11,7 +11,8 @@ public class WorkerIdentity {
     private final String name;
 
     public WorkerIdentity() {
-        this.name = ProcessName.hostAndPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.name =
+                ProcessName.hostAndPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public String name() {

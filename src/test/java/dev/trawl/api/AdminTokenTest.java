@@ -18,7 +18,8 @@ class AdminTokenTest {
     void withoutAConfiguredTokenAdminEndpointsAreDisabled() {
         AdminToken admin = new AdminToken(Optional::empty);
 
-        ProblemException refused = catchThrowableOfType(() -> admin.require(ANONYMOUS, "anything"), ProblemException.class);
+        ProblemException refused =
+                catchThrowableOfType(() -> admin.require(ANONYMOUS, "anything"), ProblemException.class);
         assertThat(refused.problem().status()).isEqualTo(403);
         assertThat(refused.problem().detail()).startsWith("admin endpoints are disabled");
     }
@@ -28,10 +29,13 @@ class AdminTokenTest {
         AdminToken admin = new AdminToken(() -> Optional.of("s3cret"));
 
         assertThatCode(() -> admin.require(ANONYMOUS, "s3cret")).doesNotThrowAnyException();
-        ProblemException wrong = catchThrowableOfType(() -> admin.require(ANONYMOUS, "s3cret-not"), ProblemException.class);
+        ProblemException wrong =
+                catchThrowableOfType(() -> admin.require(ANONYMOUS, "s3cret-not"), ProblemException.class);
         assertThat(wrong.problem().status()).isEqualTo(401);
         assertThat(wrong.problem().field()).isEqualTo(AdminToken.HEADER);
-        assertThat(catchThrowableOfType(() -> admin.require(ANONYMOUS, null), ProblemException.class).problem().status())
+        assertThat(catchThrowableOfType(() -> admin.require(ANONYMOUS, null), ProblemException.class)
+                        .problem()
+                        .status())
                 .isEqualTo(401);
     }
 

@@ -24,9 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -48,10 +48,12 @@ class ApiFuzzIT {
 
     /** A few hundred by default; {@code -Dfuzz.requests} runs a longer hunt. */
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 400);
+
     private static final Duration BUDGET = Duration.ofSeconds(120);
     private static final StubSite SITE = new StubSite();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestHTTPResource("/")
     URL base;
@@ -66,11 +68,14 @@ class ApiFuzzIT {
 
         @Override
         public String toString() {
-            String shown = body == null ? "" : " body=" + (body.length() > 300 ? body.substring(0, 300) + "…(" + body.length()
-                    + " chars)" : body);
+            String shown = body == null
+                    ? ""
+                    : " body="
+                            + (body.length() > 300 ? body.substring(0, 300) + "…(" + body.length() + " chars)" : body);
             String path = this.path.length() > 300 ? this.path.substring(0, 300) + "…" : this.path;
-            List<String> shownHeaders = headers.stream().map(h -> h.length() > 100 ? h.substring(0, 100) + "…(" + h.length()
-                    + " chars)" : h).toList();
+            List<String> shownHeaders = headers.stream()
+                    .map(h -> h.length() > 100 ? h.substring(0, 100) + "…(" + h.length() + " chars)" : h)
+                    .toList();
             return "#" + index + " " + method + " " + path + " headers=" + shownHeaders + shown
                     + (latin1 ? " (body sent as ISO-8859-1: not UTF-8)" : "");
         }
@@ -100,20 +105,29 @@ class ApiFuzzIT {
                 failures.add(failure);
             }
         }
-        System.out.println("ApiFuzzIT sent " + sent + " requests with seed " + seed + "; answers by status: " + statuses);
+        System.out.println(
+                "ApiFuzzIT sent " + sent + " requests with seed " + seed + "; answers by status: " + statuses);
         assertThat(failures).as("seed " + seed).isEmpty();
         assertThat(sent).as("requests sent within " + BUDGET).isGreaterThanOrEqualTo(REQUESTS / 2);
 
         // a job no earlier one deduplicates
         // a client chooses the ids in paths: none of its text may become a metric tag (their number is capped)
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         Set<String> uris = new TreeSet<>();
-        Matcher tagged = Pattern.compile("http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"").matcher(metrics);
+        Matcher tagged = Pattern.compile("http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"")
+                .matcher(metrics);
         while (tagged.find()) {
             uris.add(tagged.group(1));
         }
         System.out.println("ApiFuzzIT: http_server_requests uri tags " + uris);
-        assertThat(uris).as("seed " + seed).isNotEmpty()
+        assertThat(uris)
+                .as("seed " + seed)
+                .isNotEmpty()
                 .allMatch(uri -> uri.matches("(/[a-z0-9-]+|/\\{id})+|NOT_FOUND|REDIRECTION|root"));
 
         String after = Jobs.submit(Map.of("url", SITE.url("/a?after=" + seed), "dedupe", false));
@@ -122,11 +136,16 @@ class ApiFuzzIT {
 
     /** Sends the request; a description of what is wrong with its answer, or null. */
     private String check(Sent request, Map<Integer, Integer> statuses) throws InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + request.path()))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create(base.toString().replaceAll("/$", "") + request.path()))
                 .timeout(Duration.ofSeconds(20))
-                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(request.body(),
-                                request.latin1() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+                .method(
+                        request.method(),
+                        request.body() == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        request.body(),
+                                        request.latin1() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
         for (int h = 0; h + 1 < request.headers().size(); h += 2) {
             builder.header(request.headers().get(h), request.headers().get(h + 1));
         }
@@ -159,7 +178,8 @@ class ApiFuzzIT {
             }
             try {
                 JsonNode problem = JSON.readTree(body);
-                if (problem.path("status").asInt() != status || problem.path("title").asText().isBlank()) {
+                if (problem.path("status").asInt() != status
+                        || problem.path("title").asText().isBlank()) {
                     return request + " -> " + status + " with a problem that does not say so: " + problem;
                 }
             } catch (IOException e) {
@@ -204,7 +224,8 @@ class ApiFuzzIT {
                 }
                 case 5, 6 -> {
                     method = "GET";
-                    path = random.nextBoolean() ? "/v1/jobs/" + id + "/result?offset=" + number() + "&limit=" + number()
+                    path = random.nextBoolean()
+                            ? "/v1/jobs/" + id + "/result?offset=" + number() + "&limit=" + number()
                             : "/jobs/" + id + "/result" + (random.nextBoolean() ? "?offset=" + number() : "");
                 }
                 case 7, 8 -> {
@@ -214,8 +235,14 @@ class ApiFuzzIT {
                     headers.add(lastEventId());
                     if (random.nextBoolean()) {
                         headers.add("Accept");
-                        headers.add(pick("text/event-stream", "application/json", "*/*", "text/*;q=0.1", "garbage/",
-                                ";;;", "text/event-stream;q=abc"));
+                        headers.add(pick(
+                                "text/event-stream",
+                                "application/json",
+                                "*/*",
+                                "text/*;q=0.1",
+                                "garbage/",
+                                ";;;",
+                                "text/event-stream;q=abc"));
                     }
                 }
                 case 9 -> {
@@ -231,7 +258,8 @@ class ApiFuzzIT {
                 }
                 case 10 -> {
                     method = "GET";
-                    path = "/v1/dead-letters?limit=" + number() + (random.nextBoolean() ? "&after=" + encoded(text(30)) : "");
+                    path = "/v1/dead-letters?limit=" + number()
+                            + (random.nextBoolean() ? "&after=" + encoded(text(30)) : "");
                     headers.add("X-Admin-Token");
                     headers.add(random.nextBoolean() ? adminToken : headerText(20));
                 }
@@ -241,15 +269,21 @@ class ApiFuzzIT {
                     headers.add("Authorization");
                     headers.add("Bearer " + (random.nextBoolean() ? adminToken : headerText(30)));
                     if (method.equals("POST")) {
-                        body = random.nextBoolean() ? junkJson()
+                        body = random.nextBoolean()
+                                ? junkJson()
                                 : "{\"name\":" + value(2) + ",\"tier\":" + value(1) + "}";
                     }
                 }
                 case 12 -> {
                     // a method no endpoint takes
                     method = pick("PUT", "PATCH", "DELETE", "POST");
-                    path = pick("/v1/jobs", "/v1/jobs/" + id + "/result", "/jobs/" + id + "/status", "/scrape",
-                            "/v1/jobs/" + id + "/events", "/v1/dead-letters");
+                    path = pick(
+                            "/v1/jobs",
+                            "/v1/jobs/" + id + "/result",
+                            "/jobs/" + id + "/status",
+                            "/scrape",
+                            "/v1/jobs/" + id + "/events",
+                            "/v1/dead-letters");
                     body = random.nextBoolean() ? junkJson() : null;
                 }
                 default -> {
@@ -260,9 +294,18 @@ class ApiFuzzIT {
             }
             if (body != null && random.nextInt(5) > 0) {
                 headers.add("Content-Type");
-                headers.add(random.nextInt(4) > 0 ? "application/json" : pick("text/plain", "application/xml",
-                        "application/json; charset=latin1", "application/json;;;", "multipart/form-data; boundary=",
-                        "application/x-www-form-urlencoded", "*/*", "garbage"));
+                headers.add(
+                        random.nextInt(4) > 0
+                                ? "application/json"
+                                : pick(
+                                        "text/plain",
+                                        "application/xml",
+                                        "application/json; charset=latin1",
+                                        "application/json;;;",
+                                        "multipart/form-data; boundary=",
+                                        "application/x-www-form-urlencoded",
+                                        "*/*",
+                                        "garbage"));
             }
             oddHeaders(headers);
             // now and then a body whose bytes are not UTF-8 (ISO-8859-1 of text with accents)
@@ -280,7 +323,12 @@ class ApiFuzzIT {
                 switch (random.nextInt(7)) {
                     case 0 -> {
                         headers.add("Authorization");
-                        headers.add(pick("Bearer ", "Bearer " + headerText(50), "Basic " + headerText(20), "bearer", headerText(300),
+                        headers.add(pick(
+                                "Bearer ",
+                                "Bearer " + headerText(50),
+                                "Basic " + headerText(20),
+                                "bearer",
+                                headerText(300),
                                 "Bearer " + "x".repeat(5000)));
                     }
                     case 1 -> {
@@ -289,7 +337,10 @@ class ApiFuzzIT {
                     }
                     case 2 -> {
                         headers.add("Idempotency-Key");
-                        headers.add(random.nextBoolean() ? headerText(random.nextInt(400) + 1) : UUID.randomUUID().toString());
+                        headers.add(
+                                random.nextBoolean()
+                                        ? headerText(random.nextInt(400) + 1)
+                                        : UUID.randomUUID().toString());
                     }
                     case 3 -> {
                         headers.add("X-Forwarded-For");
@@ -297,7 +348,8 @@ class ApiFuzzIT {
                     }
                     case 4 -> {
                         headers.add("Accept");
-                        headers.add(pick("application/json", "application/xml", "*/*;q=0", headerText(20), "text/html"));
+                        headers.add(
+                                pick("application/json", "application/xml", "*/*;q=0", headerText(20), "text/html"));
                     }
                     case 5 -> {
                         headers.add("X-Admin-Token");
@@ -318,8 +370,19 @@ class ApiFuzzIT {
                 case 4 -> knownJob.toUpperCase();
                 case 5 -> encoded(text(random.nextInt(60) + 1));
                 case 6 -> "x".repeat(random.nextInt(3000) + 1);
-                case 7 -> pick("0", "-1", "null", "00000000-0000-0000-0000-000000000000", "%00", "%ff%fe", "..",
-                        "%2e%2e", "1e309", "ffffffff-ffff-ffff-ffff-ffffffffffff", "%E2%98%83");
+                case 7 ->
+                    pick(
+                            "0",
+                            "-1",
+                            "null",
+                            "00000000-0000-0000-0000-000000000000",
+                            "%00",
+                            "%ff%fe",
+                            "..",
+                            "%2e%2e",
+                            "1e309",
+                            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+                            "%E2%98%83");
                 case 8 -> knownJob.substring(0, random.nextInt(knownJob.length()));
                 default -> knownJob + pick("0", "-", "%20", "x");
             };
@@ -329,7 +392,8 @@ class ApiFuzzIT {
             return switch (random.nextInt(8)) {
                 case 0 -> Integer.toString(random.nextInt(5));
                 case 1 -> Integer.toString(random.nextInt(2000) - 500);
-                case 2 -> pick("99999999999999999999", "-99999999999999999999", "2147483647", "2147483648", "-2147483648");
+                case 2 ->
+                    pick("99999999999999999999", "-99999999999999999999", "2147483647", "2147483648", "-2147483648");
                 case 3 -> pick("abc", "1.5", "", "1e3", "0x10", "NaN", "%00");
                 default -> Integer.toString(random.nextInt(100));
             };
@@ -350,8 +414,19 @@ class ApiFuzzIT {
         private String submission() {
             StringBuilder body = new StringBuilder("{");
             body.append("\"url\":").append(random.nextInt(4) > 0 ? quote(url()) : value(3));
-            String[] members = {"formats", "priority", "selectors", "crawl", "headers", "timeoutSeconds",
-                    "respectRobots", "render", "dedupe", "maxAttempts", "unknownMember"};
+            String[] members = {
+                "formats",
+                "priority",
+                "selectors",
+                "crawl",
+                "headers",
+                "timeoutSeconds",
+                "respectRobots",
+                "render",
+                "dedupe",
+                "maxAttempts",
+                "unknownMember"
+            };
             for (String member : members) {
                 if (random.nextInt(4) == 0) {
                     body.append(",\"").append(member).append("\":").append(member(member));
@@ -366,18 +441,29 @@ class ApiFuzzIT {
                 return value(3);
             }
             return switch (name) {
-                case "formats" -> "[" + String.join(",", List.of(quote(pick("text", "html", "links", "pdf")),
-                        quote(pick("markdown", "metadata", "")))) + "]";
+                case "formats" ->
+                    "["
+                            + String.join(
+                                    ",",
+                                    List.of(
+                                            quote(pick("text", "html", "links", "pdf")),
+                                            quote(pick("markdown", "metadata", ""))))
+                            + "]";
                 case "priority" -> quote(pick("high", "normal", "low", "urgent", ""));
-                case "selectors" -> "{\"title\":" + quote(pick("title", "h1 > a", ":matches(x)", "[", "a:has(b:has(c))",
-                        "*".repeat(200))) + ",\"n\":" + value(2) + "}";
-                case "crawl" -> "{\"maxPages\":" + pick("1", "2", "0", "-1", "1e9", "\"3\"") + ",\"maxDepth\":"
-                        + pick("0", "1", "-5", "99999999999") + ",\"include\":[" + quote(pick("/a", "(a+)+$", "[", ""))
-                        + "],\"sameSite\":" + pick("true", "false", "\"yes\"", "null") + "}";
-                case "headers" -> "{" + quote(pick("X-Test", "", "Bad Header", "Host", "\u0000")) + ":"
-                        + quote(pick("1", "\r\nInjected: yes", "x".repeat(5000))) + "}";
-                case "timeoutSeconds", "maxAttempts" -> pick("1", "0", "301", "-1", "1.5", "1e400", "\"5\"", "null",
-                        "99999999999999999999");
+                case "selectors" ->
+                    "{\"title\":"
+                            + quote(pick("title", "h1 > a", ":matches(x)", "[", "a:has(b:has(c))", "*".repeat(200)))
+                            + ",\"n\":" + value(2) + "}";
+                case "crawl" ->
+                    "{\"maxPages\":" + pick("1", "2", "0", "-1", "1e9", "\"3\"") + ",\"maxDepth\":"
+                            + pick("0", "1", "-5", "99999999999") + ",\"include\":["
+                            + quote(pick("/a", "(a+)+$", "[", ""))
+                            + "],\"sameSite\":" + pick("true", "false", "\"yes\"", "null") + "}";
+                case "headers" ->
+                    "{" + quote(pick("X-Test", "", "Bad Header", "Host", "\u0000")) + ":"
+                            + quote(pick("1", "\r\nInjected: yes", "x".repeat(5000))) + "}";
+                case "timeoutSeconds", "maxAttempts" ->
+                    pick("1", "0", "301", "-1", "1.5", "1e400", "\"5\"", "null", "99999999999999999999");
                 default -> pick("true", "false", "null", "1", "\"true\"", "[]");
             };
         }
@@ -385,8 +471,17 @@ class ApiFuzzIT {
         private String url() {
             return switch (random.nextInt(10)) {
                 case 0, 1, 2, 3 -> stubUrl + pick("", "a", "a?x=1", "missing", "a#frag");
-                case 4 -> pick("ftp://127.0.0.1/", "javascript:alert(1)", "http://", "http://[::1", "//127.0.0.1/",
-                        "http://127.0.0.1:99999/", "http://%zz/", "file:///etc/passwd", "http://127.0.0.1:0/");
+                case 4 ->
+                    pick(
+                            "ftp://127.0.0.1/",
+                            "javascript:alert(1)",
+                            "http://",
+                            "http://[::1",
+                            "//127.0.0.1/",
+                            "http://127.0.0.1:99999/",
+                            "http://%zz/",
+                            "file:///etc/passwd",
+                            "http://127.0.0.1:0/");
                 case 5 -> stubUrl + "x".repeat(random.nextInt(5000));
                 case 6 -> stubUrl + text(30);
                 case 7 -> "HTTP://127.0.0.1:" + SITE.port() + "/A";
@@ -412,8 +507,19 @@ class ApiFuzzIT {
         /** JSON that is not what any endpoint wants: broken, deeply nested, huge or of the wrong shape. */
         private String junkJson() {
             return switch (random.nextInt(9)) {
-                case 0 -> pick("", "{", "[", "\"", "nul", "{\"url\":", "{'url':'x'}", "{\"url\":\"a\",}", "\u0000",
-                        "{\"url\":\"\\ud800\"}", "{\"url\":\"\\u00\"}");
+                case 0 ->
+                    pick(
+                            "",
+                            "{",
+                            "[",
+                            "\"",
+                            "nul",
+                            "{\"url\":",
+                            "{'url':'x'}",
+                            "{\"url\":\"a\",}",
+                            "\u0000",
+                            "{\"url\":\"\\ud800\"}",
+                            "{\"url\":\"\\u00\"}");
                 case 1 -> "[".repeat(random.nextInt(5000) + 1) + "]".repeat(random.nextInt(5000) + 1);
                 case 2 -> "{\"url\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2000) + "}";
                 case 3 -> "{\"url\":\"" + "x".repeat(random.nextInt(200_000)) + "\"}";
@@ -473,7 +579,8 @@ class ApiFuzzIT {
                 int c = switch (random.nextInt(6)) {
                     case 0 -> 0x20 + random.nextInt(0x5f);
                     case 1 -> 0xa0 + random.nextInt(0x2000);
-                    case 2 -> pick("\"", "\\", "/", "%", "'", "<", "&", "?", "#").charAt(0);
+                    case 2 ->
+                        pick("\"", "\\", "/", "%", "'", "<", "&", "?", "#").charAt(0);
                     default -> 'a' + random.nextInt(26);
                 };
                 text.append((char) c);

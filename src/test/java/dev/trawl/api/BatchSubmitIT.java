@@ -35,12 +35,20 @@ class BatchSubmitIT {
     }
 
     private static ValidatableResponse post(Object body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs/batch").then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs/batch")
+                .then();
     }
 
     private static ValidatableResponse post(Object body, String idempotencyKey) {
-        return given().contentType(ContentType.JSON).header("Idempotency-Key", idempotencyKey).body(body)
-                .when().post("/v1/jobs/batch").then();
+        return given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", idempotencyKey)
+                .body(body)
+                .when()
+                .post("/v1/jobs/batch")
+                .then();
     }
 
     @Test
@@ -54,7 +62,8 @@ class BatchSubmitIT {
                 Map.of("url", SITE.url("/batch-a"), "formats", List.of("pdf")),
                 Map.of("url", List.of("not", "a", "string")));
 
-        JsonPath answer = post(Map.of("jobs", jobs)).statusCode(202)
+        JsonPath answer = post(Map.of("jobs", jobs))
+                .statusCode(202)
                 .body("jobs", hasSize(5))
                 .body("accepted", equalTo(2))
                 .body("refused", equalTo(3))
@@ -65,7 +74,8 @@ class BatchSubmitIT {
                 .body("jobs[2].status", equalTo("queued"))
                 .body("jobs[3].error.field", equalTo("formats[0]"))
                 .body("jobs[4].error.field", equalTo("url"))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
 
         String a = answer.getString("jobs[0].id");
         String b = answer.getString("jobs[2].id");
@@ -80,7 +90,10 @@ class BatchSubmitIT {
         SITE.html("/batch-twice", "<title>twice</title>");
         Map<String, Object> job = Map.of("url", SITE.url("/batch-twice"));
 
-        JsonPath answer = post(Map.of("jobs", List.of(job, job))).statusCode(202).extract().jsonPath();
+        JsonPath answer = post(Map.of("jobs", List.of(job, job)))
+                .statusCode(202)
+                .extract()
+                .jsonPath();
 
         assertThat(answer.getString("jobs[1].id")).isEqualTo(answer.getString("jobs[0].id"));
         assertThat(answer.getBoolean("jobs[1].deduplicated")).isTrue();
@@ -92,21 +105,25 @@ class BatchSubmitIT {
     void aRetriedBatchWithTheSameIdempotencyKeyGetsTheSameAnswerAndQueuesNothingAgain() {
         SITE.html("/batch-key", "<title>key</title>");
         String key = "batch-" + UUID.randomUUID();
-        Map<String, Object> body = Map.of("jobs", List.of(Map.of("url", SITE.url("/batch-key"), "dedupe", false),
-                Map.of("url", "not a url")));
+        Map<String, Object> body = Map.of(
+                "jobs", List.of(Map.of("url", SITE.url("/batch-key"), "dedupe", false), Map.of("url", "not a url")));
 
         String first = post(body, key).statusCode(202).extract().asString();
         String again = post(body, key).statusCode(202).extract().asString();
 
         assertThat(again).isEqualTo(first);
         post(Map.of("jobs", List.of(Map.of("url", SITE.url("/batch-key"), "dedupe", false))), key)
-                .statusCode(422).contentType("application/problem+json").body("field", equalTo("Idempotency-Key"));
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("field", equalTo("Idempotency-Key"));
         Jobs.awaitStatus(JsonPath.from(first).getString("jobs[0].id"), "succeeded");
     }
 
     @Test
     void aBatchMustHoldOneToAThousandJobs() {
-        post(Map.of("jobs", List.of())).statusCode(400).contentType("application/problem+json")
+        post(Map.of("jobs", List.of()))
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("field", equalTo("jobs"));
         List<Object> tooMany = new ArrayList<>();
         IntStream.range(0, 1001).forEach(i -> tooMany.add(Map.of("url", "http://example.org/" + i)));
@@ -119,14 +136,20 @@ class BatchSubmitIT {
         SITE.html("/batch-large", "<title>large</title>");
         // about 100 KB, over the 64K a single submit may send; one job, the others deduplicated to it
         Map<String, Object> job = Map.of("url", SITE.url("/batch-large"), "headers", Map.of("X-Pad", "p".repeat(40)));
-        JsonPath answer = post(Map.of("jobs", java.util.Collections.nCopies(1000, job))).statusCode(202)
-                .body("accepted", equalTo(1000)).extract().jsonPath();
+        JsonPath answer = post(Map.of("jobs", java.util.Collections.nCopies(1000, job)))
+                .statusCode(202)
+                .body("accepted", equalTo(1000))
+                .extract()
+                .jsonPath();
         assertThat(answer.getList("jobs.id")).containsOnly(answer.getString("jobs[0].id"));
         Jobs.awaitStatus(answer.getString("jobs[0].id"), "succeeded");
 
         String huge = "{\"jobs\": [{\"url\": \"http://example.org/\", \"headers\": {\"X-Pad\": \""
                 + "x".repeat(3 * 1024 * 1024) + "\"}}]}";
-        post(huge).statusCode(413).contentType("application/problem+json").body("field", equalTo("body"))
+        post(huge)
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("field", equalTo("body"))
                 .body("type", equalTo("https://trawl.dev/problems/body-too-large"));
     }
 }

@@ -45,13 +45,19 @@ class DeadLetterIT {
         Jobs.awaitStatus(id, "failed");
 
         Map<String, Object> letter = deadLetterOf(id);
-        assertThat(letter).containsEntry("url", SITE.url("/down")).containsEntry("errorCode", "http-503")
-                .containsEntry("attempts", 3).containsEntry("status", "failed");
+        assertThat(letter)
+                .containsEntry("url", SITE.url("/down"))
+                .containsEntry("errorCode", "http-503")
+                .containsEntry("attempts", 3)
+                .containsEntry("status", "failed");
         assertThat((String) letter.get("id")).matches("\\d+-\\d+");
 
         SITE.html("/down", "<html><head><title>Back</title></head><body>fixed</body></html>");
-        given().header(AdminToken.HEADER, TOKEN).when().post("/v1/jobs/" + id + "/retry")
-                .then().statusCode(202)
+        given().header(AdminToken.HEADER, TOKEN)
+                .when()
+                .post("/v1/jobs/" + id + "/retry")
+                .then()
+                .statusCode(202)
                 .body("id", equalTo(id))
                 .body("status", equalTo("queued"))
                 .body("attempt", equalTo(3))
@@ -60,10 +66,14 @@ class DeadLetterIT {
 
         assertThat(SITE.hits("/down")).isEqualTo(4);
         List<StoredEvent> log = eventsOf(id);
-        assertThat(log.stream().map(StoredEvent::type)).containsSubsequence("failed", "queued", "started", "page",
-                "succeeded");
-        StoredEvent requeued = log.stream().filter(e -> e.type().equals("queued")).reduce((a, b) -> b).orElseThrow();
-        assertThat(new JsonObject(requeued.json()).getJsonObject("data").getString("reason")).isEqualTo("redriven");
+        assertThat(log.stream().map(StoredEvent::type))
+                .containsSubsequence("failed", "queued", "started", "page", "succeeded");
+        StoredEvent requeued = log.stream()
+                .filter(e -> e.type().equals("queued"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(new JsonObject(requeued.json()).getJsonObject("data").getString("reason"))
+                .isEqualTo("redriven");
         assertThat(deadLetterOf(id)).containsEntry("status", "succeeded");
     }
 
@@ -85,11 +95,24 @@ class DeadLetterIT {
         String second = Jobs.submit(SITE.url("/second"));
         Jobs.awaitStatus(second, "failed");
 
-        JsonPath page = given().header(AdminToken.HEADER, TOKEN).queryParam("limit", 1)
-                .when().get("/v1/dead-letters").then().statusCode(200).body("items", hasSize(1)).extract().jsonPath();
+        JsonPath page = given().header(AdminToken.HEADER, TOKEN)
+                .queryParam("limit", 1)
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(1))
+                .extract()
+                .jsonPath();
         assertThat(page.getString("items[0].jobId")).isEqualTo(second);
-        given().header(AdminToken.HEADER, TOKEN).queryParam("limit", 1).queryParam("after", page.getString("next"))
-                .when().get("/v1/dead-letters").then().statusCode(200).body("items[0].jobId", equalTo(first));
+        given().header(AdminToken.HEADER, TOKEN)
+                .queryParam("limit", 1)
+                .queryParam("after", page.getString("next"))
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200)
+                .body("items[0].jobId", equalTo(first));
     }
 
     @Test
@@ -98,8 +121,14 @@ class DeadLetterIT {
         Jobs.awaitStatus(Jobs.submit(SITE.url("/before-the-first")), "failed");
 
         for (String first : List.of("0-0", "0")) {
-            given().header(AdminToken.HEADER, TOKEN).queryParam("after", first).when().get("/v1/dead-letters")
-                    .then().statusCode(200).body("items", hasSize(0)).body("next", equalTo(null));
+            given().header(AdminToken.HEADER, TOKEN)
+                    .queryParam("after", first)
+                    .when()
+                    .get("/v1/dead-letters")
+                    .then()
+                    .statusCode(200)
+                    .body("items", hasSize(0))
+                    .body("next", equalTo(null));
         }
     }
 
@@ -109,12 +138,20 @@ class DeadLetterIT {
         String id = Jobs.submit(SITE.url("/refused"));
         Jobs.awaitStatus(id, "failed");
 
-        given().header(AdminToken.HEADER, "wrong").when().post("/v1/jobs/" + id + "/retry")
-                .then().statusCode(401).contentType("application/problem+json").body("field", equalTo("X-Admin-Token"));
-        given().when().post("/v1/jobs/" + id + "/retry")
-                .then().statusCode(401).body("field", equalTo("X-Admin-Token"));
-        given().header(AdminToken.HEADER, "wrong").when().get("/v1/dead-letters")
-                .then().statusCode(401).body("field", equalTo("X-Admin-Token"));
+        given().header(AdminToken.HEADER, "wrong")
+                .when()
+                .post("/v1/jobs/" + id + "/retry")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("field", equalTo("X-Admin-Token"));
+        given().when().post("/v1/jobs/" + id + "/retry").then().statusCode(401).body("field", equalTo("X-Admin-Token"));
+        given().header(AdminToken.HEADER, "wrong")
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(401)
+                .body("field", equalTo("X-Admin-Token"));
         assertThat(Jobs.status(id)).isEqualTo("failed");
     }
 
@@ -124,24 +161,46 @@ class DeadLetterIT {
         String id = Jobs.submit(SITE.url("/fine"));
         Jobs.awaitStatus(id, "succeeded");
 
-        given().header(AdminToken.HEADER, TOKEN).when().post("/v1/jobs/" + id + "/retry")
-                .then().statusCode(409).contentType("application/problem+json")
+        given().header(AdminToken.HEADER, TOKEN)
+                .when()
+                .post("/v1/jobs/" + id + "/retry")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
                 .body("jobStatus", equalTo("succeeded"))
                 .body("detail", startsWith("The job is succeeded"));
-        given().header(AdminToken.HEADER, TOKEN).when().post("/v1/jobs/" + UUID.randomUUID() + "/retry")
-                .then().statusCode(404).contentType("application/problem+json");
+        given().header(AdminToken.HEADER, TOKEN)
+                .when()
+                .post("/v1/jobs/" + UUID.randomUUID() + "/retry")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
     void aBadCursorIsA400NamingIt() {
-        given().header(AdminToken.HEADER, TOKEN).queryParam("after", "yesterday").when().get("/v1/dead-letters")
-                .then().statusCode(400).body("field", equalTo("after"));
+        given().header(AdminToken.HEADER, TOKEN)
+                .queryParam("after", "yesterday")
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("after"));
     }
 
     private static Map<String, Object> deadLetterOf(String id) {
-        List<Map<String, Object>> items = given().header(AdminToken.HEADER, TOKEN).queryParam("limit", 500)
-                .when().get("/v1/dead-letters").then().statusCode(200).extract().jsonPath().getList("items");
-        return items.stream().filter(item -> id.equals(item.get("jobId"))).findFirst()
+        List<Map<String, Object>> items = given().header(AdminToken.HEADER, TOKEN)
+                .queryParam("limit", 500)
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
+        return items.stream()
+                .filter(item -> id.equals(item.get("jobId")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("job " + id + " is not dead-lettered"));
     }
 

@@ -41,7 +41,11 @@ class DeduplicationIT {
     }
 
     private static ValidatableResponse post(String path, Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).when().post(path).then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post(path)
+                .then();
     }
 
     @Test
@@ -119,10 +123,13 @@ class DeduplicationIT {
     @Test
     void theOriginalApiDeduplicatesToo() {
         SITE.html("/legacy-same", "<html><title>Legacy</title></html>");
-        String id = post("/scrape/async", Map.of("url", SITE.url("/legacy-same"))).statusCode(202)
-                .extract().path("job_id");
+        String id = post("/scrape/async", Map.of("url", SITE.url("/legacy-same")))
+                .statusCode(202)
+                .extract()
+                .path("job_id");
 
-        post("/scrape/async", Map.of("url", SITE.url("/legacy-same"))).statusCode(200)
+        post("/scrape/async", Map.of("url", SITE.url("/legacy-same")))
+                .statusCode(200)
                 .header("Location", endsWith("/jobs/" + id + "/status"))
                 .body("job_id", equalTo(id))
                 .body("deduplicated", equalTo(true));

@@ -90,9 +90,13 @@ class EventStreamIT {
             List<String> first = null;
             for (SseClient follower : followers) {
                 List<SseClient.Event> seen = follower.readToEnd(WAIT);
-                assertThat(seen).extracting(SseClient.Event::type).containsExactly("queued", "started", "page", "succeeded");
+                assertThat(seen)
+                        .extracting(SseClient.Event::type)
+                        .containsExactly("queued", "started", "page", "succeeded");
                 for (int i = 1; i < seen.size(); i++) {
-                    assertThat(StreamIds.compare(seen.get(i).id(), seen.get(i - 1).id())).isPositive();
+                    assertThat(StreamIds.compare(
+                                    seen.get(i).id(), seen.get(i - 1).id()))
+                            .isPositive();
                 }
                 List<String> ids = seen.stream().map(SseClient.Event::id).toList();
                 if (first == null) {
@@ -124,7 +128,8 @@ class EventStreamIT {
             assertThat(legacy.status()).isEqualTo(204);
         }
         // one event short of the end: that event, then the stream ends
-        try (SseClient behind = SseClient.open(events(id), all.get(all.size() - 2).id())) {
+        try (SseClient behind =
+                SseClient.open(events(id), all.get(all.size() - 2).id())) {
             assertThat(behind.status()).isEqualTo(200);
             assertThat(behind.readToEnd(WAIT)).extracting(SseClient.Event::id).containsExactly(terminal);
         }
@@ -134,10 +139,13 @@ class EventStreamIT {
     void onlyGetIsAllowedOnAnEventStream() {
         SITE.html("/method", "<title>method</title>");
         String id = Jobs.submit(SITE.url("/method"));
-        given().when().post("/v1/jobs/" + id + "/events").then().statusCode(405)
-                .contentType("application/problem+json").header("Allow", "GET");
-        given().when().delete("/jobs/" + id + "/stream").then().statusCode(405)
-                .contentType("application/problem+json");
+        given().when()
+                .post("/v1/jobs/" + id + "/events")
+                .then()
+                .statusCode(405)
+                .contentType("application/problem+json")
+                .header("Allow", "GET");
+        given().when().delete("/jobs/" + id + "/stream").then().statusCode(405).contentType("application/problem+json");
         Jobs.awaitStatus(id, "succeeded");
     }
 }

@@ -41,9 +41,13 @@ class EventStreamLimitsIT {
     public static class SmallCaps implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trawl.events.max-streams-per-caller", "2",
-                    "trawl.events.max-streams-per-pod", "3",
-                    "trawl.events.max-stream-lifetime", LIFETIME.toSeconds() + "S");
+            return Map.of(
+                    "trawl.events.max-streams-per-caller",
+                    "2",
+                    "trawl.events.max-streams-per-pod",
+                    "3",
+                    "trawl.events.max-stream-lifetime",
+                    LIFETIME.toSeconds() + "S");
         }
     }
 
@@ -74,12 +78,23 @@ class EventStreamLimitsIT {
             open.add(SseClient.open(events(id), null));
             assertThat(open).extracting(SseClient::status).containsOnly(200);
 
-            given().header("Accept", "text/event-stream").when().get("/v1/jobs/" + id + "/events").then()
-                    .statusCode(429).contentType("application/problem+json").header("Retry-After", "3")
-                    .body("type", containsString("too-many-streams")).body("status", equalTo(429));
-            given().header("Accept", "text/event-stream").when().get("/jobs/" + id + "/stream").then()
-                    .statusCode(429).contentType("application/problem+json");
-            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"caller-cap\"}")).isGreaterThanOrEqualTo(2);
+            given().header("Accept", "text/event-stream")
+                    .when()
+                    .get("/v1/jobs/" + id + "/events")
+                    .then()
+                    .statusCode(429)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", "3")
+                    .body("type", containsString("too-many-streams"))
+                    .body("status", equalTo(429));
+            given().header("Accept", "text/event-stream")
+                    .when()
+                    .get("/jobs/" + id + "/stream")
+                    .then()
+                    .statusCode(429)
+                    .contentType("application/problem+json");
+            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"caller-cap\"}"))
+                    .isGreaterThanOrEqualTo(2);
 
             open.remove(0).close();
             await().atMost(WAIT).until(() -> {
@@ -107,10 +122,17 @@ class EventStreamLimitsIT {
             open.add(SseClient.open(events(id), null, other));
             assertThat(open).extracting(SseClient::status).containsOnly(200);
 
-            given().header("Accept", "text/event-stream").headers(other).when().get("/v1/jobs/" + id + "/events")
-                    .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "3")
+            given().header("Accept", "text/event-stream")
+                    .headers(other)
+                    .when()
+                    .get("/v1/jobs/" + id + "/events")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", "3")
                     .body("type", containsString("streams-unavailable"));
-            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"pod-cap\"}")).isEqualTo(1.0);
+            assertThat(Metrics.value("trawl_sse_refused_total", "{reason=\"pod-cap\"}"))
+                    .isEqualTo(1.0);
         } finally {
             gate.countDown();
             open.forEach(SseClient::close);
@@ -134,13 +156,15 @@ class EventStreamLimitsIT {
 
         gate.countDown();
         List<SseClient.Event> rest;
-        try (SseClient resumed = SseClient.open(events(id), first.get(first.size() - 1).id())) {
+        try (SseClient resumed =
+                SseClient.open(events(id), first.get(first.size() - 1).id())) {
             assertThat(resumed.status()).isEqualTo(200);
             rest = resumed.readToEnd(WAIT);
         }
         assertThat(rest).extracting(SseClient.Event::type).containsExactly("page", "succeeded");
 
-        try (SseClient stopped = SseClient.open(events(id), rest.get(rest.size() - 1).id())) {
+        try (SseClient stopped =
+                SseClient.open(events(id), rest.get(rest.size() - 1).id())) {
             assertThat(stopped.status()).isEqualTo(204);
         }
     }

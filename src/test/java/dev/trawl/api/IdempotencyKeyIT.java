@@ -2,8 +2,8 @@ package dev.trawl.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +50,12 @@ class IdempotencyKeyIT {
     }
 
     private static ValidatableResponse post(String path, String key, Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
-                .when().post(path).then();
+        return given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .when()
+                .post(path)
+                .then();
     }
 
     private static void problemNamingTheHeader(ValidatableResponse response, int status) {
@@ -67,8 +71,10 @@ class IdempotencyKeyIT {
         // dedupe off, so only the key can make the second request answer with the first job
         Map<String, Object> body = Map.of("url", SITE.url("/once"), "dedupe", false);
 
-        ExtractableResponse<Response> first = post("/v1/jobs", key, body).statusCode(202).extract();
-        ExtractableResponse<Response> again = post("/v1/jobs", key, body).statusCode(202).extract();
+        ExtractableResponse<Response> first =
+                post("/v1/jobs", key, body).statusCode(202).extract();
+        ExtractableResponse<Response> again =
+                post("/v1/jobs", key, body).statusCode(202).extract();
 
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(JSON.readTree(again.asString())).isEqualTo(JSON.readTree(first.asString()));
@@ -89,8 +95,10 @@ class IdempotencyKeyIT {
         String live = UUID.randomUUID().toString();
         post("/v1/jobs", live, body).statusCode(202);
         assertThat(sweeper.sweep().await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
-        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", key)).isEqualTo("0");
-        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", live)).isEqualTo("1");
+        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", key))
+                .isEqualTo("0");
+        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ?", live))
+                .isEqualTo("1");
     }
 
     @Test
@@ -116,33 +124,64 @@ class IdempotencyKeyIT {
         Map<String, Object> body = Map.of("url", SITE.url("/per-client"), "dedupe", false);
         String a = Keys.issue("client a", "api-key");
         String b = Keys.issue("client b", "api-key");
-        String mine = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-API-Key", a)
-                .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
-        String again = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("Authorization", "Bearer " + a)
-                .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
-        String theirs = given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-API-Key", b)
-                .body(body).when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+        String mine = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .header("X-API-Key", a)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String again = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + a)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String theirs = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .header("X-API-Key", b)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
 
         assertThat(again).isEqualTo(mine);
         assertThat(theirs).isNotEqualTo(mine);
         // scoped by a digest of the caller's identity, never by the key itself
-        assertThat(Submits.sql("SELECT count(*) FROM idempotency_keys WHERE key = ? AND (client_hash = ? OR client_hash = ?)",
-                key, a, b)).isEqualTo("0");
+        assertThat(Submits.sql(
+                        "SELECT count(*) FROM idempotency_keys WHERE key = ? AND (client_hash = ? OR client_hash = ?)",
+                        key,
+                        a,
+                        b))
+                .isEqualTo("0");
     }
 
     @Test
     void fiftyConcurrentRetriesWithOneKeyMakeOneJob() throws Exception {
         String body = JSON.writeValueAsString(Map.of("url", SITE.url("/retried"), "dedupe", false));
 
-        List<HttpResponse<String>> answers = Submits.concurrently(50, jobs, body,
-                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        List<HttpResponse<String>> answers = Submits.concurrently(
+                50, jobs, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
 
         // a retry that arrives while the first request is still being served is told to come back (409)
         assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(202, 409);
-        Set<String> ids = answers.stream().filter(a -> a.statusCode() == 202).map(a -> field(a.body(), "id"))
+        Set<String> ids = answers.stream()
+                .filter(a -> a.statusCode() == 202)
+                .map(a -> field(a.body(), "id"))
                 .collect(Collectors.toSet());
         assertThat(ids).hasSize(1);
-        assertThat(answers).filteredOn(a -> a.statusCode() == 409)
+        assertThat(answers)
+                .filteredOn(a -> a.statusCode() == 409)
                 .allSatisfy(a -> assertThat(field(a.body(), "field")).isEqualTo("Idempotency-Key"));
         assertThat(Submits.jobsFor(SITE.url("/retried"))).isEqualTo(1);
     }
@@ -153,7 +192,8 @@ class IdempotencyKeyIT {
         Map<String, Object> body = Map.of("url", SITE.url("/legacy-once"), "dedupe", false);
         String id = post("/scrape/async", key, body).statusCode(202).extract().path("job_id");
 
-        post("/scrape/async", key, body).statusCode(202)
+        post("/scrape/async", key, body)
+                .statusCode(202)
                 .header("Location", endsWith("/jobs/" + id + "/status"))
                 .body("job_id", equalTo(id));
         // the same key on another endpoint stands for another request

@@ -31,7 +31,11 @@ class JobApiErrorsIT {
     }
 
     private static ValidatableResponse post(String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then();
     }
 
     private static ValidatableResponse problem(ValidatableResponse response, int status, String field) {
@@ -105,8 +109,13 @@ class JobApiErrorsIT {
 
     @Test
     void aNonJsonContentTypeIsRejected() {
-        given().contentType(ContentType.TEXT).body("http://example.org").when().post("/v1/jobs").then()
-                .statusCode(415).contentType("application/problem+json");
+        given().contentType(ContentType.TEXT)
+                .body("http://example.org")
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -141,43 +150,97 @@ class JobApiErrorsIT {
     @Test
     void anInvalidPageOfTheResultIsRejected() {
         String id = UUID.randomUUID().toString();
-        problem(given().queryParam("limit", 0).when().get("/v1/jobs/" + id + "/result").then(), 400, "limit");
-        problem(given().queryParam("offset", -1).when().get("/v1/jobs/" + id + "/result").then(), 400, "offset");
-        problem(given().queryParam("limit", "many").when().get("/v1/jobs/" + id + "/result").then(), 404, null);
+        problem(
+                given().queryParam("limit", 0)
+                        .when()
+                        .get("/v1/jobs/" + id + "/result")
+                        .then(),
+                400,
+                "limit");
+        problem(
+                given().queryParam("offset", -1)
+                        .when()
+                        .get("/v1/jobs/" + id + "/result")
+                        .then(),
+                400,
+                "offset");
+        problem(
+                given().queryParam("limit", "many")
+                        .when()
+                        .get("/v1/jobs/" + id + "/result")
+                        .then(),
+                404,
+                null);
     }
 
     @Test
     void aMalformedLastEventIdIsRejected() {
         SITE.html("/sse-bad-id", "<title>x</title>");
         String id = Jobs.submit(SITE.url("/sse-bad-id"));
-        problem(given().header("Last-Event-ID", "yesterday").when().get("/v1/jobs/" + id + "/events").then(),
-                400, "Last-Event-ID");
+        problem(
+                given().header("Last-Event-ID", "yesterday")
+                        .when()
+                        .get("/v1/jobs/" + id + "/events")
+                        .then(),
+                400,
+                "Last-Event-ID");
     }
 
     @Test
     void aCrawlPatternTheLinearTimeEngineCannotRunIsRefusedNamingIt() {
-        Map<String, Object> body = Map.of("url", SITE.url("/patterns"), "crawl",
+        Map<String, Object> body = Map.of(
+                "url",
+                SITE.url("/patterns"),
+                "crawl",
                 Map.of("maxPages", 5, "include", List.of("/docs/", "(a)\\1"), "exclude", List.of("(?<=x)y")));
 
-        problem(given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then(), 400,
-                "crawl.include[1]").body("detail", containsString("RE2"));
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(body)
+                                .when()
+                                .post("/v1/jobs")
+                                .then(),
+                        400,
+                        "crawl.include[1]")
+                .body("detail", containsString("RE2"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"p:matches((a+)+$)", "p:matchesOwn(x)", "div:has(p:matchesWholeText(x))",
-            "p:not(:matchesWholeOwnText(x))", "a[href~=(a+)+$]", "p:m\\atches(x)"})
+    @ValueSource(
+            strings = {
+                "p:matches((a+)+$)",
+                "p:matchesOwn(x)",
+                "div:has(p:matchesWholeText(x))",
+                "p:not(:matchesWholeOwnText(x))",
+                "a[href~=(a+)+$]",
+                "p:m\\atches(x)"
+            })
     void aSelectorThatRunsARegularExpressionIsRefusedNamingIt(String selector) {
         Map<String, Object> body = Map.of("url", SITE.url("/selectors"), "selectors", Map.of("price", selector));
 
-        problem(given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then(), 400,
-                "selectors.price").body("detail", containsString("regular expression"));
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(body)
+                                .when()
+                                .post("/v1/jobs")
+                                .then(),
+                        400,
+                        "selectors.price")
+                .body("detail", containsString("regular expression"));
     }
 
     @Test
     void aSelectorWithoutARegularExpressionIsAccepted() {
         SITE.html("/selectors-ok", "<p class=price>3</p>");
-        Jobs.submit(Map.of("url", SITE.url("/selectors-ok"), "selectors",
-                Map.of("price", "p.price:containsOwn(3)", "link", Map.of("selector", "a[href^=http]", "attr", "href"))));
+        Jobs.submit(Map.of(
+                "url",
+                SITE.url("/selectors-ok"),
+                "selectors",
+                Map.of(
+                        "price",
+                        "p.price:containsOwn(3)",
+                        "link",
+                        Map.of("selector", "a[href^=http]", "attr", "href"))));
     }
 
     @Test
@@ -185,13 +248,28 @@ class JobApiErrorsIT {
         SITE.html("/sse-max-id", "<title>x</title>");
         String id = Jobs.submit(SITE.url("/sse-max-id"));
         String largest = "18446744073709551615-18446744073709551615";
-        problem(given().header("Last-Event-ID", largest).when().get("/v1/jobs/" + id + "/events").then(),
-                400, "Last-Event-ID");
+        problem(
+                given().header("Last-Event-ID", largest)
+                        .when()
+                        .get("/v1/jobs/" + id + "/events")
+                        .then(),
+                400,
+                "Last-Event-ID");
         Jobs.awaitStatus(id, "succeeded");
-        problem(given().header("Last-Event-ID", largest).when().get("/v1/jobs/" + id + "/events").then(),
-                400, "Last-Event-ID");
-        problem(given().header("Last-Event-ID", largest).when().get("/jobs/" + id + "/stream").then(),
-                400, "Last-Event-ID");
+        problem(
+                given().header("Last-Event-ID", largest)
+                        .when()
+                        .get("/v1/jobs/" + id + "/events")
+                        .then(),
+                400,
+                "Last-Event-ID");
+        problem(
+                given().header("Last-Event-ID", largest)
+                        .when()
+                        .get("/jobs/" + id + "/stream")
+                        .then(),
+                400,
+                "Last-Event-ID");
     }
 
     @Test
@@ -204,6 +282,9 @@ class JobApiErrorsIT {
         SITE.html("/options", "<title>options</title>");
         given().contentType(ContentType.JSON)
                 .body(Map.of("url", SITE.url("/options"), "priority", "low", "formats", List.of("metadata", "text")))
-                .when().post("/v1/jobs").then().statusCode(202);
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202);
     }
 }

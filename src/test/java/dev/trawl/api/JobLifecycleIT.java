@@ -1,11 +1,9 @@
 package dev.trawl.api;
 
-import dev.trawl.job.NewJob;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
@@ -17,9 +15,8 @@ import dev.trawl.job.JobIds;
 import dev.trawl.job.JobQueue;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.NewJob;
 import dev.trawl.job.Priority;
-import jakarta.inject.Inject;
-import java.util.UUID;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.SseClient;
@@ -29,10 +26,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -69,17 +68,26 @@ class JobLifecycleIT {
 
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("url", SITE.url("/article"), "formats", List.of("metadata", "text", "links")))
-                .when().post("/v1/jobs")
-                .then().statusCode(202)
-                .extract().path("id");
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         Jobs.awaitStatus(id, "succeeded");
 
-        given().when().get("/v1/jobs/" + id).then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("succeeded"))
                 .body("attempt", equalTo(1))
                 .body("startedAt", notNullValue())
                 .body("finishedAt", notNullValue());
-        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(id))
                 .body("status", equalTo("succeeded"))
                 .body("pages[0].url", equalTo(SITE.url("/article")))
@@ -95,8 +103,10 @@ class JobLifecycleIT {
         SITE.html("/links", "<title>links</title>");
         var response = given().contentType(ContentType.JSON)
                 .body(Map.of("url", SITE.url("/links"), "priority", "high", "formats", List.of("text", "links")))
-                .when().post("/v1/jobs")
-                .then().statusCode(202)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
                 .body("status", equalTo("queued"))
                 .body("createdAt", notNullValue())
                 .extract();
@@ -118,10 +128,13 @@ class JobLifecycleIT {
             assertThat(sse.status()).isEqualTo(200);
             assertThat(sse.contentType()).startsWith("text/event-stream");
             List<SseClient.Event> events = sse.readToEnd(WAIT);
-            assertThat(events).extracting(SseClient.Event::type)
+            assertThat(events)
+                    .extracting(SseClient.Event::type)
                     .containsExactly("queued", "started", "page", "succeeded");
             for (int i = 1; i < events.size(); i++) {
-                assertThat(StreamIds.compare(events.get(i).id(), events.get(i - 1).id())).isPositive();
+                assertThat(StreamIds.compare(
+                                events.get(i).id(), events.get(i - 1).id()))
+                        .isPositive();
             }
             JsonNode page = JSON.readTree(events.get(2).data());
             assertThat(page.get("type").asText()).isEqualTo("page");
@@ -161,7 +174,9 @@ class JobLifecycleIT {
             gate.countDown();
             List<SseClient.Event> rest = second.readToEnd(WAIT);
             assertThat(rest).extracting(SseClient.Event::type).containsExactly("page", "succeeded");
-            assertThat(rest).allSatisfy(e -> assertThat(StreamIds.compare(e.id(), lastSeen)).isPositive());
+            assertThat(rest)
+                    .allSatisfy(
+                            e -> assertThat(StreamIds.compare(e.id(), lastSeen)).isPositive());
         }
     }
 
@@ -174,7 +189,8 @@ class JobLifecycleIT {
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
             all = sse.readToEnd(WAIT);
         }
-        try (SseClient again = SseClient.open(base + "v1/jobs/" + id + "/events", all.get(1).id())) {
+        try (SseClient again =
+                SseClient.open(base + "v1/jobs/" + id + "/events", all.get(1).id())) {
             assertThat(again.readToEnd(WAIT)).containsExactlyElementsOf(all.subList(2, all.size()));
         }
     }
@@ -183,15 +199,21 @@ class JobLifecycleIT {
     void aPageTheSiteDoesNotHaveFailsTheJobWithTheReason() {
         String id = Jobs.submit(SITE.url("/missing"));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("http-404"))
                 .body("error.statusCode", equalTo(404))
                 .body("error.transient", equalTo(false));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
-            assertThat(sse.readToEnd(WAIT)).extracting(SseClient.Event::type)
+            assertThat(sse.readToEnd(WAIT))
+                    .extracting(SseClient.Event::type)
                     .containsExactly("queued", "started", "failed");
         }
-        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(409)
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("jobStatus", equalTo("failed"));
     }
@@ -201,20 +223,27 @@ class JobLifecycleIT {
         SITE.html("/never", "<title>never</title>");
         UUID id = JobIds.next();
         // a job still waiting behind others: recorded, its entry not yet read by any worker
-        store.insert(NewJob.of(id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), Jobs.LOCAL_CALLER, false))
-                .await().atMost(WAIT);
+        store.insert(NewJob.of(
+                        id, new JobSpec(SITE.url("/never"), List.of("text"), Priority.LOW), Jobs.LOCAL_CALLER, false))
+                .await()
+                .atMost(WAIT);
 
-        given().when().delete("/v1/jobs/" + id).then().statusCode(202)
-                .body("status", equalTo("cancelled"));
-        given().when().get("/v1/jobs/" + id).then().body("status", equalTo("cancelled"))
+        given().when().delete("/v1/jobs/" + id).then().statusCode(202).body("status", equalTo("cancelled"));
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .body("status", equalTo("cancelled"))
                 .body("finishedAt", notNullValue());
 
         queue.enqueue(id, Priority.LOW).await().atMost(WAIT); // the entry reaches a worker after all
         try (RedisCli redis = new RedisCli()) {
             String stream = TestServices.KEY_PREFIX + "jobs:low";
-            await().atMost(WAIT).until(() -> (Long) ((List<?>) redis.call("XPENDING", stream, "workers")).get(0) == 0
-                    && ((List<?>) redis.call("XINFO", "GROUPS", stream)).stream()
-                            .map(g -> (List<?>) g).anyMatch(g -> Long.valueOf(0).equals(g.get(g.indexOf("lag") + 1))));
+            await().atMost(WAIT)
+                    .until(() -> (Long) ((List<?>) redis.call("XPENDING", stream, "workers")).get(0) == 0
+                            && ((List<?>) redis.call("XINFO", "GROUPS", stream))
+                                    .stream()
+                                            .map(g -> (List<?>) g)
+                                            .anyMatch(g -> Long.valueOf(0).equals(g.get(g.indexOf("lag") + 1))));
         }
         assertThat(Jobs.status(id.toString())).isEqualTo("cancelled");
         assertThat(SITE.hits("/never")).isZero();
@@ -229,7 +258,10 @@ class JobLifecycleIT {
         String id = Jobs.submit(SITE.url("/cancel-running"));
         Jobs.awaitStatus(id, "running");
 
-        given().when().delete("/v1/jobs/" + id).then().statusCode(202)
+        given().when()
+                .delete("/v1/jobs/" + id)
+                .then()
+                .statusCode(202)
                 .body("status", equalTo("running"))
                 .body("cancelRequested", equalTo(true));
         gate.countDown();
@@ -237,10 +269,14 @@ class JobLifecycleIT {
 
         given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(0));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
-            assertThat(sse.readToEnd(WAIT)).extracting(SseClient.Event::type)
+            assertThat(sse.readToEnd(WAIT))
+                    .extracting(SseClient.Event::type)
                     .containsExactly("queued", "started", "cancelled");
         }
-        given().when().delete("/v1/jobs/" + id).then().statusCode(409)
+        given().when()
+                .delete("/v1/jobs/" + id)
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("jobStatus", equalTo("cancelled"));
     }

@@ -31,16 +31,28 @@ class OpenApiIT {
 
     /** Every path of the API: JAX-RS resources and the Vert.x event-stream routes alike. */
     private static final Set<String> PUBLIC_PATHS = Set.of(
-            "/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/result", "/v1/jobs/{id}/retry",
-            "/v1/jobs/{id}/ops", "/v1/jobs/{id}/events", "/v1/dead-letters", "/v1/admin/keys", "/v1/admin/keys/{id}",
-            "/scrape/async", "/scrape", "/jobs/{id}/status", "/jobs/{id}/result", "/jobs/{id}/stream");
+            "/v1/jobs",
+            "/v1/jobs/batch",
+            "/v1/jobs/{id}",
+            "/v1/jobs/{id}/result",
+            "/v1/jobs/{id}/retry",
+            "/v1/jobs/{id}/ops",
+            "/v1/jobs/{id}/events",
+            "/v1/dead-letters",
+            "/v1/admin/keys",
+            "/v1/admin/keys/{id}",
+            "/scrape/async",
+            "/scrape",
+            "/jobs/{id}/status",
+            "/jobs/{id}/result",
+            "/jobs/{id}/stream");
 
     /**
      * The types the generic mapper derives from a framework's status (ProblemMappers#http): these are
      * not written out in our sources, so they are named here.
      */
-    private static final Set<String> FRAMEWORK_TYPES = Set.of("not-found", "method-not-allowed", "not-acceptable",
-            "unsupported-media-type");
+    private static final Set<String> FRAMEWORK_TYPES =
+            Set.of("not-found", "method-not-allowed", "not-acceptable", "unsupported-media-type");
 
     private static final Pattern PROBLEM_OF = Pattern.compile("Problem\\.of\\(\\s*\\d{3}\\s*,\\s*\"([a-z0-9-]+)\"");
 
@@ -52,8 +64,13 @@ class OpenApiIT {
         if (document != null) {
             return;
         }
-        document = given().queryParam("format", "json").when().get("/q/openapi")
-                .then().statusCode(200).extract().jsonPath();
+        document = given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -65,11 +82,14 @@ class OpenApiIT {
     @Test
     void everyOperationAnswersTheErrorsEveryRequestCanMeet() {
         for (Map.Entry<String, Map<String, Object>> operation : operations().entrySet()) {
-            assertThat(responses(operation.getValue()).keySet()).as(operation.getKey())
+            assertThat(responses(operation.getValue()).keySet())
+                    .as(operation.getKey())
                     .contains("401", "404", "429", "500", "503");
-            for (Map.Entry<String, Object> response : responses(operation.getValue()).entrySet()) {
+            for (Map.Entry<String, Object> response :
+                    responses(operation.getValue()).entrySet()) {
                 if (!response.getKey().startsWith("2")) {
-                    assertThat(problemTypesOf(response.getValue())).as(operation.getKey() + " " + response.getKey())
+                    assertThat(problemTypesOf(response.getValue()))
+                            .as(operation.getKey() + " " + response.getKey())
                             .isNotEmpty();
                 }
             }
@@ -90,11 +110,13 @@ class OpenApiIT {
         assertErrors("get /v1/jobs/{id}/events", "400", "404", "405", "406", "429", "503");
         assertErrors("get /jobs/{id}/stream", "400", "404", "405", "406", "429", "503");
         assertErrors("post /scrape", "400", "403", "429", "503", "504");
-        assertThat(problemTypesOf(responses(operations().get("post /v1/jobs/{id}/retry")).get("409")))
+        assertThat(problemTypesOf(
+                        responses(operations().get("post /v1/jobs/{id}/retry")).get("409")))
                 .containsExactly(TYPE_BASE + "job-not-redrivable");
         assertThat(problemTypesOf(responses(operations().get("post /v1/jobs")).get("429")))
                 .containsExactlyInAnyOrder(TYPE_BASE + "rate-limited", TYPE_BASE + "queue-quota-exceeded");
-        assertThat(problemTypesOf(responses(operations().get("get /v1/jobs/{id}/events")).get("429")))
+        assertThat(problemTypesOf(
+                        responses(operations().get("get /v1/jobs/{id}/events")).get("429")))
                 .containsExactly(TYPE_BASE + "too-many-streams");
     }
 
@@ -106,15 +128,16 @@ class OpenApiIT {
         assertThat(headerParameters("get /v1/dead-letters")).contains("X-Admin-Token");
         assertThat(headerParameters("post /v1/admin/keys")).contains("X-Admin-Token");
         assertThat(document.getMap("components.securitySchemes").keySet()).contains("bearer", "apiKey");
-        Map<String, Object> accepted = responses(operations().get("post /v1/jobs")).get("202") instanceof Map<?, ?> m
-                ? cast(m) : Map.of();
+        Map<String, Object> accepted =
+                responses(operations().get("post /v1/jobs")).get("202") instanceof Map<?, ?> m ? cast(m) : Map.of();
         assertThat(cast(accepted.get("headers")).keySet())
                 .contains("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
     }
 
     @Test
     void aSubmitsBodyAndAnswerComeWithExamples() {
-        assertThat(document.getMap("components.schemas.JobSubmission.examples[0]")).containsKey("url");
+        assertThat(document.getMap("components.schemas.JobSubmission.examples[0]"))
+                .containsKey("url");
         assertThat(document.getMap("components.schemas.Accepted.examples[0]")).containsEntry("status", "queued");
         assertThat(document.getMap("components.schemas.Status.examples[0]")).containsKey("error");
     }
@@ -122,8 +145,8 @@ class OpenApiIT {
     @Test
     void theProblemSchemaNamesEveryTypeTheCodeEmitsAndEveryExampleUsesOne() throws IOException {
         Set<String> declared = new TreeSet<>(document.getList("components.schemas.Problem.properties.type.enum"));
-        Set<String> emitted = emittedTypes().stream().map(slug -> TYPE_BASE + slug)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> emitted =
+                emittedTypes().stream().map(slug -> TYPE_BASE + slug).collect(Collectors.toCollection(TreeSet::new));
         assertThat(declared).isEqualTo(emitted);
         Map<String, Object> components = document.getMap("components.responses");
         for (Map.Entry<String, Object> response : components.entrySet()) {
@@ -145,13 +168,29 @@ class OpenApiIT {
 
     @Test
     void theFrameworkTypesAreWhatAClientReallyGets() {
-        given().when().get("/v1/no-such-path").then().statusCode(404).contentType("application/problem+json")
+        given().when()
+                .get("/v1/no-such-path")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.equalTo(TYPE_BASE + "not-found"));
-        given().contentType("text/plain").body("x").when().post("/v1/jobs").then().statusCode(415)
+        given().contentType("text/plain")
+                .body("x")
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(415)
                 .body("type", org.hamcrest.Matchers.equalTo(TYPE_BASE + "unsupported-media-type"));
-        given().when().put("/v1/jobs").then().statusCode(405)
+        given().when()
+                .put("/v1/jobs")
+                .then()
+                .statusCode(405)
                 .body("type", org.hamcrest.Matchers.equalTo(TYPE_BASE + "method-not-allowed"));
-        given().accept("text/csv").when().get("/v1/jobs/" + java.util.UUID.randomUUID()).then().statusCode(406)
+        given().accept("text/csv")
+                .when()
+                .get("/v1/jobs/" + java.util.UUID.randomUUID())
+                .then()
+                .statusCode(406)
                 .body("type", org.hamcrest.Matchers.equalTo(TYPE_BASE + "not-acceptable"));
     }
 
@@ -164,7 +203,8 @@ class OpenApiIT {
     private static Set<String> emittedTypes() throws IOException {
         Set<String> slugs = new TreeSet<>(FRAMEWORK_TYPES);
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+            for (Path source :
+                    sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher matcher = PROBLEM_OF.matcher(Files.readString(source));
                 while (matcher.find()) {
                     slugs.add(matcher.group(1));
@@ -176,14 +216,18 @@ class OpenApiIT {
 
     private static void assertErrors(String operation, String... statuses) {
         assertThat(operations()).containsKey(operation);
-        assertThat(responses(operations().get(operation)).keySet()).as(operation).contains(statuses);
+        assertThat(responses(operations().get(operation)).keySet())
+                .as(operation)
+                .contains(statuses);
     }
 
     private static Set<String> headerParameters(String operation) {
-        List<Object> parameters = operations().get(operation).get("parameters") instanceof List<?> list
-                ? List.copyOf(list) : List.of();
-        return parameters.stream().map(OpenApiIT::resolve)
-                .filter(p -> "header".equals(p.get("in"))).map(p -> (String) p.get("name"))
+        List<Object> parameters =
+                operations().get(operation).get("parameters") instanceof List<?> list ? List.copyOf(list) : List.of();
+        return parameters.stream()
+                .map(OpenApiIT::resolve)
+                .filter(p -> "header".equals(p.get("in")))
+                .map(p -> (String) p.get("name"))
                 .collect(Collectors.toSet());
     }
 

@@ -33,7 +33,8 @@ class BatcherTest {
         }
 
         void answer(int batch) {
-            answers.get(batch).complete(batches.get(batch).stream().map(i -> "r" + i).toList());
+            answers.get(batch)
+                    .complete(batches.get(batch).stream().map(i -> "r" + i).toList());
         }
     }
 
@@ -72,7 +73,8 @@ class BatcherTest {
         HeldFlush flush = new HeldFlush();
         Batcher<Integer, String> batcher = new Batcher<>(100, 1, flush::flush);
 
-        CompletableFuture<List<String>> all = batcher.submitAll(List.of(1, 2, 3)).subscribeAsCompletionStage();
+        CompletableFuture<List<String>> all =
+                batcher.submitAll(List.of(1, 2, 3)).subscribeAsCompletionStage();
 
         assertThat(flush.batches).containsExactly(List.of(1, 2, 3));
         flush.answer(0);
@@ -84,7 +86,7 @@ class BatcherTest {
         HeldFlush flush = new HeldFlush();
         Batcher<Integer, String> batcher = new Batcher<>(2, 1, flush::flush);
         for (int i = 1; i <= 6; i++) {
-            batcher.submit(i).subscribe().with(r -> { });
+            batcher.submit(i).subscribe().with(r -> {});
         }
         flush.answer(0);
         flush.answer(1);
@@ -97,7 +99,7 @@ class BatcherTest {
         HeldFlush flush = new HeldFlush();
         Batcher<Integer, String> batcher = new Batcher<>(10, 2, flush::flush);
         for (int i = 1; i <= 4; i++) {
-            batcher.submit(i).subscribe().with(r -> { });
+            batcher.submit(i).subscribe().with(r -> {});
         }
         assertThat(flush.batches).containsExactly(List.of(1), List.of(2));
         flush.answer(1);
@@ -109,7 +111,8 @@ class BatcherTest {
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
         Batcher<Integer, String> batcher = new Batcher<>(10, 1, items -> {
             batches.add(items);
-            return items.contains(1) ? Uni.createFrom().failure(new IllegalStateException("down"))
+            return items.contains(1)
+                    ? Uni.createFrom().failure(new IllegalStateException("down"))
                     : Uni.createFrom().item(items.stream().map(i -> "ok" + i).toList());
         });
 
@@ -124,16 +127,23 @@ class BatcherTest {
     void withAWayToSendOneAloneOnlyTheItemThatFailsAloneFailsWhenItsBatchFails() {
         List<UniEmitter<? super List<String>>> held = new CopyOnWriteArrayList<>();
         List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-        Batcher<Integer, String> batcher = new Batcher<>(10, 1, items -> {
-            batches.add(items);
-            if (items.equals(List.of(0))) {
-                return Uni.createFrom().emitter(held::add);
-            }
-            return items.contains(13) ? Uni.createFrom().failure(new IllegalArgumentException("13 refused"))
-                    : Uni.createFrom().item(items.stream().map(i -> "ok" + i).toList());
-        }, item -> item == 13 ? Uni.createFrom().failure(new IllegalArgumentException("13 refused"))
-                : Uni.createFrom().item("alone" + item));
-        batcher.submit(0).subscribe().with(r -> { });
+        Batcher<Integer, String> batcher = new Batcher<>(
+                10,
+                1,
+                items -> {
+                    batches.add(items);
+                    if (items.equals(List.of(0))) {
+                        return Uni.createFrom().emitter(held::add);
+                    }
+                    return items.contains(13)
+                            ? Uni.createFrom().failure(new IllegalArgumentException("13 refused"))
+                            : Uni.createFrom()
+                                    .item(items.stream().map(i -> "ok" + i).toList());
+                },
+                item -> item == 13
+                        ? Uni.createFrom().failure(new IllegalArgumentException("13 refused"))
+                        : Uni.createFrom().item("alone" + item));
+        batcher.submit(0).subscribe().with(r -> {});
         List<CompletableFuture<String>> results = new ArrayList<>();
         for (int i = 12; i <= 14; i++) {
             results.add(batcher.submit(i).subscribeAsCompletionStage());
@@ -149,7 +159,8 @@ class BatcherTest {
 
     @Test
     void aFlushAnsweringTheWrongNumberOfResultsFailsItsItemsInsteadOfMismatchingThem() {
-        Batcher<Integer, String> batcher = new Batcher<>(10, 1, items -> Uni.createFrom().item(List.of()));
+        Batcher<Integer, String> batcher =
+                new Batcher<>(10, 1, items -> Uni.createFrom().item(List.of()));
 
         assertThatThrownBy(() -> batcher.submit(1).await().indefinitely())
                 .hasMessageContaining("came back with 0 results");
@@ -160,8 +171,12 @@ class BatcherTest {
         ExecutorService answering = Executors.newSingleThreadExecutor();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
-            Batcher<Integer, Integer> batcher = new Batcher<>(16, 2, items -> Uni.createFrom()
-                    .item(() -> items.stream().map(i -> i * 2).toList()).runSubscriptionOn(answering));
+            Batcher<Integer, Integer> batcher = new Batcher<>(
+                    16,
+                    2,
+                    items -> Uni.createFrom()
+                            .item(() -> items.stream().map(i -> i * 2).toList())
+                            .runSubscriptionOn(answering));
             List<CompletableFuture<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 5000; i++) {
                 int item = i;

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 final class ChaosSettings {
 
-    private ChaosSettings() {
-    }
+    private ChaosSettings() {}
 
     /** {@code <TRAWL_TEST_DB>_chaos_<name>}. */
     static String database(String name) {
@@ -31,8 +30,8 @@ final class ChaosSettings {
      * terminal event are left at the defaults of the code, so what the test measures is what a
      * deployment gets.
      */
-    static Map<String, String> platformWithProductionRecovery(String reactiveUrl, String jdbcUrl, String redisUrl,
-            String keyPrefix) {
+    static Map<String, String> platformWithProductionRecovery(
+            String reactiveUrl, String jdbcUrl, String redisUrl, String keyPrefix) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.datasource.reactive.url", reactiveUrl);
         properties.put("quarkus.datasource.jdbc.url", jdbcUrl);

@@ -26,8 +26,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class ExactlyOnce {
 
-    private ExactlyOnce() {
-    }
+    private ExactlyOnce() {}
 
     /** Jobs that have ended, in any state. */
     static long endedJobs(Database db) {
@@ -45,7 +44,10 @@ final class ExactlyOnce {
      */
     static boolean awaitNoLiveJobs(Database db, Duration bound) {
         try {
-            await("every job ended").atMost(bound).pollInterval(Duration.ofMillis(250)).until(() -> liveJobs(db) == 0);
+            await("every job ended")
+                    .atMost(bound)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> liveJobs(db) == 0);
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
@@ -121,7 +123,9 @@ final class ExactlyOnce {
     static Map<String, Integer> succeededEvents(RedisCli redis, String keyPrefix, List<String> jobIds) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String id : jobIds) {
-            counts.put(id, (int) eventTypes(redis, keyPrefix, id).stream().filter("succeeded"::equals).count());
+            counts.put(id, (int) eventTypes(redis, keyPrefix, id).stream()
+                    .filter("succeeded"::equals)
+                    .count());
         }
         return counts;
     }
@@ -141,8 +145,10 @@ final class ExactlyOnce {
         long total = 0;
         for (Path log : logs) {
             try (Stream<String> lines = Files.lines(log)) {
-                total += lines.map(pattern::matcher).filter(Matcher::find)
-                        .mapToLong(m -> m.group(1).isEmpty() ? 1 : Long.parseLong(m.group(1))).sum();
+                total += lines.map(pattern::matcher)
+                        .filter(Matcher::find)
+                        .mapToLong(m -> m.group(1).isEmpty() ? 1 : Long.parseLong(m.group(1)))
+                        .sum();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -153,8 +159,10 @@ final class ExactlyOnce {
     /** Waits, bounded, until every job's event stream holds a {@code succeeded} event. */
     static void awaitSucceededEvents(RedisCli redis, String keyPrefix, List<String> jobIds, Duration atMost) {
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(500))
-                    .until(() -> succeededEvents(redis, keyPrefix, jobIds).values().stream().allMatch(n -> n > 0));
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> succeededEvents(redis, keyPrefix, jobIds).values().stream()
+                            .allMatch(n -> n > 0));
         } catch (ConditionTimeoutException e) {
             // the assertions that follow name the jobs still without one
         }

@@ -21,12 +21,10 @@ final class OrphanedJobs {
 
     private static final List<String> PRIORITIES = List.of("high", "normal", "low");
 
-    private OrphanedJobs() {
-    }
+    private OrphanedJobs() {}
 
     /** A job the killed worker held, with the attempt it had then; {@code running} if it held its lease. */
-    record Orphan(String jobId, long attemptAtKill, boolean running) {
-    }
+    record Orphan(String jobId, long attemptAtKill, boolean running) {}
 
     /** One kill: when (ms since the epoch, taken just before the signal), and what the worker held. */
     record Kill(long atMillis, String worker, List<Orphan> orphans) {
@@ -41,11 +39,12 @@ final class OrphanedJobs {
         Map<String, Orphan> orphans = new LinkedHashMap<>();
         // the lease owner is <host>-<pid>-<8 hex digits> (WorkerIdentity)
         db.counts("SELECT id::text, attempt FROM jobs WHERE state = 'running' AND lease_owner LIKE '%-" + victim.pid()
-                + "-________'").forEach((id, attempt) -> orphans.put(id, new Orphan(id, attempt, true)));
+                        + "-________'")
+                .forEach((id, attempt) -> orphans.put(id, new Orphan(id, attempt, true)));
         List<String> read = readByConsumerOf(victim, redis, prefix);
         if (!read.isEmpty()) {
             db.counts("SELECT id::text, attempt FROM jobs WHERE state = 'queued' AND id::text = ANY('{"
-                    + String.join(",", read) + "}')")
+                            + String.join(",", read) + "}')")
                     .forEach((id, attempt) -> orphans.putIfAbsent(id, new Orphan(id, attempt, false)));
         }
         return new Kill(killedAtMillis, victim.name(), List.copyOf(orphans.values()));
@@ -83,7 +82,9 @@ final class OrphanedJobs {
                 continue;
             }
             long at = Long.parseLong(((String) ((List<?>) entry).get(0)).split("-")[0]);
-            long attempt = new JsonObject((String) field(fields, "d")).getJsonObject("data").getLong("attempt");
+            long attempt = new JsonObject((String) field(fields, "d"))
+                    .getJsonObject("data")
+                    .getLong("attempt");
             if (attempt > orphan.attemptAtKill() && at >= kill.atMillis()) {
                 return OptionalLong.of(at - kill.atMillis());
             }

@@ -30,15 +30,19 @@ class RateLimitAcrossPodsChaosIT {
     private static final int BUDGET = 20;
     private static final int REQUESTS_PER_POD = 50;
     private static final Duration START_BOUND = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void aBurstOverTwoPodsIsAdmittedOnceInTotal() throws Exception {
         String databaseName = ChaosSettings.database("ratelimit");
         Database.recreateShared(databaseName);
         String prefix = ChaosSettings.keyPrefix("ratelimit");
-        Map<String, String> settings = ChaosSettings.platform("postgresql://127.0.0.1:5432/" + databaseName,
-                "jdbc:postgresql://127.0.0.1:5432/" + databaseName, "redis://127.0.0.1:6379", prefix);
+        Map<String, String> settings = ChaosSettings.platform(
+                "postgresql://127.0.0.1:5432/" + databaseName,
+                "jdbc:postgresql://127.0.0.1:5432/" + databaseName,
+                "redis://127.0.0.1:6379",
+                prefix);
         settings.put("trawl.rate-limit.enabled", "true");
         // a burst of 20, then one token a minute: nothing refills while the burst runs
         settings.put("trawl.rate-limit.anonymous.capacity", Integer.toString(BUDGET));
@@ -70,24 +74,32 @@ class RateLimitAcrossPodsChaosIT {
                 pool.shutdownNow();
             }
 
-            List<Answer> admitted = answers.stream().filter(a -> a.status() == 404).toList();
+            List<Answer> admitted =
+                    answers.stream().filter(a -> a.status() == 404).toList();
             assertThat(admitted).hasSize(BUDGET);
             assertThat(answers).filteredOn(a -> a.status() == 429).hasSize(2 * REQUESTS_PER_POD - BUDGET);
             // both pods took part: each alone would have admitted its whole share
             assertThat(admitted).extracting(Answer::pod).contains(first.name(), second.name());
-            System.out.printf("[chaos] rate limit across pods: %d of %d requests admitted (%d by %s, %d by %s)%n",
-                    admitted.size(), answers.size(),
-                    admitted.stream().filter(a -> a.pod().equals(first.name())).count(), first.name(),
-                    admitted.stream().filter(a -> a.pod().equals(second.name())).count(), second.name());
+            System.out.printf(
+                    "[chaos] rate limit across pods: %d of %d requests admitted (%d by %s, %d by %s)%n",
+                    admitted.size(),
+                    answers.size(),
+                    admitted.stream().filter(a -> a.pod().equals(first.name())).count(),
+                    first.name(),
+                    admitted.stream().filter(a -> a.pod().equals(second.name())).count(),
+                    second.name());
         }
     }
 
-    private record Answer(String pod, int status) {
-    }
+    private record Answer(String pod, int status) {}
 
     private static Answer read(PlatformProcess pod) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/v1/jobs/" + UUID.randomUUID()))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        return new Answer(pod.name(), HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
+        return new Answer(
+                pod.name(),
+                HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 }

@@ -34,6 +34,7 @@ class RedisFlushChaosIT {
      * so the flush wipes stream entries nobody has read yet: only the reconciler can bring them back.
      */
     private static final Duration SITE_LATENCY = Duration.ofMillis(100);
+
     private static final String WORKER_CONCURRENCY = "5";
 
     @Test
@@ -41,19 +42,28 @@ class RedisFlushChaosIT {
         String databaseName = ChaosSettings.database("flush");
         Database db = Database.recreateShared(databaseName);
 
-        try (PrivateRedis redis = PrivateRedis.start(PlatformLauncher.logDir("redis-flush").resolve("redis.log"));
+        try (PrivateRedis redis = PrivateRedis.start(
+                        PlatformLauncher.logDir("redis-flush").resolve("redis.log"));
                 StubSite site = new StubSite();
                 PlatformLauncher platforms = new PlatformLauncher("redis-flush", settings(databaseName, redis))) {
-            List<String> urls = IntStream.range(0, JOBS).mapToObj(i -> {
-                site.html("/f/" + i, "<html><head><title>Flush " + i + "</title></head><body>page " + i + "</body></html>")
-                        .latency("/f/" + i, SITE_LATENCY);
-                return site.url("/f/" + i);
-            }).toList();
-            PlatformProcess platform = platforms.start("api-worker", "api,worker").awaitReady(START_BOUND);
+            List<String> urls = IntStream.range(0, JOBS)
+                    .mapToObj(i -> {
+                        site.html(
+                                        "/f/" + i,
+                                        "<html><head><title>Flush " + i + "</title></head><body>page " + i
+                                                + "</body></html>")
+                                .latency("/f/" + i, SITE_LATENCY);
+                        return site.url("/f/" + i);
+                    })
+                    .toList();
+            PlatformProcess platform =
+                    platforms.start("api-worker", "api,worker").awaitReady(START_BOUND);
 
             long start = System.nanoTime();
             try (SubmitLoad load = SubmitLoad.start(new PlatformClient(platform.baseUrl()), urls, CLIENTS)) {
-                await("half the jobs accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                await("half the jobs accepted")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> load.answeredSoFar() >= JOBS / 2 || load.done());
                 long queuedAtFlush = db.number("SELECT count(*) FROM jobs WHERE state = 'queued'");
                 long succeededAtFlush = db.number("SELECT count(*) FROM jobs WHERE state = 'succeeded'");
@@ -67,43 +77,73 @@ class RedisFlushChaosIT {
 
                 Map<String, Long> states = ExactlyOnce.jobsByState(db);
                 String rebuilds = Files.readAllLines(platform.log()).stream()
-                        .filter(line -> line.contains("Queues rebuilt")).map(line -> line.replaceAll("^.*\\) ", ""))
-                        .toList().toString();
-                System.out.printf("%n[chaos] redis FLUSHALL: %d submits by %d clients, %d accepted, answers %s;"
+                        .filter(line -> line.contains("Queues rebuilt"))
+                        .map(line -> line.replaceAll("^.*\\) ", ""))
+                        .toList()
+                        .toString();
+                System.out.printf(
+                        "%n[chaos] redis FLUSHALL: %d submits by %d clients, %d accepted, answers %s;"
                                 + " FLUSHALL after %d answers, with %d jobs queued (not yet started) and %d succeeded%n",
-                        JOBS, CLIENTS, accepted.size(), load.statuses(), answeredAtFlush, queuedAtFlush, succeededAtFlush);
-                System.out.printf("[chaos] reconciler: %s; the worker's failed reads after the flush: %d%n", rebuilds,
-                        Files.readAllLines(platform.log()).stream().filter(line -> line.contains("failed, retrying in"))
+                        JOBS,
+                        CLIENTS,
+                        accepted.size(),
+                        load.statuses(),
+                        answeredAtFlush,
+                        queuedAtFlush,
+                        succeededAtFlush);
+                System.out.printf(
+                        "[chaos] reconciler: %s; the worker's failed reads after the flush: %d%n",
+                        rebuilds,
+                        Files.readAllLines(platform.log()).stream()
+                                .filter(line -> line.contains("failed, retrying in"))
                                 .count());
-                System.out.printf("[chaos] jobs by state %s; by final attempt %s; drained in %.1f s (PostgreSQL clock),"
-                        + " test wall time %.1f s; pages fetched %d times%n", states, ExactlyOnce.jobsByAttempt(db),
-                        ExactlyOnce.drainSeconds(db), wall, site.allHits().entrySet().stream()
-                                .filter(e -> e.getKey().startsWith("/f/")).mapToLong(Map.Entry::getValue).sum());
+                System.out.printf(
+                        "[chaos] jobs by state %s; by final attempt %s; drained in %.1f s (PostgreSQL clock),"
+                                + " test wall time %.1f s; pages fetched %d times%n",
+                        states,
+                        ExactlyOnce.jobsByAttempt(db),
+                        ExactlyOnce.drainSeconds(db),
+                        wall,
+                        site.allHits().entrySet().stream()
+                                .filter(e -> e.getKey().startsWith("/f/"))
+                                .mapToLong(Map.Entry::getValue)
+                                .sum());
                 if (accepted.size() < JOBS) {
                     System.out.printf("[chaos] first refusal: %s%n", load.firstRefusal());
                 }
 
-                assertThat(ended).as("every job ended within 60 s; left: " + states).isTrue();
+                assertThat(ended)
+                        .as("every job ended within 60 s; left: " + states)
+                        .isTrue();
                 assertThat(accepted).as("accepted submits").isNotEmpty();
-                assertThat(ExactlyOnce.inState(db, accepted, "succeeded")).as("accepted jobs that succeeded")
+                assertThat(ExactlyOnce.inState(db, accepted, "succeeded"))
+                        .as("accepted jobs that succeeded")
                         .isEqualTo(accepted.size());
                 assertThat(states.keySet()).as("job states").containsOnly("succeeded");
-                assertThat(ExactlyOnce.succeededWithoutExactlyOnePage(db)).as("jobs without exactly one page").isZero();
-                assertThat(ExactlyOnce.succeededWithoutExactlyOneStoredPageOp(db)).as("jobs without one page-stored op")
+                assertThat(ExactlyOnce.succeededWithoutExactlyOnePage(db))
+                        .as("jobs without exactly one page")
+                        .isZero();
+                assertThat(ExactlyOnce.succeededWithoutExactlyOneStoredPageOp(db))
+                        .as("jobs without one page-stored op")
                         .isZero();
                 try (RedisCli cli = redis.client()) {
                     assertThat((List<?>) cli.call("XINFO", "GROUPS", ChaosSettings.keyPrefix("flush") + "jobs:normal"))
-                            .as("the consumer group is back").isNotEmpty();
+                            .as("the consumer group is back")
+                            .isNotEmpty();
                 }
-                assertThat(queuedAtFlush).as("queued jobs the flush took the entries of (else it proved nothing)")
+                assertThat(queuedAtFlush)
+                        .as("queued jobs the flush took the entries of (else it proved nothing)")
                         .isPositive();
             }
         }
     }
 
     private static Map<String, String> settings(String databaseName, PrivateRedis redis) {
-        Map<String, String> settings = ChaosSettings.platform("postgresql://127.0.0.1:5432/" + databaseName,
-                "jdbc:postgresql://127.0.0.1:5432/" + databaseName, redis.url(), ChaosSettings.keyPrefix("flush"));
+        Map<String, String> settings = ChaosSettings.platform(
+                "postgresql://127.0.0.1:5432/" + databaseName,
+                "jdbc:postgresql://127.0.0.1:5432/" + databaseName,
+                redis.url(),
+                ChaosSettings.keyPrefix("flush"));
         settings.put("trawl.worker.concurrency", WORKER_CONCURRENCY);
         return settings;
     }

@@ -27,14 +27,19 @@ class ManifestChecksTest {
 
     @Test
     void alertRulesAreValid() throws Exception {
-        Run run = run(List.of("promtool", "check", "rules", PROMETHEUS.resolve("alerts.yml").toString()));
+        Run run = run(List.of(
+                "promtool", "check", "rules", PROMETHEUS.resolve("alerts.yml").toString()));
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("SUCCESS");
     }
 
     @Test
     void alertRuleUnitTestsPass() throws Exception {
-        Run run = run(List.of("promtool", "test", "rules", PROMETHEUS.resolve("alerts_test.yml").toString()));
+        Run run = run(List.of(
+                "promtool",
+                "test",
+                "rules",
+                PROMETHEUS.resolve("alerts_test.yml").toString()));
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("SUCCESS").doesNotContain("FAILED");
     }
@@ -43,10 +48,13 @@ class ManifestChecksTest {
     void everyKubernetesManifestMatchesItsSchema() throws Exception {
         List<String> manifests;
         try (Stream<Path> files = Files.list(K8S)) {
-            manifests = files.filter(f -> f.toString().endsWith(".yaml")).map(Path::toString).sorted().toList();
+            manifests = files.filter(f -> f.toString().endsWith(".yaml"))
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
-        List<String> command = new ArrayList<>(List.of("node", VALIDATE.resolve("validate.mjs").toString(),
-                "--rules=" + PROMETHEUS.resolve("alerts.yml")));
+        List<String> command = new ArrayList<>(List.of(
+                "node", VALIDATE.resolve("validate.mjs").toString(), "--rules=" + PROMETHEUS.resolve("alerts.yml")));
         command.addAll(manifests);
         Run run = run(command);
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -54,8 +62,13 @@ class ManifestChecksTest {
         for (String manifest : manifests) {
             assertThat(run.output()).as(manifest).contains(manifest);
         }
-        assertThat(run.output()).contains("PrometheusRule trawl",
-                "ServiceMonitor trawl", "NetworkPolicy trawl-worker", "Ingress api", "ServiceAccount trawl");
+        assertThat(run.output())
+                .contains(
+                        "PrometheusRule trawl",
+                        "ServiceMonitor trawl",
+                        "NetworkPolicy trawl-worker",
+                        "Ingress api",
+                        "ServiceAccount trawl");
     }
 
     @Test
@@ -68,11 +81,11 @@ class ManifestChecksTest {
         assertThat(run.output()).contains("INVALID", "containerPort must be integer");
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 
     private static Run run(List<String> command) throws IOException, InterruptedException {
-        assertThat(VALIDATE.resolve("node_modules")).as("the schema packages: run deploy/local/ensure-services.sh")
+        assertThat(VALIDATE.resolve("node_modules"))
+                .as("the schema packages: run deploy/local/ensure-services.sh")
                 .isDirectory();
         Process process;
         try {

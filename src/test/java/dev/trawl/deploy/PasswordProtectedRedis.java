@@ -33,17 +33,33 @@ public class PasswordProtectedRedis implements QuarkusTestResourceLifecycleManag
         port = FreePort.pick();
         try {
             dir = Files.createTempDirectory("trawl-password-redis");
-            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--requirepass", PASSWORD, "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--daemonize", "no"))
+            process = new ProcessBuilder(List.of(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--requirepass",
+                            PASSWORD,
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString(),
+                            "--daemonize",
+                            "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start redis-server", e);
         }
-        await("password-protected redis-server on port " + port).atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+        await("password-protected redis-server on port " + port)
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
                     try (RedisCli redis = new RedisCli(port)) {
                         redis.call("AUTH", PASSWORD);
                         return "PONG".equals(redis.call("PING"));

@@ -8,5 +8,4 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 @QuarkusTestResource(value = PasswordProtectedRedis.class, restrictToAnnotatedClass = true)
-class RedisPasswordInUrlIT extends RedisPasswordChecks {
-}
+class RedisPasswordInUrlIT extends RedisPasswordChecks {}

@@ -12,5 +12,4 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 @QuarkusTestResource(value = PasswordProtectedRedis.SeparatePassword.class, restrictToAnnotatedClass = true)
-class RedisSeparatePasswordIT extends RedisPasswordChecks {
-}
+class RedisSeparatePasswordIT extends RedisPasswordChecks {}

@@ -32,9 +32,13 @@ class StreamIdsTest {
 
     @Test
     void knowsTheIdsNoEntryCanFollowOrPrecede() {
-        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551615")).isTrue();
-        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551614")).isFalse();
-        assertThat(StreamIds.isLast("18446744073709551615")).as("the sequence defaults to 0").isFalse();
+        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551615"))
+                .isTrue();
+        assertThat(StreamIds.isLast("18446744073709551615-18446744073709551614"))
+                .isFalse();
+        assertThat(StreamIds.isLast("18446744073709551615"))
+                .as("the sequence defaults to 0")
+                .isFalse();
         assertThat(StreamIds.isFirst("0-0")).isTrue();
         assertThat(StreamIds.isFirst("0")).isTrue();
         assertThat(StreamIds.isFirst("0-1")).isFalse();

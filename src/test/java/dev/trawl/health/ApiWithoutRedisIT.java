@@ -31,10 +31,15 @@ class ApiWithoutRedisIT {
     public static class RedisUnreachable implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trawl.roles", "api",
-                    "quarkus.redis.hosts", "redis://127.0.0.1:" + FreePort.pick(),
-                    "trawl.redis.key-prefix", TestServices.KEY_PREFIX + "no-redis:",
-                    "trawl.health.timeout", "1S");
+            return Map.of(
+                    "trawl.roles",
+                    "api",
+                    "quarkus.redis.hosts",
+                    "redis://127.0.0.1:" + FreePort.pick(),
+                    "trawl.redis.key-prefix",
+                    TestServices.KEY_PREFIX + "no-redis:",
+                    "trawl.health.timeout",
+                    "1S");
         }
     }
 
@@ -49,19 +54,26 @@ class ApiWithoutRedisIT {
     @Test
     void readinessStaysUpAndSaysRedisIsDegraded() {
         long start = System.nanoTime();
-        JsonPath ready = given().when().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP")).extract().jsonPath();
+        JsonPath ready = given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .extract()
+                .jsonPath();
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
         Map<String, Object> redis = ready.getMap("checks.find { it.name == 'trawl-redis' }.data");
         assertThat(redis).containsEntry("status", "degraded");
-        assertThat(ready.getMap("checks.find { it.name == 'trawl-postgresql' }.data")).containsEntry("status", "up");
+        assertThat(ready.getMap("checks.find { it.name == 'trawl-postgresql' }.data"))
+                .containsEntry("status", "up");
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void aJobsStatusAndResultAreStillRead() {
         DB.execute("INSERT INTO jobs (id, state, priority, request, job_key, owner, attempt, created_at, started_at, "
-                + "finished_at, page_count) VALUES ('" + JOB + "', 'succeeded', 'normal', '{\"url\":\"http://a/\"}', 'k-"
+                + "finished_at, page_count) VALUES ('" + JOB
+                + "', 'succeeded', 'normal', '{\"url\":\"http://a/\"}', 'k-"
                 + JOB + "', '" + Jobs.LOCAL_CALLER + "', 1, now(), now(), now(), 0)");
         given().when().get("/v1/jobs/" + JOB).then().statusCode(200).body("status", equalTo("succeeded"));
         given().when().get("/v1/jobs/" + JOB + "/result").then().statusCode(200);
@@ -69,8 +81,13 @@ class ApiWithoutRedisIT {
 
     @Test
     void aSubmissionIsRefusedAsUnavailableNotAccepted() {
-        given().contentType("application/json").body(Map.of("url", "http://127.0.0.1:9/x"))
-                .when().post("/v1/jobs").then().statusCode(503).contentType("application/problem+json")
+        given().contentType("application/json")
+                .body(Map.of("url", "http://127.0.0.1:9/x"))
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/queue-unavailable"));
     }
 }

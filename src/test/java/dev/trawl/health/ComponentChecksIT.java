@@ -43,7 +43,10 @@ class ComponentChecksIT {
     private final DependencyUp dependencies = new DependencyUp(registry);
 
     private double dependencyUp(String dependency) {
-        return registry.get("trawl.dependency.up").tag("dependency", dependency).gauge().value();
+        return registry.get("trawl.dependency.up")
+                .tag("dependency", dependency)
+                .gauge()
+                .value();
     }
 
     private static final Duration TIMEOUT = Duration.ofMillis(800);
@@ -61,29 +64,34 @@ class ComponentChecksIT {
 
     @Test
     void postgresqlIsUpWithItsRoundTrip() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(5432, "postgres"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new PostgresqlReadiness(pool(5432, "postgres"), config(Map.of()), dependencies));
         assertComponent(response, "up", "round trip ");
         assertThat(dependencyUp("postgresql")).isEqualTo(1.0);
     }
 
     @Test
     void aSlowPostgresqlRoundTripIsDegradedButReady() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(5432, "postgres"),
-                config(Map.of("trawl.health.postgresql.slow-after", "0MS", "trawl.health.timeout", "5S")), dependencies));
+        HealthCheckResponse response = probe(new PostgresqlReadiness(
+                pool(5432, "postgres"),
+                config(Map.of("trawl.health.postgresql.slow-after", "0MS", "trawl.health.timeout", "5S")),
+                dependencies));
         assertComponent(response, "degraded", "slower than 0 ms");
         assertThat(dependencyUp("postgresql")).as("slow, but reached").isEqualTo(1.0);
     }
 
     @Test
     void postgresqlOnAClosedPortIsDownAtOnce() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(FreePort.pick(), "trawl"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new PostgresqlReadiness(pool(FreePort.pick(), "trawl"), config(Map.of()), dependencies));
         assertComponent(response, "down", "Connection refused");
         assertThat(dependencyUp("postgresql")).isEqualTo(0.0);
     }
 
     @Test
     void postgresqlThatNeverAnswersIsDownWhenTheTimeoutIsUp() {
-        HealthCheckResponse response = probe(new PostgresqlReadiness(pool(SILENT.port(), "trawl"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new PostgresqlReadiness(pool(SILENT.port(), "trawl"), config(Map.of()), dependencies));
         assertComponent(response, "down", "no answer within " + TIMEOUT.toMillis() + " ms");
         assertThat((Long) response.getData().get().get("durationMs")).isGreaterThanOrEqualTo(TIMEOUT.toMillis());
         assertThat(dependencyUp("postgresql")).isEqualTo(0.0);
@@ -91,61 +99,89 @@ class ComponentChecksIT {
 
     @Test
     void redisIsUpWhenItAnswersPing() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(6379), roles("api,worker"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new RedisReadiness(redis(6379), roles("api,worker"), config(Map.of()), dependencies));
         assertComponent(response, "up", "PING answered");
         assertThat(dependencyUp("redis")).isEqualTo(1.0);
     }
 
     @Test
     void redisDownLeavesAnApiPodReadyButDegraded() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("api"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new RedisReadiness(redis(FreePort.pick()), roles("api"), config(Map.of()), dependencies));
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(response.getData().get().get("status")).isEqualTo("degraded");
         assertThat((Long) response.getData().get().get("durationMs")).isLessThan(BOUND_MS);
-        assertThat(dependencyUp("redis")).as("degraded to Kubernetes, unreached to the alert").isEqualTo(0.0);
+        assertThat(dependencyUp("redis"))
+                .as("degraded to Kubernetes, unreached to the alert")
+                .isEqualTo(0.0);
     }
 
     @Test
     void redisDownTakesAWorkerOnlyPodOutOfService() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(FreePort.pick()), roles("worker"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new RedisReadiness(redis(FreePort.pick()), roles("worker"), config(Map.of()), dependencies));
         assertComponent(response, "down", "");
     }
 
     @Test
     void redisThatNeverAnswersIsBoundedByTheTimeout() {
-        HealthCheckResponse response = probe(new RedisReadiness(redis(SILENT.port()), roles("worker"), config(Map.of()), dependencies));
+        HealthCheckResponse response =
+                probe(new RedisReadiness(redis(SILENT.port()), roles("worker"), config(Map.of()), dependencies));
         assertComponent(response, "down", "no answer within " + TIMEOUT.toMillis() + " ms");
     }
 
     @Test
     void diskWithRoomIsUpAndATinyThresholdTakesItDownOrDegradesIt() {
-        assertComponent(probe(new DiskSpaceReadiness(config(Map.of("trawl.health.disk.warn-below-percent", "0",
-                "trawl.health.disk.fail-below-percent", "0")))), "up", "free on .");
-        assertComponent(probe(new DiskSpaceReadiness(config(Map.of("trawl.health.disk.warn-below-percent", "100.1",
-                "trawl.health.disk.fail-below-percent", "0")))), "degraded", "under the 100 % warning level");
-        assertComponent(probe(new DiskSpaceReadiness(config(Map.of("trawl.health.disk.warn-below-percent", "100.1",
-                "trawl.health.disk.fail-below-percent", "100.1")))), "down", "under the 100 % limit");
+        assertComponent(
+                probe(new DiskSpaceReadiness(config(Map.of(
+                        "trawl.health.disk.warn-below-percent", "0", "trawl.health.disk.fail-below-percent", "0")))),
+                "up",
+                "free on .");
+        assertComponent(
+                probe(new DiskSpaceReadiness(config(Map.of(
+                        "trawl.health.disk.warn-below-percent",
+                        "100.1",
+                        "trawl.health.disk.fail-below-percent",
+                        "0")))),
+                "degraded",
+                "under the 100 % warning level");
+        assertComponent(
+                probe(new DiskSpaceReadiness(config(Map.of(
+                        "trawl.health.disk.warn-below-percent",
+                        "100.1",
+                        "trawl.health.disk.fail-below-percent",
+                        "100.1")))),
+                "down",
+                "under the 100 % limit");
     }
 
     @Test
     void aMissingDiskPathIsDown() {
-        assertComponent(probe(new DiskSpaceReadiness(config(Map.of("trawl.health.disk.path", "/no/such/dir/trawl")))),
-                "down", "NoSuchFileException");
+        assertComponent(
+                probe(new DiskSpaceReadiness(config(Map.of("trawl.health.disk.path", "/no/such/dir/trawl")))),
+                "down",
+                "NoSuchFileException");
     }
 
     @Test
     void heapIsUpDegradedOrDownByItsShareInUse() {
         assertComponent(probe(new HeapReadiness(() -> 0.5, config(Map.of()))), "up", "heap in use 50.0 %");
-        assertComponent(probe(new HeapReadiness(() -> 0.9, config(Map.of()))), "degraded", "over the 85 % warning level");
+        assertComponent(
+                probe(new HeapReadiness(() -> 0.9, config(Map.of()))), "degraded", "over the 85 % warning level");
         assertComponent(probe(new HeapReadiness(() -> 0.97, config(Map.of()))), "down", "over the 95 % limit");
     }
 
     @Test
     void theStartupProbeIsBoundedWhenPostgresqlNeverAnswers() {
-        EventLog events = new EventLog(redis(6379), new RedisKeys(mapping(RedisConfig.class, Map.of())),
-                mapping(EventsConfig.class, Map.of()), new ObjectMapper());
+        EventLog events = new EventLog(
+                redis(6379),
+                new RedisKeys(mapping(RedisConfig.class, Map.of())),
+                mapping(EventsConfig.class, Map.of()),
+                new ObjectMapper());
         // an API pod: the connector's consumer groups are not asked about
-        StartupChecks startup = new StartupChecks(events, null, roles("api"), pool(SILENT.port(), "trawl"), config(Map.of()));
+        StartupChecks startup =
+                new StartupChecks(events, null, roles("api"), pool(SILENT.port(), "trawl"), config(Map.of()));
         HealthCheckResponse response = probe(startup);
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(response.getData().orElseThrow()).containsEntry("migrationsApplied", -1L);
@@ -153,9 +189,11 @@ class ComponentChecksIT {
 
     private static void assertComponent(HealthCheckResponse response, String status, String message) {
         Map<String, Object> data = response.getData().orElseThrow();
-        assertThat(data.get("status")).as("status of %s: %s", response.getName(), data).isEqualTo(status);
-        assertThat(response.getStatus()).isEqualTo("down".equals(status)
-                ? HealthCheckResponse.Status.DOWN : HealthCheckResponse.Status.UP);
+        assertThat(data.get("status"))
+                .as("status of %s: %s", response.getName(), data)
+                .isEqualTo(status);
+        assertThat(response.getStatus())
+                .isEqualTo("down".equals(status) ? HealthCheckResponse.Status.DOWN : HealthCheckResponse.Status.UP);
         assertThat((String) data.get("message")).contains(message);
         assertThat((Long) data.get("durationMs")).isBetween(0L, BOUND_MS);
     }
@@ -178,14 +216,24 @@ class ComponentChecksIT {
     }
 
     private static <T> T mapping(Class<T> type, Map<String, String> values) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(type)
-                .withConverter(Duration.class, 200, new DurationConverter()).withDefaultValues(values).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(type)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValues(values)
+                .build();
         return config.getConfigMapping(type);
     }
 
     private static io.vertx.mutiny.sqlclient.Pool pool(int port, String database) {
-        return PgPool.pool(VERTX, new PgConnectOptions().setHost("127.0.0.1").setPort(port).setDatabase(database)
-                .setUser("postgres").setConnectTimeout(10_000), new PoolOptions().setMaxSize(1));
+        return PgPool.pool(
+                VERTX,
+                new PgConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port)
+                        .setDatabase(database)
+                        .setUser("postgres")
+                        .setConnectTimeout(10_000),
+                new PoolOptions().setMaxSize(1));
     }
 
     private static Redis redis(int port) {

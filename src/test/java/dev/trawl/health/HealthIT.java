@@ -31,11 +31,16 @@ class HealthIT {
 
     @Test
     void livenessAsksNoDependencyAndAnswersWellUnder100Ms() throws Exception {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+        given().when()
+                .get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("trawl-alive"));
         // a plain client, warmed up: the figure is the probe's, not the test tooling's first-call cost
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest live = HttpRequest.newBuilder(URI.create(base + "q/health/live")).build();
+        HttpRequest live =
+                HttpRequest.newBuilder(URI.create(base + "q/health/live")).build();
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 14; i++) {
             long start = System.nanoTime();
@@ -51,8 +56,13 @@ class HealthIT {
 
     @Test
     void readinessReportsEachComponentWithStatusMessageAndDuration() {
-        JsonPath ready = given().when().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP")).extract().jsonPath();
+        JsonPath ready = given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .extract()
+                .jsonPath();
         for (String name : List.of("trawl-postgresql", "trawl-redis", "trawl-disk", "trawl-heap")) {
             Map<String, Object> data = ready.getMap("checks.find { it.name == '" + name + "' }.data");
             assertThat(data).as(name).isNotNull().containsEntry("status", "up").containsKeys("message", "durationMs");

@@ -29,7 +29,10 @@ class ProbesAndMetricsIT {
 
     @Test
     void readinessCoversPostgresqlAndRedis() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("trawl-redis"))
                 .body("checks.name", hasItem("trawl-postgresql"));
@@ -39,9 +42,13 @@ class ProbesAndMetricsIT {
     void startupReportsMigrationsScriptsAndConsumerGroups() throws Exception {
         int migrations;
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
-            migrations = (int) files.filter(f -> f.getFileName().toString().endsWith(".sql")).count();
+            migrations = (int) files.filter(f -> f.getFileName().toString().endsWith(".sql"))
+                    .count();
         }
-        given().when().get("/q/health/started").then().statusCode(200)
+        given().when()
+                .get("/q/health/started")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'trawl-startup' }.data.scriptsLoaded", equalTo(true))
                 .body("checks.find { it.name == 'trawl-startup' }.data.consumerGroupsReady", equalTo(true))
@@ -52,7 +59,10 @@ class ProbesAndMetricsIT {
     void prometheusMetricsCountJobsAndExposeTheQueueLag() {
         SITE.html("/metrics-page", "<title>m</title>");
         Jobs.awaitStatus(Jobs.submit(SITE.url("/metrics-page")), "succeeded");
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("trawl_jobs_submitted_total"))
                 .body(containsString("trawl_jobs_completed_total{outcome=\"succeeded\"}"))
                 .body(containsString("trawl_queue_lag{stream=\"" + TestServices.KEY_PREFIX + "jobs:normal\"}"))

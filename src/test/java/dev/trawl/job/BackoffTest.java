@@ -60,14 +60,16 @@ class BackoffTest {
         long distinct = java.util.stream.IntStream.range(0, 10_000)
                 .mapToObj(i -> random.delay(3, Optional.empty()))
                 .peek(delay -> assertThat(delay).isBetween(Duration.ZERO, Duration.ofSeconds(4)))
-                .distinct().count();
+                .distinct()
+                .count();
         assertThat(distinct).as("the waits are spread, not one value").isGreaterThan(100);
     }
 
     @Test
     void aLongerRetryAfterOfTheSiteWins() {
         assertThat(highest.delay(1, Optional.of(Duration.ofSeconds(30)))).isEqualTo(Duration.ofSeconds(30));
-        assertThat(highest.delay(20, Optional.of(Duration.ofMinutes(10)))).as("even above the cap")
+        assertThat(highest.delay(20, Optional.of(Duration.ofMinutes(10))))
+                .as("even above the cap")
                 .isEqualTo(Duration.ofMinutes(10));
     }
 

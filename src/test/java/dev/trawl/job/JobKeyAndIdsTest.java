@@ -19,17 +19,19 @@ class JobKeyAndIdsTest {
     @Test
     void theKeyChangesWithTheUrlOrTheOutput() {
         var base = new JobSpec("http://example.org/", List.of("text"), Priority.NORMAL);
-        assertThat(JobKey.of(base)).isNotEqualTo(JobKey.of(new JobSpec("http://example.org/x", List.of("text"),
-                Priority.NORMAL)));
-        assertThat(JobKey.of(base)).isNotEqualTo(JobKey.of(new JobSpec("http://example.org/", List.of("html"),
-                Priority.NORMAL)));
+        assertThat(JobKey.of(base))
+                .isNotEqualTo(JobKey.of(new JobSpec("http://example.org/x", List.of("text"), Priority.NORMAL)));
+        assertThat(JobKey.of(base))
+                .isNotEqualTo(JobKey.of(new JobSpec("http://example.org/", List.of("html"), Priority.NORMAL)));
     }
 
     @Test
     void aJobsKeyBelongsToItsOwner() {
         var spec = new JobSpec("http://example.org/", List.of("text"), Priority.NORMAL);
-        assertThat(JobKey.ownedBy("key:a", spec)).isEqualTo(JobKey.ownedBy("key:a", spec))
-                .isNotEqualTo(JobKey.ownedBy("key:b", spec)).isNotEqualTo(JobKey.of(spec));
+        assertThat(JobKey.ownedBy("key:a", spec))
+                .isEqualTo(JobKey.ownedBy("key:a", spec))
+                .isNotEqualTo(JobKey.ownedBy("key:b", spec))
+                .isNotEqualTo(JobKey.of(spec));
     }
 
     @Test
@@ -58,8 +60,9 @@ class JobKeyAndIdsTest {
         assertThat(JobState.QUEUED.terminal()).isFalse();
         assertThat(JobState.RUNNING.terminal()).isFalse();
         assertThat(JobState.RETRYING.terminal()).isFalse();
-        assertThat(List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED, JobState.ABORTED,
-                JobState.DUPLICATE)).allMatch(JobState::terminal);
+        assertThat(List.of(
+                        JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED, JobState.ABORTED, JobState.DUPLICATE))
+                .allMatch(JobState::terminal);
         assertThat(JobState.fromWire("retrying")).isEqualTo(JobState.RETRYING);
     }
 }

@@ -31,16 +31,21 @@ class LeaseFencingIT {
     void aWorkerWhoseLeaseWasTakenOverCanWriteNothing() {
         UUID id = queuedJob();
         ClaimedJob a = claim(id, "worker-a", SHORT).orElseThrow();
-        ClaimedJob b = await().atMost(WAIT).until(() -> claim(id, "worker-b", LONG), Optional::isPresent).get();
+        ClaimedJob b = await().atMost(WAIT)
+                .until(() -> claim(id, "worker-b", LONG), Optional::isPresent)
+                .get();
         assertThat(b.attempt()).isEqualTo(a.attempt() + 1);
 
-        assertThat(store.renew("worker-a", List.of(a), LONG).await().atMost(WAIT)).isEmpty();
+        assertThat(store.renew("worker-a", List.of(a), LONG).await().atMost(WAIT))
+                .isEmpty();
         assertThat(store.storePage(a, page(id)).await().atMost(WAIT)).isEmpty();
-        assertThat(store.fail(a, Map.of("code", "stale"), null).await().atMost(WAIT)).isEmpty();
+        assertThat(store.fail(a, Map.of("code", "stale"), null).await().atMost(WAIT))
+                .isEmpty();
         assertThat(store.succeed(a, page(id)).await().atMost(WAIT)).isEmpty();
         assertThat(store.finishCrawl(a).await().atMost(WAIT)).isEmpty();
 
-        assertThat(store.renew("worker-b", List.of(b), LONG).await().atMost(WAIT)).containsExactly(id);
+        assertThat(store.renew("worker-b", List.of(b), LONG).await().atMost(WAIT))
+                .containsExactly(id);
         assertThat(store.succeed(b, page(id)).await().atMost(WAIT)).contains(JobState.SUCCEEDED);
     }
 
@@ -48,11 +53,16 @@ class LeaseFencingIT {
     void theSameWorkerClaimingAgainFencesOffItsOwnEarlierAttempt() {
         UUID id = queuedJob();
         ClaimedJob first = claim(id, "worker-a", SHORT).orElseThrow();
-        ClaimedJob second = await().atMost(WAIT).until(() -> claim(id, "worker-a", LONG), Optional::isPresent).get();
+        ClaimedJob second = await().atMost(WAIT)
+                .until(() -> claim(id, "worker-a", LONG), Optional::isPresent)
+                .get();
 
-        assertThat(store.succeed(first, page(id)).await().atMost(WAIT)).as("the owner matches, the attempt does not")
+        assertThat(store.succeed(first, page(id)).await().atMost(WAIT))
+                .as("the owner matches, the attempt does not")
                 .isEmpty();
-        assertThat(store.fail(second, Map.of("code", "http-404", "transient", false), null).await().atMost(WAIT))
+        assertThat(store.fail(second, Map.of("code", "http-404", "transient", false), null)
+                        .await()
+                        .atMost(WAIT))
                 .hasValueSatisfying(failed -> assertThat(failed.state()).isEqualTo(JobState.FAILED));
     }
 
@@ -61,7 +71,9 @@ class LeaseFencingIT {
         UUID id = queuedJob();
         ClaimedJob earlier = claim(id, "worker-a", LONG).orElseThrow();
         // the attempt is ended (its job timeout) while pages of its run are still in flight
-        assertThat(store.fail(earlier, Map.of("code", "job-timeout", "transient", false), null).await().atMost(WAIT))
+        assertThat(store.fail(earlier, Map.of("code", "job-timeout", "transient", false), null)
+                        .await()
+                        .atMost(WAIT))
                 .hasValueSatisfying(failed -> assertThat(failed.state()).isEqualTo(JobState.FAILED));
         assertThat(store.redrive(id).await().atMost(WAIT)).isPresent();
         ClaimedJob redriven = claim(id, "worker-a", LONG).orElseThrow();
@@ -69,11 +81,13 @@ class LeaseFencingIT {
 
         assertThat(store.storePage(earlier, page(id)).await().atMost(WAIT)).isEmpty();
         assertThat(store.succeed(earlier, page(id)).await().atMost(WAIT)).isEmpty();
-        assertThat(store.renew("worker-a", List.of(earlier), LONG).await().atMost(WAIT)).isEmpty();
+        assertThat(store.renew("worker-a", List.of(earlier), LONG).await().atMost(WAIT))
+                .isEmpty();
 
         // and the re-driven job has its retries again
         assertThat(store.fail(redriven, Map.of("code", "http-503", "transient", true), java.time.Instant.now())
-                .await().atMost(WAIT))
+                        .await()
+                        .atMost(WAIT))
                 .hasValueSatisfying(failed -> assertThat(failed.state()).isEqualTo(JobState.RETRYING));
     }
 
@@ -98,7 +112,21 @@ class LeaseFencingIT {
     }
 
     private static StoredPage page(UUID id) {
-        return new StoredPage("http://127.0.0.1:9/" + id, null, 200, "text/html", 0, null, "title", null, "text", null,
-                null, List.of(), null, null, null);
+        return new StoredPage(
+                "http://127.0.0.1:9/" + id,
+                null,
+                200,
+                "text/html",
+                0,
+                null,
+                "title",
+                null,
+                "text",
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null);
     }
 }

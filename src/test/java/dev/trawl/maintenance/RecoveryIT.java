@@ -1,18 +1,18 @@
 package dev.trawl.maintenance;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.trawl.api.AdminToken;
-import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.NewJob;
 import dev.trawl.job.Priority;
 import dev.trawl.job.RetryConfig;
 import dev.trawl.support.Jobs;
@@ -67,7 +67,8 @@ class RecoveryIT {
         SITE.html("/orphan", "<html><head><title>Orphan</title></head><body>back</body></html>");
         UUID id = insert(SITE.url("/orphan"));
         // a worker that claims and dies at once; its stream entry never existed
-        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT))
+                .isPresent();
 
         Jobs.awaitStatus(id.toString(), "succeeded");
         assertThat(SITE.hits("/orphan")).isEqualTo(1);
@@ -86,12 +87,21 @@ class RecoveryIT {
             redis.call("DEL", TestServices.KEY_PREFIX + "epoch");
         }
 
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> ids.stream()
-                .allMatch(id -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED))));
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> ids.stream()
+                        .allMatch(id -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED))));
         // jobs run as soon as they are requeued, before the rebuild has restored the rest
-        QueueReconciler.Rebuild rebuild = await().atMost(WAIT).until(() -> reconciler.lastRebuild()
-                .filter(r -> !r.equals(before.orElse(null)) && r.requeued() >= 100), Optional::isPresent).orElseThrow();
-        LOG.infof("Requeued %d stale jobs in %d ms", rebuild.requeued(), rebuild.took().toMillis());
+        QueueReconciler.Rebuild rebuild = await().atMost(WAIT)
+                .until(
+                        () -> reconciler
+                                .lastRebuild()
+                                .filter(r -> !r.equals(before.orElse(null)) && r.requeued() >= 100),
+                        Optional::isPresent)
+                .orElseThrow();
+        LOG.infof(
+                "Requeued %d stale jobs in %d ms",
+                rebuild.requeued(), rebuild.took().toMillis());
     }
 
     @Test
@@ -100,12 +110,15 @@ class RecoveryIT {
         // the API process died between its INSERT and its XADD
         UUID id = insert(SITE.url("/unqueued"));
 
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED)));
         assertThat(SITE.hits("/unqueued")).isEqualTo(1);
-        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("1");
+        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString()))
+                .isEqualTo("1");
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
-            assertThat(sse.readToEnd(WAIT)).extracting(SseClient.Event::type)
+            assertThat(sse.readToEnd(WAIT))
+                    .extracting(SseClient.Event::type)
                     .containsExactly("queued", "started", "page", "succeeded");
         }
     }
@@ -115,64 +128,98 @@ class RecoveryIT {
         SITE.html("/lost-retry", "<html><head><title>Lost retry</title></head><body>retried</body></html>");
         UUID id = insert(SITE.url("/lost-retry"));
         // the worker died between the UPDATE to retrying and the ZADD of the delayed set
-        Submits.sql("UPDATE jobs SET state = 'retrying', attempt = 1, next_attempt_at = now() - interval '1 minute' "
-                + "WHERE id = ?::uuid", id.toString());
+        Submits.sql(
+                "UPDATE jobs SET state = 'retrying', attempt = 1, next_attempt_at = now() - interval '1 minute' "
+                        + "WHERE id = ?::uuid",
+                id.toString());
 
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> store.state(id).await().atMost(WAIT).equals(Optional.of(JobState.SUCCEEDED)));
         assertThat(SITE.hits("/lost-retry")).isEqualTo(1);
-        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("2");
+        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id.toString()))
+                .isEqualTo("2");
     }
 
     @Test
     void aWorkerLostMidJobDoesNotSpendTheJobsOnlyAttempt() {
         SITE.html("/one-attempt", "<html><head><title>One attempt</title></head><body>once</body></html>");
-        UUID id = insert(new JobSpec(SITE.url("/one-attempt"), List.of("text"), Priority.NORMAL, Map.of(),
-                CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false, 1));
-        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+        UUID id = insert(new JobSpec(
+                SITE.url("/one-attempt"),
+                List.of("text"),
+                Priority.NORMAL,
+                Map.of(),
+                CrawlSpec.SINGLE_PAGE,
+                Map.of(),
+                null,
+                true,
+                false,
+                1));
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT))
+                .isPresent();
 
         Jobs.awaitStatus(id.toString(), "succeeded");
-        assertThat(Submits.sql("SELECT attempt || '/' || max_attempts || ' after ' || takeovers FROM jobs "
-                + "WHERE id = ?::uuid", id.toString())).isEqualTo("2/2 after 1");
+        assertThat(Submits.sql(
+                        "SELECT attempt || '/' || max_attempts || ' after ' || takeovers FROM jobs "
+                                + "WHERE id = ?::uuid",
+                        id.toString()))
+                .isEqualTo("2/2 after 1");
     }
 
     @Test
     void aJobWhoseWorkersAreLostTooOftenFailsAsLeaseExpiredAndIsDeadLettered() {
         UUID id = insert(SITE.url("/poison"));
         // its workers were lost as often as allowed; this worker is lost once more
-        Submits.sql("UPDATE jobs SET takeovers = ?::int WHERE id = ?::uuid", String.valueOf(retry.maxTakeovers()),
+        Submits.sql(
+                "UPDATE jobs SET takeovers = ?::int WHERE id = ?::uuid",
+                String.valueOf(retry.maxTakeovers()),
                 id.toString());
-        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT))
+                .isPresent();
 
         Jobs.awaitStatus(id.toString(), "failed");
         given().when().get("/v1/jobs/" + id).then().body("error.code", equalTo("lease-expired"));
         assertThat(SITE.hits("/poison")).isZero();
         // the dead letter follows the failed state (PostgreSQL first, then Redis)
-        await().atMost(WAIT).untilAsserted(() -> given().header(AdminToken.HEADER, "test-admin-token")
-                .queryParam("limit", 100).when().get("/v1/dead-letters").then().statusCode(200)
-                .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("lease-expired")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> given().header(AdminToken.HEADER, "test-admin-token")
+                        .queryParam("limit", 100)
+                        .when()
+                        .get("/v1/dead-letters")
+                        .then()
+                        .statusCode(200)
+                        .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("lease-expired")));
     }
 
     @Test
     void aRedrivenJobGetsAFreshAllowanceOfLostWorkers() {
         SITE.html("/redriven-after-losses", "<html><head><title>Back</title></head><body>ok</body></html>");
         UUID id = insert(SITE.url("/redriven-after-losses"));
-        Submits.sql("UPDATE jobs SET takeovers = ?::int, state = 'failed', finished_at = now() WHERE id = ?::uuid",
-                String.valueOf(retry.maxTakeovers()), id.toString());
+        Submits.sql(
+                "UPDATE jobs SET takeovers = ?::int, state = 'failed', finished_at = now() WHERE id = ?::uuid",
+                String.valueOf(retry.maxTakeovers()),
+                id.toString());
 
         assertThat(store.redrive(id).await().atMost(WAIT)).isPresent();
         // the re-driven job's first worker is lost: one loss, not one too many
-        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT)).isPresent();
+        assertThat(store.claim(id, "dead-worker", Duration.ofMillis(1)).await().atMost(WAIT))
+                .isPresent();
 
         Jobs.awaitStatus(id.toString(), "succeeded");
-        assertThat(Submits.sql("SELECT takeovers FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("1");
+        assertThat(Submits.sql("SELECT takeovers FROM jobs WHERE id = ?::uuid", id.toString()))
+                .isEqualTo("1");
     }
 
     @Test
     void aDeadLetterListRedisLostIsRestoredFromTheFailedJobs() {
         UUID id = insert(SITE.url("/failed-before-the-flush"));
-        ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
-        store.fail(worker, Map.of("code", "http-410", "message", "Gone"), null).await().atMost(WAIT);
+        ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        store.fail(worker, Map.of("code", "http-410", "message", "Gone"), null)
+                .await()
+                .atMost(WAIT);
         Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
 
         try (RedisCli redis = new RedisCli()) {
@@ -180,10 +227,17 @@ class RecoveryIT {
         }
 
         // a rebuild that was under way when Redis lost the list may end first and find it still there
-        await().atMost(WAIT).until(() -> reconciler.lastRebuild()
-                .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1).isPresent());
-        given().header(AdminToken.HEADER, "test-admin-token").queryParam("limit", 500)
-                .when().get("/v1/dead-letters").then().statusCode(200)
+        await().atMost(WAIT)
+                .until(() -> reconciler
+                        .lastRebuild()
+                        .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1)
+                        .isPresent());
+        given().header(AdminToken.HEADER, "test-admin-token")
+                .queryParam("limit", 500)
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200)
                 .body("items.findAll { it.jobId == '" + id + "' }.size()", equalTo(1))
                 .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("http-410"));
     }
@@ -191,24 +245,53 @@ class RecoveryIT {
     @Test
     void aDeadLetterWrittenBeforeTheRebuildDoesNotKeepTheLostOnesFromComingBack() {
         UUID lost = insert(SITE.url("/failed-and-lost"));
-        ClaimedJob first = store.claim(lost, "some-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
-        store.fail(first, Map.of("code", "http-404", "message", "Not Found"), null).await().atMost(WAIT);
+        ClaimedJob first = store.claim(lost, "some-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        store.fail(first, Map.of("code", "http-404", "message", "Not Found"), null)
+                .await()
+                .atMost(WAIT);
         UUID later = insert(SITE.url("/failed-after-the-loss"));
-        ClaimedJob second = store.claim(later, "some-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
-        store.fail(second, Map.of("code", "http-410", "message", "Gone"), null).await().atMost(WAIT);
+        ClaimedJob second = store.claim(later, "some-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        store.fail(second, Map.of("code", "http-410", "message", "Gone"), null)
+                .await()
+                .atMost(WAIT);
         Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
 
         try (RedisCli redis = new RedisCli()) {
             redis.call("DEL", TestServices.KEY_PREFIX + "jobs:dead", TestServices.KEY_PREFIX + "epoch");
             // a worker dead-letters a job after Redis lost its data and before the reconciler notices
-            redis.call("XADD", TestServices.KEY_PREFIX + "jobs:dead", "*", "job", later.toString(), "url",
-                    SITE.url("/failed-after-the-loss"), "code", "http-410", "attempts", "1", "at", Instant.now().toString());
+            redis.call(
+                    "XADD",
+                    TestServices.KEY_PREFIX + "jobs:dead",
+                    "*",
+                    "job",
+                    later.toString(),
+                    "url",
+                    SITE.url("/failed-after-the-loss"),
+                    "code",
+                    "http-410",
+                    "attempts",
+                    "1",
+                    "at",
+                    Instant.now().toString());
         }
 
-        await().atMost(WAIT).until(() -> reconciler.lastRebuild()
-                .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1).isPresent());
-        given().header(AdminToken.HEADER, "test-admin-token").queryParam("limit", 500)
-                .when().get("/v1/dead-letters").then().statusCode(200)
+        await().atMost(WAIT)
+                .until(() -> reconciler
+                        .lastRebuild()
+                        .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1)
+                        .isPresent());
+        given().header(AdminToken.HEADER, "test-admin-token")
+                .queryParam("limit", 500)
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200)
                 .body("items.findAll { it.jobId == '" + lost + "' }.size()", equalTo(1))
                 .body("items.findAll { it.jobId == '" + later + "' }.size()", equalTo(1));
     }

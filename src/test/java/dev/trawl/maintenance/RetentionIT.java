@@ -36,22 +36,26 @@ import org.junit.jupiter.api.Test;
 class RetentionIT {
 
     private static final Database DB = Database.shared(TestServices.DATABASE);
-    private static final List<String> KINDS = List.of("jobs", "pages", "ledger-entries", "job-keys", "checkpoints",
-            "idempotency-keys", "dead-letters");
+    private static final List<String> KINDS =
+            List.of("jobs", "pages", "ledger-entries", "job-keys", "checkpoints", "idempotency-keys", "dead-letters");
     private final List<UUID> made = new ArrayList<>();
 
     @Inject
     RetentionSweeper sweeper;
+
     @Inject
     MeterRegistry registry;
+
     @Inject
     Redis redis;
+
     @Inject
     RedisKeys keys;
 
     @AfterEach
     void removeTheRows() {
-        DB.execute("DELETE FROM jobs WHERE id IN ('" + String.join("','", made.stream().map(UUID::toString).toList()) + "')");
+        DB.execute("DELETE FROM jobs WHERE id IN ('"
+                + String.join("','", made.stream().map(UUID::toString).toList()) + "')");
     }
 
     /** A job of the test's own caller, ended (or last changed) {@code ago}. */
@@ -61,8 +65,10 @@ class RetentionIT {
         String at = "now() - interval '" + ago.toSeconds() + " seconds'";
         boolean ended = !state.equals("running");
         DB.execute("INSERT INTO jobs (id, state, priority, request, job_key, owner, attempt, created_at, started_at, "
-                + "finished_at, updated_at) VALUES ('" + id + "', '" + state + "', 'normal', '{\"url\":\"http://a/\"}', 'k-"
-                + id + "', '" + Jobs.LOCAL_CALLER + "', 1, " + at + ", " + at + ", " + (ended ? at : "NULL") + ", " + at + ")");
+                + "finished_at, updated_at) VALUES ('" + id + "', '" + state
+                + "', 'normal', '{\"url\":\"http://a/\"}', 'k-"
+                + id + "', '" + Jobs.LOCAL_CALLER + "', 1, " + at + ", " + at + ", " + (ended ? at : "NULL") + ", " + at
+                + ")");
         return id;
     }
 
@@ -77,14 +83,16 @@ class RetentionIT {
     }
 
     private static long count(String table, UUID job) {
-        return DB.number("SELECT count(*) FROM " + table + " WHERE " + (table.equals("jobs") ? "id" : "job_id")
-                + " = '" + job + "'");
+        return DB.number("SELECT count(*) FROM " + table + " WHERE " + (table.equals("jobs") ? "id" : "job_id") + " = '"
+                + job + "'");
     }
 
     private Map<String, Double> removedSoFar() {
         Map<String, Double> counts = new TreeMap<>();
         for (String kind : KINDS) {
-            counts.put(kind, registry.counter("trawl.retention.removed", "kind", kind).count());
+            counts.put(
+                    kind,
+                    registry.counter("trawl.retention.removed", "kind", kind).count());
         }
         return counts;
     }
@@ -98,8 +106,9 @@ class RetentionIT {
         DB.execute("INSERT INTO op_ledger (op_key, job_id, kind, context) VALUES ('op-1-" + old + "', '" + old
                 + "', 'page', 'http://a/0'), ('op-2-" + old + "', '" + old + "', 'webhook', NULL)");
         DB.execute("INSERT INTO job_keys (job_key, job_id) VALUES ('key-" + old + "', '" + old + "')");
-        DB.execute("INSERT INTO idempotency_keys (client_hash, key, request_hash, job_id, status, response, expires_at) "
-                + "VALUES ('c', 'idem-" + old + "', 'r', '" + old + "', 202, '{}', now() + interval '1 day')");
+        DB.execute(
+                "INSERT INTO idempotency_keys (client_hash, key, request_hash, job_id, status, response, expires_at) "
+                        + "VALUES ('c', 'idem-" + old + "', 'r', '" + old + "', 202, '{}', now() + interval '1 day')");
         UUID oldFailure = job("failed", Duration.ofDays(8));
         UUID endedTwoHoursAgo = job("aborted", Duration.ofHours(2));
         pages(endedTwoHoursAgo, 2);
@@ -116,20 +125,31 @@ class RetentionIT {
         long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).toEpochMilli();
         List<Request> adds = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            adds.add(Request.cmd(Command.XADD).arg(deadLetters).arg(eightDaysAgo + "-" + i).arg("job").arg(old.toString()));
+            adds.add(Request.cmd(Command.XADD)
+                    .arg(deadLetters)
+                    .arg(eightDaysAgo + "-" + i)
+                    .arg("job")
+                    .arg(old.toString()));
         }
         for (int i = 0; i < 10_002; i++) {
-            adds.add(Request.cmd(Command.XADD).arg(deadLetters).arg("*").arg("job").arg(UUID.randomUUID().toString()));
+            adds.add(Request.cmd(Command.XADD)
+                    .arg(deadLetters)
+                    .arg("*")
+                    .arg("job")
+                    .arg(UUID.randomUUID().toString()));
         }
         for (int from = 0; from < adds.size(); from += 500) {
-            redis.batch(adds.subList(from, Math.min(adds.size(), from + 500))).await().atMost(Duration.ofSeconds(30));
+            redis.batch(adds.subList(from, Math.min(adds.size(), from + 500)))
+                    .await()
+                    .atMost(Duration.ofSeconds(30));
         }
         Map<String, Double> before = removedSoFar();
 
         RetentionSweeper.Swept swept = sweeper.sweep().await().atMost(Duration.ofSeconds(30));
 
         assertThat(swept).isEqualTo(new RetentionSweeper.Swept(2, 1203, 2, 1, 2, 1, 5));
-        for (String table : List.of("jobs", "pages", "op_ledger", "job_keys", "crawl_checkpoints", "idempotency_keys")) {
+        for (String table :
+                List.of("jobs", "pages", "op_ledger", "job_keys", "crawl_checkpoints", "idempotency_keys")) {
             assertThat(count(table, old)).as(table).isZero();
         }
         assertThat(count("jobs", oldFailure)).isZero();
@@ -143,14 +163,31 @@ class RetentionIT {
         assertThat(count("pages", stillRunning)).isEqualTo(1);
         assertThat(count("crawl_checkpoints", stillRunning)).isEqualTo(1);
 
-        assertThat(redis.send(Request.cmd(Command.XLEN).arg(deadLetters)).await().atMost(Duration.ofSeconds(10))
-                .toLong()).isEqualTo(10_000);
+        assertThat(redis.send(Request.cmd(Command.XLEN).arg(deadLetters))
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .toLong())
+                .isEqualTo(10_000);
 
         Map<String, Double> after = removedSoFar();
         Map<String, Double> counted = new TreeMap<>();
         KINDS.forEach(kind -> counted.put(kind, after.get(kind) - before.get(kind)));
-        assertThat(counted).containsExactlyInAnyOrderEntriesOf(Map.of("jobs", 2.0, "pages", 1203.0, "ledger-entries", 2.0,
-                "job-keys", 1.0, "checkpoints", 2.0, "idempotency-keys", 1.0, "dead-letters", 5.0));
+        assertThat(counted)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "jobs",
+                        2.0,
+                        "pages",
+                        1203.0,
+                        "ledger-entries",
+                        2.0,
+                        "job-keys",
+                        1.0,
+                        "checkpoints",
+                        2.0,
+                        "idempotency-keys",
+                        1.0,
+                        "dead-letters",
+                        5.0));
 
         // a second pass (or another pod's at the same time) finds nothing left to do
         assertThat(sweeper.sweep().await().atMost(Duration.ofSeconds(30)))

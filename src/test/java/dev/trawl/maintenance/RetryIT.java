@@ -41,17 +41,24 @@ class RetryIT {
 
     @Test
     void aTransientFailureIsRetriedWithBackoffUntilThePageAnswers() {
-        SITE.sequence("/flaky", StubSite.status(503), StubSite.status(503),
+        SITE.sequence(
+                "/flaky",
+                StubSite.status(503),
+                StubSite.status(503),
                 StubSite.page("<html><head><title>Third time</title></head><body>ok</body></html>"));
 
         String id = Jobs.submit(SITE.url("/flaky"));
         Jobs.awaitStatus(id, "succeeded");
 
-        given().when().get("/v1/jobs/" + id).then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
                 .body("attempt", equalTo(3))
                 .body("error", nullValue());
-        assertThat(types(id)).containsExactly("queued", "started", "retrying", "started", "retrying", "started",
-                "page", "succeeded");
+        assertThat(types(id))
+                .containsExactly(
+                        "queued", "started", "retrying", "started", "retrying", "started", "page", "succeeded");
         JsonObject retrying = new JsonObject(eventsOf(id).get(2).json()).getJsonObject("data");
         assertThat(retrying.getInteger("attempt")).isEqualTo(1);
         assertThat(Instant.parse(retrying.getString("nextAttemptAt"))).isBefore(Instant.now());
@@ -66,13 +73,16 @@ class RetryIT {
         String id = Jobs.submit(SITE.url("/down"));
         Jobs.awaitStatus(id, "failed");
 
-        given().when().get("/v1/jobs/" + id).then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
                 .body("attempt", equalTo(3))
                 .body("error.code", equalTo("http-503"))
                 .body("error.attempts", hasSize(3))
                 .body("error.attempts[2].attempt", equalTo(3));
-        assertThat(types(id)).containsExactly("queued", "started", "retrying", "started", "retrying", "started",
-                "failed");
+        assertThat(types(id))
+                .containsExactly("queued", "started", "retrying", "started", "retrying", "started", "failed");
         assertThat(SITE.hits("/down")).isEqualTo(3);
     }
 
@@ -83,11 +93,15 @@ class RetryIT {
         String id = Jobs.submit(SITE.url("/gone"));
         Jobs.awaitStatus(id, "failed");
 
-        given().when().get("/v1/jobs/" + id).then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
                 .body("attempt", equalTo(1))
                 .body("error.code", equalTo("http-404"))
                 .body("error.attempts", hasSize(1));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> SITE.hits("/gone") == 1 && "failed".equals(Jobs.status(id)));
         assertThat(types(id)).containsExactly("queued", "started", "failed");
     }
@@ -109,7 +123,11 @@ class RetryIT {
         given().when().get("/v1/jobs/" + once).then().body("attempt", org.hamcrest.Matchers.equalTo(1));
         org.assertj.core.api.Assertions.assertThat(ATTEMPTS_SITE.hits("/once")).isEqualTo(1);
 
-        ATTEMPTS_SITE.sequence("/patient", StubSite.status(503), StubSite.status(503), StubSite.status(503),
+        ATTEMPTS_SITE.sequence(
+                "/patient",
+                StubSite.status(503),
+                StubSite.status(503),
+                StubSite.status(503),
                 StubSite.page("<title>fourth</title>"));
         String patient = Jobs.submit(java.util.Map.of("url", ATTEMPTS_SITE.url("/patient"), "maxAttempts", 4));
         Jobs.awaitStatus(patient, "succeeded");
@@ -121,8 +139,12 @@ class RetryIT {
         for (int attempts : new int[] {0, 11}) {
             given().contentType(io.restassured.http.ContentType.JSON)
                     .body(java.util.Map.of("url", SITE.url("/x"), "maxAttempts", attempts))
-                    .when().post("/v1/jobs").then().statusCode(400)
-                    .contentType("application/problem+json").body("field", org.hamcrest.Matchers.equalTo("maxAttempts"));
+                    .when()
+                    .post("/v1/jobs")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("field", org.hamcrest.Matchers.equalTo("maxAttempts"));
         }
     }
 }

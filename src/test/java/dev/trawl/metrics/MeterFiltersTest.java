@@ -21,13 +21,18 @@ class MeterFiltersTest {
 
     @Test
     void camelCaseNamesAndLabelsBecomeSnakeCaseAndValuesAreKept() {
-        Meter.Id id = new Meter.Id("ft.timeout.executionDuration", Tags.of("clientName", "<default>", "method", "a.B"),
-                null, null, Meter.Type.TIMER);
+        Meter.Id id = new Meter.Id(
+                "ft.timeout.executionDuration",
+                Tags.of("clientName", "<default>", "method", "a.B"),
+                null,
+                null,
+                Meter.Type.TIMER);
 
         Meter.Id friendly = MeterFilters.prometheusFriendly(id);
 
         assertThat(friendly.getName()).isEqualTo("ft.timeout.execution_duration");
-        assertThat(friendly.getTags()).containsExactlyInAnyOrder(Tag.of("client_name", "<default>"), Tag.of("method", "a.B"));
+        assertThat(friendly.getTags())
+                .containsExactlyInAnyOrder(Tag.of("client_name", "<default>"), Tag.of("method", "a.B"));
     }
 
     @Test

@@ -82,9 +82,13 @@ class MetricsAfterRealJobsIT {
             renderer = new StubRenderBackend("metrics");
             login = new StubLogin();
             login.breakLogin("/login/broken");
-            return Map.of("trawl.render.backends", renderer.url(),
-                    "trawl.sites.members.session.login-url", login.url("/login/members"),
-                    "trawl.sites.broken.session.login-url", login.url("/login/broken"));
+            return Map.of(
+                    "trawl.render.backends",
+                    renderer.url(),
+                    "trawl.sites.members.session.login-url",
+                    login.url("/login/members"),
+                    "trawl.sites.broken.session.login-url",
+                    login.url("/login/broken"));
         }
 
         @Override
@@ -160,8 +164,14 @@ class MetricsAfterRealJobsIT {
         PrometheusText before = PrometheusText.scrape();
 
         SITE.html("/ok", "<html><head><title>ok</title></head><body>ok</body></html>");
-        SITE.reply("/robots.txt", new StubSite.Reply(200, "text/plain",
-                "User-agent: *\nDisallow: /private\n".getBytes(StandardCharsets.UTF_8), Map.of(), null));
+        SITE.reply(
+                "/robots.txt",
+                new StubSite.Reply(
+                        200,
+                        "text/plain",
+                        "User-agent: *\nDisallow: /private\n".getBytes(StandardCharsets.UTF_8),
+                        Map.of(),
+                        null));
         SITE.html("/crawl", "<html><body><a href=\"/ok\">ok</a><a href=\"/private/x\">no</a></body></html>");
         SITE.sequence("/flaky", StubSite.status(503), StubSite.page("<title>back</title>"));
         SITE.sequence("/gone", StubSite.status(404));
@@ -169,15 +179,19 @@ class MetricsAfterRealJobsIT {
         String succeeded = Jobs.submit(SITE.url("/ok"));
         Jobs.awaitStatus(succeeded, "succeeded");
         // the same request again: the succeeded job answers
-        given().contentType("application/json").body(Map.of("url", SITE.url("/ok"))).when().post("/v1/jobs")
-                .then().statusCode(200);
+        given().contentType("application/json")
+                .body(Map.of("url", SITE.url("/ok")))
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(200);
         String retried = Jobs.submit(Map.of("url", SITE.url("/flaky"), "dedupe", false));
         String dead = Jobs.submit(SITE.url("/gone"));
         String crawl = Jobs.submit(Map.of("url", SITE.url("/crawl"), "crawl", Map.of("maxDepth", 1, "maxPages", 5)));
         String refused = Jobs.submit("http://127.0.0.9:" + SITE.port() + "/inside");
         String rendered = Jobs.submit(Map.of("url", SITE.url("/ok?render"), "render", true));
-        String loginFails = Jobs.submit(Map.of("url", "http://127.0.0.4:" + SITE.port() + "/members", "maxAttempts", 1,
-                "respectRobots", false));
+        String loginFails = Jobs.submit(Map.of(
+                "url", "http://127.0.0.4:" + SITE.port() + "/members", "maxAttempts", 1, "respectRobots", false));
         Jobs.awaitStatus(retried, "succeeded");
         Jobs.awaitStatus(dead, "failed");
         Jobs.awaitStatus(crawl, "succeeded");
@@ -186,46 +200,68 @@ class MetricsAfterRealJobsIT {
         Jobs.awaitStatus(loginFails, "failed");
 
         SITE.html("/gone", "<title>fixed</title>");
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().post("/v1/jobs/" + dead + "/retry").then().statusCode(202);
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .post("/v1/jobs/" + dead + "/retry")
+                .then()
+                .statusCode(202);
         Jobs.awaitStatus(dead, "succeeded");
 
-        try (SseClient events = SseClient.open(RestAssured.baseURI + ":" + RestAssured.port + "/v1/jobs/" + succeeded
-                + "/events", null)) {
+        try (SseClient events = SseClient.open(
+                RestAssured.baseURI + ":" + RestAssured.port + "/v1/jobs/" + succeeded + "/events", null)) {
             assertThat(events.readToEnd(Duration.ofSeconds(10))).isNotEmpty();
         }
 
         String key = Keys.issue("metrics", "api-key");
         List<Integer> answers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            answers.add(given().header("X-API-Key", key).when().get("/v1/jobs/" + succeeded).statusCode());
+            answers.add(given().header("X-API-Key", key)
+                    .when()
+                    .get("/v1/jobs/" + succeeded)
+                    .statusCode());
         }
         assertThat(answers).contains(429);
 
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            PrometheusText after = PrometheusText.scrape();
-            assertThat(MOVED_BY_JOBS).allSatisfy(series ->
-                    assertThat(after.sum(series)).as(series).isGreaterThan(Math.max(0, before.sum(series))));
-            assertThat(PRESENT).allSatisfy(series -> assertThat(after.has(series)).as(series).isTrue());
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    PrometheusText after = PrometheusText.scrape();
+                    assertThat(MOVED_BY_JOBS)
+                            .allSatisfy(series -> assertThat(after.sum(series))
+                                    .as(series)
+                                    .isGreaterThan(Math.max(0, before.sum(series))));
+                    assertThat(PRESENT)
+                            .allSatisfy(series ->
+                                    assertThat(after.has(series)).as(series).isTrue());
+                });
 
         PrometheusText output = PrometheusText.scrape();
-        assertThat(output.bucketBounds("http_server_requests_seconds")).as("the API latency histogram")
+        assertThat(output.bucketBounds("http_server_requests_seconds"))
+                .as("the API latency histogram")
                 .contains(0.005, 0.1, 0.5, 1.0, 30.0);
         for (String histogram : List.of("trawl_queue_wait_seconds", "trawl_jobs_duration_seconds")) {
             List<Double> bounds = output.bucketBounds(histogram);
             assertThat(bounds).as(histogram).isNotEmpty();
             assertThat(bounds.get(0)).as(histogram + " resolves 10 ms").isLessThanOrEqualTo(0.011);
-            assertThat(bounds.get(bounds.size() - 1)).as(histogram + " reaches the job timeout")
+            assertThat(bounds.get(bounds.size() - 1))
+                    .as(histogram + " reaches the job timeout")
                     .isGreaterThanOrEqualTo(JOB_TIMEOUT_SECONDS);
         }
         assertThat(output.familyNames()).noneMatch(name -> name.startsWith("m__"));
-        assertThat(output.text()).doesNotContain(SITE.url("/")).doesNotContain(succeeded).doesNotContain(key);
+        assertThat(output.text())
+                .doesNotContain(SITE.url("/"))
+                .doesNotContain(succeeded)
+                .doesNotContain(key);
         List<String> problems = promtoolCheckMetrics(output.text());
-        assertThat(problems).noneMatch(line -> line.startsWith("trawl_") || line.startsWith("http_server_requests"))
+        assertThat(problems)
+                .noneMatch(line -> line.startsWith("trawl_") || line.startsWith("http_server_requests"))
                 .noneMatch(line -> line.contains("camelCase") || line.contains("error while linting"));
         // what is left is framework gauges (JVM, Netty, SmallRye FT) that Micrometer registers without a description
-        assertThat(problems).allMatch(line -> line.endsWith("no help text") || KNOWN_FRAMEWORK_NAMES.stream()
-                .anyMatch(line::startsWith), "only framework series without help text");
+        assertThat(problems)
+                .allMatch(
+                        line -> line.endsWith("no help text")
+                                || KNOWN_FRAMEWORK_NAMES.stream().anyMatch(line::startsWith),
+                        "only framework series without help text");
     }
 
     /** JVM binder names promtool frowns on, kept because every JVM dashboard expects them. */
@@ -239,13 +275,18 @@ class MetricsAfterRealJobsIT {
             Process promtool;
             try {
                 promtool = new ProcessBuilder("promtool", "check", "metrics")
-                        .redirectInput(file.toFile()).redirectErrorStream(true).start();
+                        .redirectInput(file.toFile())
+                        .redirectErrorStream(true)
+                        .start();
             } catch (IOException e) {
                 throw new AssertionError("promtool is needed: install Debian's prometheus package (.ci/run does)", e);
             }
             String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            return said.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+            return said.lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
         } finally {
             Files.deleteIfExists(file);
         }

@@ -1,12 +1,12 @@
 package dev.trawl.queue;
 
-import dev.trawl.job.NewJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.NewJob;
 import dev.trawl.job.Priority;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
@@ -38,8 +38,13 @@ class AbandonedEntryIT {
     void anEntryLeftPendingByAConsumerThatStoppedIsTakenOverAndCompleted() {
         SITE.html("/orphan", "<title>orphan</title>");
         UUID id = JobIds.next();
-        store.insert(NewJob.of(id, new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL), Jobs.LOCAL_CALLER, false))
-                .await().atMost(Duration.ofSeconds(5));
+        store.insert(NewJob.of(
+                        id,
+                        new JobSpec(SITE.url("/orphan"), List.of("metadata"), Priority.NORMAL),
+                        Jobs.LOCAL_CALLER,
+                        false))
+                .await()
+                .atMost(Duration.ofSeconds(5));
         String stream = TestServices.KEY_PREFIX + "jobs:normal";
 
         try (RedisCli redis = new RedisCli()) {
@@ -63,7 +68,10 @@ class AbandonedEntryIT {
         if (consumers == null) {
             return 0;
         }
-        return consumers.stream().map(c -> (List<?>) c).filter(c -> consumer.equals(c.get(0)))
-                .mapToLong(c -> Long.parseLong((String) c.get(1))).sum();
+        return consumers.stream()
+                .map(c -> (List<?>) c)
+                .filter(c -> consumer.equals(c.get(0)))
+                .mapToLong(c -> Long.parseLong((String) c.get(1)))
+                .sum();
     }
 }

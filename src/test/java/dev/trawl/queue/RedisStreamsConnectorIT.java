@@ -63,7 +63,9 @@ class RedisStreamsConnectorIT {
         props.put("batch-size", "5");
         props.put("block-ms", "200");
         props.putAll(extra);
-        var config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(props, "test", 100)).build();
+        var config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(props, "test", 100))
+                .build();
         var channel = new RedisStreamsIncomingChannel(vertx, RedisStreamsChannelConfig.incoming(config));
         channels.add(channel);
         return channel;
@@ -78,11 +80,14 @@ class RedisStreamsConnectorIT {
     private List<String> consumeAndAck(RedisStreamsIncomingChannel channel, int concurrency) {
         List<String> got = Collections.synchronizedList(new ArrayList<>());
         subscriptions.add(messages(channel)
-                .onItem().transformToUni(m -> {
+                .onItem()
+                .transformToUni(m -> {
                     got.add(m.getPayload());
                     return Uni.createFrom().completionStage(m.ack());
-                }).merge(concurrency)
-                .subscribe().with(x -> { }));
+                })
+                .merge(concurrency)
+                .subscribe()
+                .with(x -> {}));
         return got;
     }
 
@@ -147,12 +152,18 @@ class RedisStreamsConnectorIT {
         assertThat(pending(stream)).isEqualTo(3);
 
         List<RedisStreamsIncomingMetadata> takenOver = Collections.synchronizedList(new ArrayList<>());
-        RedisStreamsIncomingChannel b = channel("b", Map.of("claim-min-idle-ms", "300", "claim-interval-ms", "100"),
-                stream);
-        subscriptions.add(messages(b).onItem().transformToUni(m -> {
-            takenOver.add(m.getMetadata(RedisStreamsIncomingMetadata.class).orElseThrow());
-            return Uni.createFrom().completionStage(m.ack());
-        }).merge(4).subscribe().with(x -> { }));
+        RedisStreamsIncomingChannel b =
+                channel("b", Map.of("claim-min-idle-ms", "300", "claim-interval-ms", "100"), stream);
+        subscriptions.add(messages(b)
+                .onItem()
+                .transformToUni(m -> {
+                    takenOver.add(
+                            m.getMetadata(RedisStreamsIncomingMetadata.class).orElseThrow());
+                    return Uni.createFrom().completionStage(m.ack());
+                })
+                .merge(4)
+                .subscribe()
+                .with(x -> {}));
 
         await().atMost(WAIT).until(() -> takenOver.size() == 3 && pending(stream) == 0);
         assertThat(takenOver).allMatch(RedisStreamsIncomingMetadata::claimed);
@@ -174,7 +185,8 @@ class RedisStreamsConnectorIT {
         add(stream, "marker"); // b proves it is polling by getting this one
         await().atMost(WAIT).until(() -> b.contains("marker"));
         // for many claim rounds, each longer than the minimum idle time, a keeps the entry it works on
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> ownerCount(stream, "a") == 1 && b.equals(List.of("marker")));
     }
 
@@ -196,7 +208,9 @@ class RedisStreamsConnectorIT {
         List<String> b = consumeAndAck(channel("b", claims, stream), 4);
         await().atMost(WAIT).until(() -> b.containsAll(orphans));
         assertThat(b).containsExactlyInAnyOrderElementsOf(orphans);
-        assertThat(ownerCount(stream, "a")).as("a keeps every entry it works on").isEqualTo(60);
+        assertThat(ownerCount(stream, "a"))
+                .as("a keeps every entry it works on")
+                .isEqualTo(60);
         assertThat(ownerCount(stream, "crashed")).isZero();
     }
 
@@ -219,12 +233,17 @@ class RedisStreamsConnectorIT {
         List<String> b = consumeAndAck(channel("b", expiring, stream), 4);
         await().atMost(WAIT).until(() -> !consumers(stream).containsKey("gone"));
         // idle as long as "gone", but owning entries: kept until they are taken over
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> Long.valueOf(2).equals(consumers(stream).get("crashed")));
 
-        await().atMost(WAIT).until(() -> b.containsAll(orphans) && !consumers(stream).containsKey("crashed"));
-        assertThat(consumers(stream)).as("the live consumers, a with the entry it works on")
-                .containsEntry("a", 1L).containsKey("b").hasSize(2);
+        await().atMost(WAIT)
+                .until(() -> b.containsAll(orphans) && !consumers(stream).containsKey("crashed"));
+        assertThat(consumers(stream))
+                .as("the live consumers, a with the entry it works on")
+                .containsEntry("a", 1L)
+                .containsKey("b")
+                .hasSize(2);
         assertThat(b).containsExactlyInAnyOrderElementsOf(orphans);
     }
 
@@ -232,11 +251,14 @@ class RedisStreamsConnectorIT {
     void aNackWithTheDeadLetterStrategyMovesTheEntryWithItsReason() {
         String stream = prefix + "work";
         String dead = prefix + "dead";
-        RedisStreamsIncomingChannel channel = channel("a",
-                Map.of("failure-strategy", "dead-letter", "dead-letter-stream", dead), stream);
-        subscriptions.add(messages(channel).onItem()
+        RedisStreamsIncomingChannel channel =
+                channel("a", Map.of("failure-strategy", "dead-letter", "dead-letter-stream", dead), stream);
+        subscriptions.add(messages(channel)
+                .onItem()
                 .transformToUni(m -> Uni.createFrom().completionStage(m.nack(new IllegalStateException("poison"))))
-                .merge(1).subscribe().with(x -> { }));
+                .merge(1)
+                .subscribe()
+                .with(x -> {}));
         await().atMost(WAIT).until(channel::groupsReady);
         add(stream, "bad-job");
         await().atMost(WAIT).until(() -> (Long) redis.call("XLEN", dead) == 1 && pending(stream) == 0);
@@ -250,7 +272,8 @@ class RedisStreamsConnectorIT {
     private void readAsAConsumerThatDies(String stream, String consumer, List<String> payloads) {
         redis.call("MULTI");
         payloads.forEach(payload -> add(stream, payload));
-        redis.call("XREADGROUP", "GROUP", "g", consumer, "COUNT", String.valueOf(payloads.size()), "STREAMS", stream, ">");
+        redis.call(
+                "XREADGROUP", "GROUP", "g", consumer, "COUNT", String.valueOf(payloads.size()), "STREAMS", stream, ">");
         redis.call("EXEC");
         assertThat(ownerCount(stream, consumer)).isEqualTo(payloads.size());
     }
@@ -271,6 +294,9 @@ class RedisStreamsConnectorIT {
 
     private long ownerCount(String stream, String consumer) {
         List<?> detail = (List<?>) redis.call("XPENDING", stream, "g", "-", "+", "1000");
-        return detail.stream().map(d -> (List<?>) d).filter(d -> consumer.equals(d.get(1))).count();
+        return detail.stream()
+                .map(d -> (List<?>) d)
+                .filter(d -> consumer.equals(d.get(1)))
+                .count();
     }
 }

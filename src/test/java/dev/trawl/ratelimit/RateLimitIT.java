@@ -40,7 +40,8 @@ class RateLimitIT {
     public static class SmallBudgets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.ofEntries(Map.entry("trawl.rate-limit.enabled", "true"),
+            return Map.ofEntries(
+                    Map.entry("trawl.rate-limit.enabled", "true"),
                     Map.entry("trawl.rate-limit.anonymous.per-minute", "3"),
                     Map.entry("trawl.rate-limit.api-key.per-minute", "6"),
                     Map.entry("trawl.rate-limit.premium.per-minute", "60"),
@@ -52,7 +53,8 @@ class RateLimitIT {
         }
     }
 
-    // fixed, not random: the profile and the test may see this class loaded twice; the suite's prefix is cleared at its start
+    // fixed, not random: the profile and the test may see this class loaded twice; the suite's prefix is cleared at its
+    // start
     static final String PREFIX = TestServices.KEY_PREFIX + "ratelimit:";
     private static final StubSite SITE = new StubSite();
 
@@ -67,7 +69,8 @@ class RateLimitIT {
     void fullAnonymousBucket() {
         if (!redisDecides) {
             // a cold JVM's first decisions may outlast the Redis timeout; the tests start once Redis decides
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> "3".equals(read().header(RateLimitHeaders.LIMIT)));
             redisDecides = true;
         }
@@ -162,14 +165,25 @@ class RateLimitIT {
         String premium = Keys.issue("batcher " + UUID.randomUUID(), "premium");
         Map<String, Object> threeJobs = Map.of("jobs", List.of(job(), job(), job()));
 
-        var accepted = given().contentType(ContentType.JSON).header("X-API-Key", premium).body(threeJobs)
-                .when().post("/v1/jobs/batch").then().extract();
+        var accepted = given().contentType(ContentType.JSON)
+                .header("X-API-Key", premium)
+                .body(threeJobs)
+                .when()
+                .post("/v1/jobs/batch")
+                .then()
+                .extract();
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(headerOf(accepted, RateLimitHeaders.REMAINING)).isEqualTo(1);
 
-        given().contentType(ContentType.JSON).header("X-API-Key", premium).body(threeJobs)
-                .when().post("/v1/jobs/batch").then().statusCode(429)
-                .contentType("application/problem+json").body("type", equalTo("https://trawl.dev/problems/rate-limited"));
+        given().contentType(ContentType.JSON)
+                .header("X-API-Key", premium)
+                .body(threeJobs)
+                .when()
+                .post("/v1/jobs/batch")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://trawl.dev/problems/rate-limited"));
     }
 
     @Test
@@ -211,17 +225,29 @@ class RateLimitIT {
             // this pod's share: 3 a minute across 3 expected pods
             assertThat(headerOf(alone, RateLimitHeaders.LIMIT)).isEqualTo(1);
             assertThat(read().statusCode()).isEqualTo(429);
-            given().when().get("/q/health/ready").then().statusCode(200)
-                    .body("checks.find { it.name == 'trawl-rate-limits' }.data.mode",
+            given().when()
+                    .get("/q/health/ready")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                            "checks.find { it.name == 'trawl-rate-limits' }.data.mode",
                             equalTo("degraded: per pod (Redis unavailable)"));
         }
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> headerOf(read(), RateLimitHeaders.LIMIT) == 3);
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.name", hasItem("trawl-rate-limits"))
                 .body("checks.find { it.name == 'trawl-rate-limits' }.data.mode", equalTo("cluster"));
-        given().when().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("trawl_ratelimit_decisions_total{outcome=\"denied\",source=\"local\""));
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString(
+                        "trawl_ratelimit_decisions_total{outcome=\"denied\",source=\"local\""));
     }
 
     private static Map<String, Object> job() {

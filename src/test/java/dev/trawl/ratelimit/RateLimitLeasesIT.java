@@ -30,12 +30,19 @@ class RateLimitLeasesIT {
     public static class BigBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trawl.rate-limit.enabled", "true",
-                    "trawl.rate-limit.api-key.per-minute", "1",
-                    "trawl.rate-limit.api-key.capacity", Integer.toString(BUDGET),
-                    "trawl.rate-limit.expected-pods", "1",
-                    "trawl.rate-limit.redis-timeout", "2S",
-                    "trawl.redis.key-prefix", TestServices.KEY_PREFIX + "leases:");
+            return Map.of(
+                    "trawl.rate-limit.enabled",
+                    "true",
+                    "trawl.rate-limit.api-key.per-minute",
+                    "1",
+                    "trawl.rate-limit.api-key.capacity",
+                    Integer.toString(BUDGET),
+                    "trawl.rate-limit.expected-pods",
+                    "1",
+                    "trawl.rate-limit.redis-timeout",
+                    "2S",
+                    "trawl.redis.key-prefix",
+                    TestServices.KEY_PREFIX + "leases:");
         }
     }
 
@@ -46,8 +53,12 @@ class RateLimitLeasesIT {
         try {
             List<Callable<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < BUDGET + 200; i++) {
-                calls.add(() -> given().header("Authorization", "Bearer " + key).when().get("/v1/limiter-probe")
-                        .then().extract().statusCode());
+                calls.add(() -> given().header("Authorization", "Bearer " + key)
+                        .when()
+                        .get("/v1/limiter-probe")
+                        .then()
+                        .extract()
+                        .statusCode());
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> status : pool.invokeAll(calls)) {

@@ -14,9 +14,13 @@ class TokenLeasesTest {
     @Test
     void onlyBusyCallersWithBigBudgetsGetLeasesAndNeverMoreThanAHundredthPerPod() {
         assertThat(leases.sizeFor(100_000, 1)).as("a request alone").isZero();
-        assertThat(leases.sizeFor(100, 50)).as("a budget where one token matters").isZero();
+        assertThat(leases.sizeFor(100, 50))
+                .as("a budget where one token matters")
+                .isZero();
         assertThat(leases.sizeFor(100_000, 10)).isEqualTo(160);
-        assertThat(leases.sizeFor(100_000, 200)).as("a hundredth of the capacity, shared by 2 pods").isEqualTo(500);
+        assertThat(leases.sizeFor(100_000, 200))
+                .as("a hundredth of the capacity, shared by 2 pods")
+                .isEqualTo(500);
     }
 
     @Test
@@ -26,11 +30,16 @@ class TokenLeasesTest {
 
         Decision first = leases.take(request);
         assertThat(first.allowed()).isTrue();
-        assertThat(first.remaining()).as("the bucket's 1,000 and the lease's 2 left").isEqualTo(1_002);
+        assertThat(first.remaining())
+                .as("the bucket's 1,000 and the lease's 2 left")
+                .isEqualTo(1_002);
         assertThat(leases.take(request)).isNotNull();
         assertThat(leases.take(request)).isNotNull();
-        assertThat(leases.take(request)).as("spent: the next request goes to Redis").isNull();
-        assertThat(leases.take(new BucketRequest("key:other", 100_000, 100_000, 1))).isNull();
+        assertThat(leases.take(request))
+                .as("spent: the next request goes to Redis")
+                .isNull();
+        assertThat(leases.take(new BucketRequest("key:other", 100_000, 100_000, 1)))
+                .isNull();
     }
 
     @Test
@@ -40,7 +49,9 @@ class TokenLeasesTest {
         assertThat(leases.returnExpired("key:busy")).as("still running").isZero();
 
         nanos.addAndGet(TokenLeases.TTL.toNanos());
-        assertThat(leases.take(request)).as("a lease that ran out pays for nothing").isNull();
+        assertThat(leases.take(request))
+                .as("a lease that ran out pays for nothing")
+                .isNull();
         assertThat(leases.returnExpired("key:busy")).isEqualTo(9);
         assertThat(leases.returnExpired("key:busy")).isZero();
     }

@@ -43,8 +43,9 @@ class ApiOnlyRoleIT {
         try (RedisCli redis = new RedisCli()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> (Long) redis.call("XLEN", stream) == 1);
             // nobody in this process joins the group or reads the entry, however long we look
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-                    Jobs.status(id).equals("queued") && !hasGroup(redis, stream));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> Jobs.status(id).equals("queued") && !hasGroup(redis, stream));
         }
         assertThat(SITE.hits("/wait")).isZero();
     }

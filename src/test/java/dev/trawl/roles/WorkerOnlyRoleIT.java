@@ -24,13 +24,19 @@ class WorkerOnlyRoleIT {
 
     @Test
     void theApiIsNotServedButProbesAre() {
-        given().contentType(ContentType.JSON).body(Map.of("url", "http://example.org/"))
-                .when().post("/v1/jobs")
-                .then().statusCode(404)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", "http://example.org/"))
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/api-role-off"));
         given().when().get("/q/health/ready").then().statusCode(200);
-        given().when().get("/q/health/started").then().statusCode(200)
+        given().when()
+                .get("/q/health/started")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'trawl-startup' }.data.consumerGroupsReady", equalTo(true));
     }
 }

@@ -48,19 +48,23 @@ class AbortPolicyIT {
     }
 
     private static String linksTo(String prefix, int count) {
-        return "<html><head><title>start</title></head><body>" + IntStream.range(0, count)
-                .mapToObj(i -> "<a href=\"" + prefix + i + "\">" + i + "</a>").collect(Collectors.joining(" "))
+        return "<html><head><title>start</title></head><body>"
+                + IntStream.range(0, count)
+                        .mapToObj(i -> "<a href=\"" + prefix + i + "\">" + i + "</a>")
+                        .collect(Collectors.joining(" "))
                 + "</body></html>";
     }
 
     private static Map<String, Object> crawl(String url) {
-        return Map.of("url", url, "formats", List.of("metadata", "links"),
-                "crawl", Map.of("maxPages", 100, "maxDepth", 1));
+        return Map.of(
+                "url", url, "formats", List.of("metadata", "links"), "crawl", Map.of("maxPages", 100, "maxDepth", 1));
     }
 
     private static int hitsUnder(String prefix) {
-        return SITE.allHits().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .mapToInt(Map.Entry::getValue).sum();
+        return SITE.allHits().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     @Test
@@ -73,12 +77,17 @@ class AbortPolicyIT {
         String id = Jobs.submit(crawl(SITE.url("/dead/start")));
 
         Jobs.awaitStatus(id, "aborted");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("too-many-failures"))
                 .body("error.samples", equalTo(10));
         assertThat(hitsUnder("/dead/p")).isLessThan(40);
         // what the aborted crawl stored, its failed pages included, stays readable
-        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("aborted"))
                 .body("pages.find { it.url.endsWith('/dead/start') }.title", equalTo("start"));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
@@ -113,17 +122,22 @@ class AbortPolicyIT {
         String sick = "sick.example";
         String healthy = "healthy.example";
         for (int i = 0; i < 9; i++) {
-            assertThat(siteHealth.record(sick, true).await().atMost(Duration.ofSeconds(5))).as("failure %d", i + 1).isFalse();
+            assertThat(siteHealth.record(sick, true).await().atMost(Duration.ofSeconds(5)))
+                    .as("failure %d", i + 1)
+                    .isFalse();
         }
-        assertThat(siteHealth.record(sick, true).await().atMost(Duration.ofSeconds(5))).as("tenth failure").isTrue();
+        assertThat(siteHealth.record(sick, true).await().atMost(Duration.ofSeconds(5)))
+                .as("tenth failure")
+                .isTrue();
         for (int i = 0; i < 60; i++) {
             boolean failed = i % 5 == 0;
-            assertThat(siteHealth.record(healthy, failed).await().atMost(Duration.ofSeconds(5))).isFalse();
+            assertThat(siteHealth.record(healthy, failed).await().atMost(Duration.ofSeconds(5)))
+                    .isFalse();
         }
 
         try (RedisCli redis = new RedisCli()) {
-            long pausedUntil = Long.parseLong((String) redis.call("HGET",
-                    TestServices.KEY_PREFIX + "site:{" + sick + "}:pace", "paused-until"));
+            long pausedUntil = Long.parseLong(
+                    (String) redis.call("HGET", TestServices.KEY_PREFIX + "site:{" + sick + "}:pace", "paused-until"));
             // paused for the configured cool-down, measured on Redis's clock (allow a second of skew and run time)
             long cooldown = abortConfig.siteCooldown().toMillis();
             assertThat(pausedUntil).isGreaterThan(System.currentTimeMillis() + cooldown - 1_000);

@@ -55,14 +55,16 @@ class AbortPolicyTest {
     @Test
     void failuresBelowTheMinimumSamplesNeverTrigger() {
         FailureWindow window = new FailureWindow(50, 20, 0.5);
-        assertThat(firstTripAt(window, new boolean[] {true, true, true, true, true})).isEqualTo(-1);
+        assertThat(firstTripAt(window, new boolean[] {true, true, true, true, true}))
+                .isEqualTo(-1);
     }
 
     @Test
     void oldOutcomesLeaveTheWindow() {
         FailureWindow window = new FailureWindow(10, 10, 0.5);
         // five failures, then only successes: the failures slide out and a later burst starts from a clean slate
-        assertThat(firstTripAt(window, true, true, true, true, true, false, false, false, false, false)).isEqualTo(-1);
+        assertThat(firstTripAt(window, true, true, true, true, true, false, false, false, false, false))
+                .isEqualTo(-1);
         assertThat(firstTripAt(window, false, false, false, false, false)).isEqualTo(-1);
         // window now 10 successes; it takes 6 failures in the last 10 to cross
         assertThat(firstTripAt(window, true, true, true, true, true, true)).isEqualTo(6);

@@ -28,21 +28,33 @@ class BadPageIT {
 
     @Test
     void aPageWhoseRedirectIsNoUrlOrWhoseContentTheDatabaseRefusesFailsAloneAndTheCrawlSucceeds() {
-        SITE.html("/bad/start", "<html><head><title>start</title></head><body><a href=\"/bad/spaced\">1</a>"
-                + "<a href=\"/bad/nul\">2</a><a href=\"/bad/ok\">3</a></body></html>");
+        SITE.html(
+                "/bad/start",
+                "<html><head><title>start</title></head><body><a href=\"/bad/spaced\">1</a>"
+                        + "<a href=\"/bad/nul\">2</a><a href=\"/bad/ok\">3</a></body></html>");
         SITE.reply("/bad/spaced", new StubSite.Reply(302, null, new byte[0], Map.of("Location", "/bad/a page"), null));
         // PostgreSQL cannot store a NUL character in text
-        SITE.html("/bad/nul", "<html><head><title>nul</title></head><body><p>before\u0000after</p>"
-                + "<a href=\"/bad/behind-nul\">4</a></body></html>");
+        SITE.html(
+                "/bad/nul",
+                "<html><head><title>nul</title></head><body><p>before\u0000after</p>"
+                        + "<a href=\"/bad/behind-nul\">4</a></body></html>");
         SITE.html("/bad/behind-nul", "<html><head><title>behind</title></head><body>reached</body></html>");
         SITE.html("/bad/ok", "<html><head><title>ok</title></head><body>fine</body></html>");
 
-        String id = Jobs.submit(Map.of("url", SITE.url("/bad/start"), "formats", List.of("metadata", "text", "links"),
-                "crawl", Map.of("maxPages", 10, "maxDepth", 2)));
+        String id = Jobs.submit(Map.of(
+                "url",
+                SITE.url("/bad/start"),
+                "formats",
+                List.of("metadata", "text", "links"),
+                "crawl",
+                Map.of("maxPages", 10, "maxDepth", 2)));
         Jobs.awaitStatus(id, "succeeded");
 
         given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(3));
-        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(200)
                 .body("total", equalTo(5))
                 .body("pages.find { it.url.endsWith('/bad/spaced') }.error.code", equalTo("invalid-redirect"))
                 .body("pages.find { it.url.endsWith('/bad/spaced') }.error.transient", equalTo(false))
@@ -60,7 +72,9 @@ class BadPageIT {
         String fine = Jobs.submit(Map.of("url", SITE.url("/single/fine"), "formats", List.of("text")));
 
         Jobs.awaitStatus(refused, "failed");
-        given().when().get("/v1/jobs/" + refused).then()
+        given().when()
+                .get("/v1/jobs/" + refused)
+                .then()
                 .body("attempt", equalTo(1))
                 .body("error.code", equalTo("page-not-stored"))
                 .body("error.transient", equalTo(false));

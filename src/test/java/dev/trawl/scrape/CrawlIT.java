@@ -29,8 +29,14 @@ class CrawlIT {
 
     static {
         // read once per origin and cached for a day: set before any job of this class runs
-        SITE.reply("/robots.txt", new StubSite.Reply(200, "text/plain",
-                "User-agent: *\nDisallow: /robo/private\nDisallow: /forbidden-start\n".getBytes(), Map.of(), null));
+        SITE.reply(
+                "/robots.txt",
+                new StubSite.Reply(
+                        200,
+                        "text/plain",
+                        "User-agent: *\nDisallow: /robo/private\nDisallow: /forbidden-start\n".getBytes(),
+                        Map.of(),
+                        null));
     }
 
     @TestHTTPResource("/")
@@ -45,7 +51,9 @@ class CrawlIT {
 
     private static String page(String title, String... links) {
         return "<html><head><title>" + title + "</title></head><body>"
-                + java.util.Arrays.stream(links).map(l -> "<a href=\"" + l + "\">" + l + "</a>").collect(Collectors.joining(" "))
+                + java.util.Arrays.stream(links)
+                        .map(l -> "<a href=\"" + l + "\">" + l + "</a>")
+                        .collect(Collectors.joining(" "))
                 + "</body></html>";
     }
 
@@ -57,17 +65,26 @@ class CrawlIT {
     void aCrawlStopsAtItsPageBudgetAndFetchesNoPageTwice() {
         // every page links to the next two, back to the start and to itself
         for (int i = 0; i < 30; i++) {
-            SITE.html("/web/p" + i, page("p" + i, "/web/p" + (i + 1), "/web/p" + (i + 2), "/web/p0", "/web/p" + i + "#top"));
+            SITE.html(
+                    "/web/p" + i,
+                    page("p" + i, "/web/p" + (i + 1), "/web/p" + (i + 2), "/web/p0", "/web/p" + i + "#top"));
         }
         String id = Jobs.submit(crawl(SITE.url("/web/p0"), Map.of("maxPages", 10, "maxDepth", 10)));
         Jobs.awaitStatus(id, "succeeded");
 
-        Map<String, Integer> hits = SITE.allHits().entrySet().stream().filter(e -> e.getKey().startsWith("/web/"))
+        Map<String, Integer> hits = SITE.allHits().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("/web/"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertThat(hits).hasSize(10).allSatisfy((path, count) -> assertThat(count).as(path).isEqualTo(1));
+        assertThat(hits)
+                .hasSize(10)
+                .allSatisfy((path, count) -> assertThat(count).as(path).isEqualTo(1));
         given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(10));
-        given().queryParam("limit", 1000).when().get("/v1/jobs/" + id + "/result").then()
-                .body("total", equalTo(10)).body("pages", hasSize(10));
+        given().queryParam("limit", 1000)
+                .when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .body("total", equalTo(10))
+                .body("pages", hasSize(10));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
             List<SseClient.Event> events = sse.readToEnd(Duration.ofSeconds(30));
             assertThat(events.stream().filter(e -> e.type().equals("page"))).hasSize(10);
@@ -85,15 +102,15 @@ class CrawlIT {
         Jobs.awaitStatus(id, "succeeded");
         assertThat(SITE.hits("/chain/2")).isEqualTo(1);
         assertThat(SITE.hits("/chain/3")).isZero();
-        given().when().get("/v1/jobs/" + id + "/result").then()
-                .body("pages.depth", equalTo(List.of(0, 1, 2)));
+        given().when().get("/v1/jobs/" + id + "/result").then().body("pages.depth", equalTo(List.of(0, 1, 2)));
     }
 
     @Test
     void includeAndExcludePatternsChooseWhichLinksAreFollowed() {
         SITE.html("/home", page("home", "/docs/a", "/docs/b", "/blog/x"));
         SITE.html("/docs/a", page("a")).html("/docs/b", page("b")).html("/blog/x", page("x"));
-        String id = Jobs.submit(crawl(SITE.url("/home"),
+        String id = Jobs.submit(crawl(
+                SITE.url("/home"),
                 Map.of("maxPages", 50, "maxDepth", 3, "include", List.of("/docs/"), "exclude", List.of("/docs/b$"))));
         Jobs.awaitStatus(id, "succeeded");
         assertThat(SITE.hits("/docs/a")).isEqualTo(1);
@@ -121,7 +138,9 @@ class CrawlIT {
         String id = Jobs.submit(crawl(SITE.url("/mixed"), Map.of("maxPages", 10, "maxDepth", 1)));
         Jobs.awaitStatus(id, "succeeded");
         given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(2));
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("total", equalTo(3))
                 .body("pages.find { it.url.endsWith('/mixed/missing') }.error.code", equalTo("http-404"));
     }
@@ -141,11 +160,15 @@ class CrawlIT {
         Jobs.awaitStatus(id, "succeeded");
         assertThat(SITE.hits("/robo/private/secret")).isZero();
         assertThat(SITE.hits("/robo/ok")).isEqualTo(1);
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages.find { it.url.endsWith('/robo/private/secret') }.skipped", equalTo("robots.txt"));
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
-            assertThat(sse.readToEnd(Duration.ofSeconds(30))).anySatisfy(e ->
-                    assertThat(e.data()).contains("\"skipped\":\"robots.txt\"").contains("/robo/private/secret"));
+            assertThat(sse.readToEnd(Duration.ofSeconds(30)))
+                    .anySatisfy(e -> assertThat(e.data())
+                            .contains("\"skipped\":\"robots.txt\"")
+                            .contains("/robo/private/secret"));
         }
     }
 
@@ -156,7 +179,10 @@ class CrawlIT {
         String crawl = Jobs.submit(crawl(SITE.url("/forbidden-start"), Map.of("maxPages", 5, "maxDepth", 1)));
         Jobs.awaitStatus(single, "failed");
         Jobs.awaitStatus(crawl, "failed");
-        given().when().get("/v1/jobs/" + single).then().body("error.code", equalTo("robots-disallowed"))
+        given().when()
+                .get("/v1/jobs/" + single)
+                .then()
+                .body("error.code", equalTo("robots-disallowed"))
                 .body("error.transient", equalTo(false));
         given().when().get("/v1/jobs/" + crawl).then().body("error.code", equalTo("robots-disallowed"));
         assertThat(SITE.hits("/forbidden-start")).isZero();
@@ -179,8 +205,15 @@ class CrawlIT {
         }
         // two crawls at once, each fetching up to 8 pages in parallel: the profile allows 2 in flight in all
         String first = Jobs.submit(crawl(LIMITED.url("/slow"), Map.of("maxPages", 17, "maxDepth", 1)));
-        String second = Jobs.submit(Map.of("url", LIMITED.url("/slow"), "formats", List.of("links"),
-                "crawl", Map.of("maxPages", 17, "maxDepth", 1), "selectors", Map.of("t", "title")));
+        String second = Jobs.submit(Map.of(
+                "url",
+                LIMITED.url("/slow"),
+                "formats",
+                List.of("links"),
+                "crawl",
+                Map.of("maxPages", 17, "maxDepth", 1),
+                "selectors",
+                Map.of("t", "title")));
         Jobs.awaitStatus(first, "succeeded");
         Jobs.awaitStatus(second, "succeeded");
         assertThat(LIMITED.maxInFlight()).isEqualTo(2);
@@ -195,10 +228,21 @@ class CrawlIT {
         }
         String id = Jobs.submit(crawl(SITE.url("/many"), Map.of("maxPages", 13, "maxDepth", 1)));
         Jobs.awaitStatus(id, "succeeded");
-        List<String> first = given().queryParam("offset", 0).queryParam("limit", 5).when()
-                .get("/v1/jobs/" + id + "/result").then().body("total", equalTo(13)).extract().path("pages.url");
-        List<String> second = given().queryParam("offset", 5).queryParam("limit", 5).when()
-                .get("/v1/jobs/" + id + "/result").then().extract().path("pages.url");
+        List<String> first = given().queryParam("offset", 0)
+                .queryParam("limit", 5)
+                .when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .body("total", equalTo(13))
+                .extract()
+                .path("pages.url");
+        List<String> second = given().queryParam("offset", 5)
+                .queryParam("limit", 5)
+                .when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .extract()
+                .path("pages.url");
         assertThat(first).hasSize(5);
         assertThat(second).hasSize(5).doesNotContainAnyElementsOf(first);
     }

@@ -20,8 +20,7 @@ class FetchClientsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private record Recycling(Duration maxAge, int maxJobs, double heapThreshold, Duration heapMinAge)
-            implements FetchRecycleConfig {
-    }
+            implements FetchRecycleConfig {}
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AtomicLong heapPermille = new AtomicLong(300);
@@ -45,11 +44,16 @@ class FetchClientsTest {
     }
 
     private FetchClients clients(Recycling config) {
-        clients = new FetchClients(() -> {
-            WebClient client = WebClient.create(vertx);
-            created.add(client);
-            return client;
-        }, config, now::get, () -> heapPermille.get() / 1000.0, registry);
+        clients = new FetchClients(
+                () -> {
+                    WebClient client = WebClient.create(vertx);
+                    created.add(client);
+                    return client;
+                },
+                config,
+                now::get,
+                () -> heapPermille.get() / 1000.0,
+                registry);
         return clients;
     }
 
@@ -58,7 +62,10 @@ class FetchClientsTest {
     }
 
     private double recycles(String reason) {
-        return registry.get("trawl.fetch.recycles").tag("reason", reason).counter().count();
+        return registry.get("trawl.fetch.recycles")
+                .tag("reason", reason)
+                .counter()
+                .count();
     }
 
     private long leaseAndClose(FetchClients clients) {
@@ -128,13 +135,19 @@ class FetchClientsTest {
             first.close();
             assertThat(second.clientClosed()).isFalse();
             // The job in hand still fetches on the client it started with.
-            int status = second.client().getAbs(site.url("/page")).send().await().atMost(WAIT).statusCode();
+            int status = second.client()
+                    .getAbs(site.url("/page"))
+                    .send()
+                    .await()
+                    .atMost(WAIT)
+                    .statusCode();
             assertThat(status).isEqualTo(200);
 
             WebClient retired = second.client();
             second.close();
             assertThat(second.clientClosed()).isTrue();
-            assertThatThrownBy(() -> retired.getAbs(site.url("/page")).send().await().atMost(WAIT))
+            assertThatThrownBy(() ->
+                            retired.getAbs(site.url("/page")).send().await().atMost(WAIT))
                     .hasMessageContaining("closed");
             assertThat(site.hits("/page")).isEqualTo(1);
 

@@ -36,9 +36,12 @@ class FetchRecyclingIT {
     @Test
     void jobsSucceedWhileTheFetchClientIsRecycledEveryTwoJobs() {
         SITE.html("/recycled", "<title>recycled</title>");
-        List<String> ids = IntStream.range(0, 5).mapToObj(i -> Jobs.submit(SITE.url("/recycled?n=" + i))).toList();
+        List<String> ids = IntStream.range(0, 5)
+                .mapToObj(i -> Jobs.submit(SITE.url("/recycled?n=" + i)))
+                .toList();
         ids.forEach(id -> Jobs.awaitStatus(id, "succeeded"));
         assertThat(SITE.hits("/recycled")).isEqualTo(5);
-        assertThat(Metrics.value("trawl_fetch_recycles_total", "{reason=\"jobs\"}")).isGreaterThanOrEqualTo(2.0);
+        assertThat(Metrics.value("trawl_fetch_recycles_total", "{reason=\"jobs\"}"))
+                .isGreaterThanOrEqualTo(2.0);
     }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class MemoryPressureTest {
 
-    private record Thresholds(double pauseHeapThreshold, Duration pausePollInterval) implements MemoryPressureConfig {
-    }
+    private record Thresholds(double pauseHeapThreshold, Duration pausePollInterval) implements MemoryPressureConfig {}
 
     private final AtomicLong heapPermille = new AtomicLong(500);
     private final AtomicInteger readings = new AtomicInteger();
@@ -30,8 +29,8 @@ class MemoryPressureTest {
             readings.incrementAndGet();
             return heapPermille.get() / 1000.0;
         };
-        pressure = new MemoryPressure(vertx, heap, new Thresholds(0.90, Duration.ofMillis(10)),
-                collectHints::incrementAndGet);
+        pressure = new MemoryPressure(
+                vertx, heap, new Thresholds(0.90, Duration.ofMillis(10)), collectHints::incrementAndGet);
     }
 
     @AfterEach
@@ -49,14 +48,18 @@ class MemoryPressureTest {
 
     @Test
     void reliefIsImmediateWhenTheHeapIsUnderTheThreshold() {
-        pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
+        pressure.awaitRelief()
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .assertCompleted();
         assertThat(collectHints).hasValue(0);
     }
 
     @Test
     void reliefWaitsWhileTheHeapIsHighAndCompletesWhenItFalls() {
         heapPermille.set(950);
-        UniAssertSubscriber<Void> waiting = pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> waiting =
+                pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
 
         // Several polls have seen the heap high, and the wait is still on.
         int before = readings.get();
@@ -70,8 +73,10 @@ class MemoryPressureTest {
     @Test
     void everyoneWaitingDuringOnePauseSharesOneCollectHint() {
         heapPermille.set(950);
-        UniAssertSubscriber<Void> first = pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
-        UniAssertSubscriber<Void> second = pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> first =
+                pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> second =
+                pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
         assertThat(collectHints).hasValue(1);
 
         heapPermille.set(700);
@@ -79,7 +84,8 @@ class MemoryPressureTest {
         second.awaitItem(Duration.ofSeconds(10)).assertCompleted();
 
         heapPermille.set(950);
-        UniAssertSubscriber<Void> nextPause = pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> nextPause =
+                pressure.awaitRelief().subscribe().withSubscriber(UniAssertSubscriber.create());
         assertThat(collectHints).hasValue(2);
         heapPermille.set(700);
         nextPause.awaitItem(Duration.ofSeconds(10)).assertCompleted();

@@ -15,9 +15,9 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * With private networks refused (the production default), no spelling of a loopback address, no
@@ -31,8 +31,7 @@ class OutboundGuardIT {
     public static class PrivateNetworksRefused implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trawl.fetch.allow-private-networks", "false",
-                    "trawl.fetch.allow-list", "127.0.0.2/32");
+            return Map.of("trawl.fetch.allow-private-networks", "false", "trawl.fetch.allow-list", "127.0.0.2/32");
         }
 
         @Override
@@ -79,7 +78,9 @@ class OutboundGuardIT {
         INSIDE.html("/secret", "<title>internal</title>");
         String id = Jobs.submit("http://" + host + ":" + INSIDE.port() + "/secret");
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("blocked-address"))
                 .body("error.transient", equalTo(false))
                 .body("error.message", containsString("not allowed"));
@@ -90,7 +91,9 @@ class OutboundGuardIT {
     void aRefusalDoesNotTellTheClientWhatTheNameResolvedTo() {
         String id = Jobs.submit(Map.of("url", "http://localhost:" + INSIDE.port() + "/secret", "respectRobots", false));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("blocked-address"))
                 .body("error.message", equalTo("Refused to fetch localhost: its address is not allowed"));
     }
@@ -100,7 +103,9 @@ class OutboundGuardIT {
         int before = renderer.requests();
         String id = Jobs.submit(Map.of("url", INSIDE.url("/secret"), "render", true, "respectRobots", false));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("blocked-address"))
                 .body("error.transient", equalTo(false));
         assertThat(renderer.requests()).isEqualTo(before);
@@ -120,7 +125,9 @@ class OutboundGuardIT {
         TRUSTED.redirect("/to-ftp", "ftp://127.0.0.2:" + TRUSTED.port() + "/file");
         String id = Jobs.submit(Map.of("url", TRUSTED.url("/to-ftp"), "respectRobots", false));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("unsupported-scheme"))
                 .body("error.transient", equalTo(false))
                 .body("attempt", equalTo(1));

@@ -2,13 +2,13 @@ package dev.trawl.scrape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.quarkus.runtime.configuration.DurationConverter;
 import java.nio.charset.Charset;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +19,14 @@ class PageExtractorTest {
     private static PageExtractor extractor(Map<String, String> properties) {
         Map<String, String> all = new java.util.HashMap<>(properties);
         all.put("trawl.fetch.max-links", "3");
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(FetchConfig.class).withMapping(ExtractConfig.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(FetchConfig.class)
+                .withMapping(ExtractConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(all, "test", 100)).build();
-        return new PageExtractor(config.getConfigMapping(FetchConfig.class), config.getConfigMapping(ExtractConfig.class));
+                .withSources(new PropertiesConfigSource(all, "test", 100))
+                .build();
+        return new PageExtractor(
+                config.getConfigMapping(FetchConfig.class), config.getConfigMapping(ExtractConfig.class));
     }
 
     private static FetchedPage page(String contentType, byte[] body) {
@@ -69,7 +73,9 @@ class PageExtractorTest {
     @Test
     void keepsAtMostTheConfiguredNumberOfDistinctLinks() {
         String html = "<a href=/1>1</a><a href=/1>again</a><a href=/2>2</a><a href=/3>3</a><a href=/4>4</a>";
-        assertThat(extractor.extract(page("text/html", html.getBytes(StandardCharsets.UTF_8))).links())
+        assertThat(extractor
+                        .extract(page("text/html", html.getBytes(StandardCharsets.UTF_8)))
+                        .links())
                 .containsExactly("http://site.test/1", "http://site.test/2", "http://site.test/3");
     }
 
@@ -82,18 +88,20 @@ class PageExtractorTest {
 
     @Test
     void aFieldBeyondItsBoundIsCutAndNamedAsTruncated() {
-        PageExtractor bounded = extractor(Map.of("trawl.extract.max-field-chars", "10",
-                "trawl.extract.max-field-values", "3"));
+        PageExtractor bounded =
+                extractor(Map.of("trawl.extract.max-field-chars", "10", "trawl.extract.max-field-values", "3"));
         String html = "<h1>" + "T".repeat(30) + "</h1><ul>" + "<li>item</li>".repeat(5) + "</ul><p>ok</p>";
         Map<String, FieldSelector> selectors = new java.util.LinkedHashMap<>();
         selectors.put("heading", new FieldSelector("h1", null, false));
         selectors.put("items", new FieldSelector("li", null, true));
         selectors.put("short", new FieldSelector("p", null, false));
 
-        ExtractedPage page = bounded.extract(page("text/html", html.getBytes(StandardCharsets.UTF_8)),
+        ExtractedPage page = bounded.extract(
+                page("text/html", html.getBytes(StandardCharsets.UTF_8)),
                 new ExtractionRequest(java.util.Set.of("metadata"), selectors, false));
 
-        assertThat(page.fields()).containsEntry("heading", "T".repeat(10))
+        assertThat(page.fields())
+                .containsEntry("heading", "T".repeat(10))
                 .containsEntry("items", java.util.List.of("item", "item", "it"))
                 .containsEntry("short", "ok");
         assertThat(page.metadata()).containsEntry("truncated", java.util.List.of("fields.heading", "fields.items"));
@@ -104,11 +112,13 @@ class PageExtractorTest {
         PageExtractor bounded = extractor(Map.of("trawl.extract.max-page-chars", "100"));
         String html = "<title>t</title><p>" + "word ".repeat(30) + "</p><b>\uD83D\uDE00</b>";
 
-        ExtractedPage page = bounded.extract(page("text/html", html.getBytes(StandardCharsets.UTF_8)),
+        ExtractedPage page = bounded.extract(
+                page("text/html", html.getBytes(StandardCharsets.UTF_8)),
                 new ExtractionRequest(java.util.Set.of("text", "markdown", "html"), Map.of(), false));
 
         assertThat(page.text()).startsWith("word word").hasSizeLessThanOrEqualTo(100);
-        assertThat(page.text().length() + page.markdown().length() + page.html().length()).isLessThanOrEqualTo(100);
+        assertThat(page.text().length() + page.markdown().length() + page.html().length())
+                .isLessThanOrEqualTo(100);
         assertThat(page.html()).isEmpty();
         assertThat(page.metadata()).containsEntry("truncated", java.util.List.of("text", "markdown", "html"));
     }

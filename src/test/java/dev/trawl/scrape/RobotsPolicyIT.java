@@ -45,14 +45,19 @@ class RobotsPolicyIT {
 
     @Inject
     RobotsPolicy robots;
+
     @Inject
     PageFetcher fetcher;
+
     @Inject
     RedisKeys keys;
+
     @Inject
     RobotsConfig robotsConfig;
+
     @Inject
     FetchConfig fetchConfig;
+
     @Inject
     Vertx vertx;
 
@@ -74,8 +79,9 @@ class RobotsPolicyIT {
     }
 
     private static StubSite robotsTxt(StubSite site, String body) {
-        return site.reply("/robots.txt", new StubSite.Reply(200, "text/plain",
-                body.getBytes(StandardCharsets.UTF_8), Map.of(), null));
+        return site.reply(
+                "/robots.txt",
+                new StubSite.Reply(200, "text/plain", body.getBytes(StandardCharsets.UTF_8), Map.of(), null));
     }
 
     private String cacheKey(StubSite site) {
@@ -107,7 +113,9 @@ class RobotsPolicyIT {
     void theGroupNamingOurProductTokenReplacesTheWildcardGroup() {
         StubSite site = robotsTxt(site(), WITH_OUR_GROUP);
 
-        assertThat(check(robots, site.url("/private/report.html")).allowed()).as("only the wildcard group disallows it").isTrue();
+        assertThat(check(robots, site.url("/private/report.html")).allowed())
+                .as("only the wildcard group disallows it")
+                .isTrue();
         assertThat(check(robots, site.url("/drafts/next.html")).allowed()).isFalse();
         RobotsVerdict open = check(robots, site.url("/"));
         assertThat(open.allowed()).isTrue();
@@ -131,7 +139,9 @@ class RobotsPolicyIT {
         } finally {
             otherClient.close();
         }
-        assertThat(site.hits("/robots.txt")).as("the second pod read Redis, not the site").isEqualTo(1);
+        assertThat(site.hits("/robots.txt"))
+                .as("the second pod read Redis, not the site")
+                .isEqualTo(1);
     }
 
     @Test
@@ -139,8 +149,12 @@ class RobotsPolicyIT {
         StubSite site = robotsTxt(site(), WILDCARD_ONLY);
 
         List<RobotsVerdict> verdicts = Uni.join()
-                .all(IntStream.range(0, 20).mapToObj(i -> robots.check(site.url("/page/" + i))).toList())
-                .andFailFast().await().atMost(WAIT);
+                .all(IntStream.range(0, 20)
+                        .mapToObj(i -> robots.check(site.url("/page/" + i)))
+                        .toList())
+                .andFailFast()
+                .await()
+                .atMost(WAIT);
 
         assertThat(verdicts).allMatch(RobotsVerdict::allowed);
         assertThat(site.hits("/robots.txt")).isEqualTo(1);
@@ -162,8 +176,10 @@ class RobotsPolicyIT {
     @ParameterizedTest
     @ValueSource(ints = {500, 503, 429})
     void anUnreachableRobotsTxtDisallowsEverythingForAShortWhile(int status) {
-        StubSite site = site().reply("/robots.txt", new StubSite.Reply(status, "text/plain",
-                "try later".getBytes(StandardCharsets.UTF_8), Map.of(), null));
+        StubSite site = site().reply(
+                        "/robots.txt",
+                        new StubSite.Reply(
+                                status, "text/plain", "try later".getBytes(StandardCharsets.UTF_8), Map.of(), null));
 
         RobotsVerdict verdict = check(robots, site.url("/index.html"));
         assertThat(verdict.allowed()).isFalse();
@@ -193,8 +209,13 @@ class RobotsPolicyIT {
     void onlyTheRulesForOurRobotAreCachedNotTheWholeFile() {
         StringBuilder body = new StringBuilder("# a very long robots.txt, mostly for other robots\n");
         for (int i = 0; body.length() < 300 * 1024; i++) {
-            body.append("\nUser-agent: OtherBot").append(i).append("\nDisallow: /other/").append(i)
-                    .append("\nSitemap: https://example.org/sitemap-").append(i).append(".xml\n");
+            body.append("\nUser-agent: OtherBot")
+                    .append(i)
+                    .append("\nDisallow: /other/")
+                    .append(i)
+                    .append("\nSitemap: https://example.org/sitemap-")
+                    .append(i)
+                    .append(".xml\n");
         }
         StubSite site = robotsTxt(site(), body + "\n" + WITH_OUR_GROUP);
 
@@ -206,7 +227,8 @@ class RobotsPolicyIT {
         try {
             RobotsPolicy otherPod = new RobotsPolicy(otherClient, fetcher, keys, robotsConfig, fetchConfig);
             assertThat(check(otherPod, site.url("/drafts/b")).allowed()).isFalse();
-            assertThat(check(otherPod, site.url("/private/b")).allowed()).as("only the wildcard group disallows it")
+            assertThat(check(otherPod, site.url("/private/b")).allowed())
+                    .as("only the wildcard group disallows it")
                     .isTrue();
             assertThat(check(otherPod, site.url("/a")).crawlDelay()).contains(Duration.ofSeconds(1));
         } finally {
@@ -232,7 +254,9 @@ class RobotsPolicyIT {
             assertThat((Long) redis.call("STRLEN", cacheKey(site))).isLessThan(128L);
         }
         assertThatThrownBy(() -> check(robots, site.url("/other"))).isInstanceOf(FetchFailure.class);
-        assertThat(site.hits("/robots.txt")).as("the marker is cached like rules").isEqualTo(1);
+        assertThat(site.hits("/robots.txt"))
+                .as("the marker is cached like rules")
+                .isEqualTo(1);
     }
 
     @Test

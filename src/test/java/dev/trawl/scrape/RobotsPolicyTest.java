@@ -14,13 +14,15 @@ class RobotsPolicyTest {
 
     @Test
     void ourRobotNameIsTheLowerCasedProductToken() {
-        assertThat(RobotsPolicy.robotName("TrawlBot/0.1 (+https://example.org/bot)")).isEqualTo("trawlbot");
+        assertThat(RobotsPolicy.robotName("TrawlBot/0.1 (+https://example.org/bot)"))
+                .isEqualTo("trawlbot");
         assertThat(RobotsPolicy.robotName("Trawl")).isEqualTo("trawl");
     }
 
     @Test
     void theOriginIsSchemeHostAndANonDefaultPort() {
-        assertThat(RobotsPolicy.origin(URI.create("HTTPS://Example.ORG/a/b?c=d#e"))).isEqualTo("https://example.org");
+        assertThat(RobotsPolicy.origin(URI.create("HTTPS://Example.ORG/a/b?c=d#e")))
+                .isEqualTo("https://example.org");
         assertThat(RobotsPolicy.origin(URI.create("http://example.org:80/"))).isEqualTo("http://example.org");
         assertThat(RobotsPolicy.origin(URI.create("https://example.org:443/"))).isEqualTo("https://example.org");
         assertThat(RobotsPolicy.origin(URI.create("http://example.org:8080/x"))).isEqualTo("http://example.org:8080");
@@ -29,8 +31,10 @@ class RobotsPolicyTest {
 
     @Test
     void onlyAbsoluteHttpUrlsHaveAnOrigin() {
-        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("ftp://example.org/"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("/relative"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("ftp://example.org/")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RobotsPolicy.origin(URI.create("/relative")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -47,21 +51,27 @@ class RobotsPolicyTest {
 
     @Test
     void theHeaderAloneNamesTheVersion() {
-        byte[] value = RobotsEntry.rules("User-agent: *\n".repeat(100).getBytes(StandardCharsets.UTF_8)).encode();
+        byte[] value = RobotsEntry.rules("User-agent: *\n".repeat(100).getBytes(StandardCharsets.UTF_8))
+                .encode();
         byte[] header = java.util.Arrays.copyOf(value, RobotsEntry.HEADER_BYTES);
 
-        assertThat(RobotsEntry.decode(header).orElseThrow().detail()).isEqualTo(RobotsEntry.decode(value).orElseThrow().detail());
+        assertThat(RobotsEntry.decode(header).orElseThrow().detail())
+                .isEqualTo(RobotsEntry.decode(value).orElseThrow().detail());
     }
 
     @Test
     void markersRoundTripAndAnythingElseIsAMiss() {
-        assertThat(RobotsEntry.decode(RobotsEntry.none().encode()).orElseThrow().kind()).isEqualTo(RobotsEntry.Kind.NONE);
-        RobotsEntry error = RobotsEntry.decode(RobotsEntry.error("http-503").encode()).orElseThrow();
+        assertThat(RobotsEntry.decode(RobotsEntry.none().encode()).orElseThrow().kind())
+                .isEqualTo(RobotsEntry.Kind.NONE);
+        RobotsEntry error =
+                RobotsEntry.decode(RobotsEntry.error("http-503").encode()).orElseThrow();
         assertThat(error.kind()).isEqualTo(RobotsEntry.Kind.ERROR);
         assertThat(error.detail()).isEqualTo("http-503");
         assertThat(RobotsEntry.decode(new byte[0])).isEmpty();
-        assertThat(RobotsEntry.decode("rules\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        assertThat(RobotsEntry.decode("v2 something\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(RobotsEntry.decode("rules\n".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
+        assertThat(RobotsEntry.decode("v2 something\n".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
     }
 
     @Test
@@ -77,19 +87,30 @@ class RobotsPolicyTest {
                 Crawl-delay: 3
                 Sitemap: https://site.test/sitemap.xml
                 """;
-        SimpleRobotRules parsed = new SimpleRobotRulesParser().parseContent("https://site.test/robots.txt",
-                robotsTxt.getBytes(StandardCharsets.UTF_8), "text/plain", java.util.List.of("trawlbot"));
+        SimpleRobotRules parsed = new SimpleRobotRulesParser()
+                .parseContent(
+                        "https://site.test/robots.txt",
+                        robotsTxt.getBytes(StandardCharsets.UTF_8),
+                        "text/plain",
+                        java.util.List.of("trawlbot"));
 
-        SimpleRobotRules read = StoredRobotsRules.decode(StoredRobotsRules.encode(parsed)).orElseThrow();
+        SimpleRobotRules read =
+                StoredRobotsRules.decode(StoredRobotsRules.encode(parsed)).orElseThrow();
 
-        for (String url : java.util.List.of("https://site.test/", "https://site.test/private/x",
-                "https://site.test/private/open", "https://site.test/private/open/more", "https://site.test/a.pdf",
-                "https://site.test/a.pdf?x=1", "https://site.test/%7Euser")) {
+        for (String url : java.util.List.of(
+                "https://site.test/",
+                "https://site.test/private/x",
+                "https://site.test/private/open",
+                "https://site.test/private/open/more",
+                "https://site.test/a.pdf",
+                "https://site.test/a.pdf?x=1",
+                "https://site.test/%7Euser")) {
             assertThat(read.isAllowed(url)).as(url).isEqualTo(parsed.isAllowed(url));
         }
         assertThat(read.getCrawlDelay()).isEqualTo(3000);
         assertThat(new String(StoredRobotsRules.encode(parsed), StandardCharsets.UTF_8))
-                .doesNotContain("sitemap").doesNotContain("User-agent");
+                .doesNotContain("sitemap")
+                .doesNotContain("User-agent");
     }
 
     @Test
@@ -97,9 +118,16 @@ class RobotsPolicyTest {
         SimpleRobotRules all = new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL);
         SimpleRobotRules none = new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_NONE);
 
-        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(all)).orElseThrow().isAllowAll()).isTrue();
-        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(none)).orElseThrow().isAllowNone()).isTrue();
+        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(all))
+                        .orElseThrow()
+                        .isAllowAll())
+                .isTrue();
+        assertThat(StoredRobotsRules.decode(StoredRobotsRules.encode(none))
+                        .orElseThrow()
+                        .isAllowNone())
+                .isTrue();
         assertThat(StoredRobotsRules.decode("User-agent: *\nDisallow: /\n".getBytes(StandardCharsets.UTF_8)))
-                .as("a raw file stored by an earlier version").isEmpty();
+                .as("a raw file stored by an earlier version")
+                .isEmpty();
     }
 }

@@ -45,10 +45,13 @@ class ScrapeEngineIT {
     @Test
     void everyFormatIsProducedWhenAskedFor() {
         SITE.html("/article", ARTICLE);
-        String id = submit(Map.of("url", SITE.url("/article"),
-                "formats", List.of("metadata", "text", "markdown", "links", "html")));
+        String id = submit(Map.of(
+                "url", SITE.url("/article"), "formats", List.of("metadata", "text", "markdown", "links", "html")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(200)
                 .body("pages[0].title", equalTo("Trawl article"))
                 .body("pages[0].metadata.description", equalTo("About trawling"))
                 .body("pages[0].metadata.canonical", equalTo(SITE.url("/articles/trawl")))
@@ -70,7 +73,9 @@ class ScrapeEngineIT {
         SITE.html("/article-text", ARTICLE);
         String id = submit(Map.of("url", SITE.url("/article-text"), "formats", List.of("text")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].text", containsString("Nets are big."))
                 .body("pages[0].markdown", nullValue())
                 .body("pages[0].html", nullValue())
@@ -81,15 +86,22 @@ class ScrapeEngineIT {
     @Test
     void selectorsFillNamedFieldsWithTextAttributesAndLists() {
         SITE.html("/fields", ARTICLE);
-        String id = submit(Map.of("url", SITE.url("/fields"), "formats", List.of("metadata"),
-                "selectors", Map.of(
+        String id = submit(Map.of(
+                "url",
+                SITE.url("/fields"),
+                "formats",
+                List.of("metadata"),
+                "selectors",
+                Map.of(
                         "heading", "h1",
                         "tags", Map.of("selector", "ul.tags li", "all", true),
                         "next", Map.of("selector", "a.more", "attr", "href"),
                         "price", Map.of("selector", ".price", "attr", "data-eur"),
                         "missing", "table.none")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].fields.heading", equalTo("Trawling"))
                 .body("pages[0].fields.tags", equalTo(List.of("fish", "boats")))
                 .body("pages[0].fields.next", equalTo(SITE.url("/more")))
@@ -104,18 +116,23 @@ class ScrapeEngineIT {
         SITE.reply("/latin1", new StubSite.Reply(200, "text/html", body, Map.of(), null));
         String id = submit(Map.of("url", SITE.url("/latin1"), "formats", List.of("text")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].title", equalTo("Gr\u00fc\u00dfe aus K\u00f6ln"))
                 .body("pages[0].text", equalTo("\u00e9t\u00e9"));
     }
 
     @Test
     void binaryContentIsRecordedNotParsed() {
-        SITE.reply("/file.bin", new StubSite.Reply(200, "application/octet-stream", new byte[] {0, 1, 2, 3, 4},
-                Map.of(), null));
+        SITE.reply(
+                "/file.bin",
+                new StubSite.Reply(200, "application/octet-stream", new byte[] {0, 1, 2, 3, 4}, Map.of(), null));
         String id = submit(Map.of("url", SITE.url("/file.bin"), "formats", List.of("metadata", "text")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].contentType", equalTo("application/octet-stream"))
                 .body("pages[0].metadata.contentLength", equalTo(5))
                 .body("pages[0].title", nullValue())
@@ -131,17 +148,23 @@ class ScrapeEngineIT {
         }
         com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
         byte[] brotli = com.aayushatharva.brotli4j.encoder.Encoder.compress(html);
-        SITE.reply("/gzip", new StubSite.Reply(200, "text/html", gzipped.toByteArray(),
-                Map.of("Content-Encoding", "gzip"), null));
+        SITE.reply(
+                "/gzip",
+                new StubSite.Reply(200, "text/html", gzipped.toByteArray(), Map.of("Content-Encoding", "gzip"), null));
         SITE.reply("/br", new StubSite.Reply(200, "text/html", brotli, Map.of("Content-Encoding", "br"), null));
         String gzipJob = submit(Map.of("url", SITE.url("/gzip"), "formats", List.of("text")));
         String brJob = submit(Map.of("url", SITE.url("/br"), "formats", List.of("text")));
         for (String id : List.of(gzipJob, brJob)) {
             Jobs.awaitStatus(id, "succeeded");
-            given().when().get("/v1/jobs/" + id + "/result").then()
-                    .body("pages[0].title", equalTo("Squeezed")).body("pages[0].text", equalTo("small"));
+            given().when()
+                    .get("/v1/jobs/" + id + "/result")
+                    .then()
+                    .body("pages[0].title", equalTo("Squeezed"))
+                    .body("pages[0].text", equalTo("small"));
         }
-        assertThat(SITE.lastHeaders("/br").get("accept-encoding")).contains("br").contains("gzip");
+        assertThat(SITE.lastHeaders("/br").get("accept-encoding"))
+                .contains("br")
+                .contains("gzip");
     }
 
     @Test
@@ -149,7 +172,9 @@ class ScrapeEngineIT {
         SITE.redirect("/loop-a", "/loop-b").redirect("/loop-b", "/loop-a");
         String id = submit(Map.of("url", SITE.url("/loop-a")));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("redirect-loop"))
                 .body("error.transient", equalTo(false));
     }
@@ -159,7 +184,9 @@ class ScrapeEngineIT {
         SITE.redirect("/old", "/new").html("/new", "<title>moved</title>");
         String id = submit(Map.of("url", SITE.url("/old"), "formats", List.of("metadata")));
         Jobs.awaitStatus(id, "succeeded");
-        given().when().get("/v1/jobs/" + id + "/result").then()
+        given().when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].url", equalTo(SITE.url("/old")))
                 .body("pages[0].finalUrl", equalTo(SITE.url("/new")))
                 .body("pages[0].title", equalTo("moved"));
@@ -170,7 +197,9 @@ class ScrapeEngineIT {
         SITE.reply("/huge", new StubSite.Reply(200, "text/html", new byte[1_500_000], Map.of(), null));
         String id = submit(Map.of("url", SITE.url("/huge")));
         Jobs.awaitStatus(id, "failed");
-        given().when().get("/v1/jobs/" + id).then()
+        given().when()
+                .get("/v1/jobs/" + id)
+                .then()
                 .body("error.code", equalTo("oversize"))
                 .body("error.transient", equalTo(false));
     }
@@ -181,7 +210,9 @@ class ScrapeEngineIT {
         try {
             String id = submit(Map.of("url", SITE.url("/stuck"), "timeoutSeconds", 1));
             Jobs.awaitStatus(id, "failed");
-            given().when().get("/v1/jobs/" + id).then()
+            given().when()
+                    .get("/v1/jobs/" + id)
+                    .then()
                     .body("error.code", equalTo("timeout"))
                     .body("error.transient", equalTo(true));
         } finally {
@@ -196,9 +227,15 @@ class ScrapeEngineIT {
         String gone = submit(Map.of("url", SITE.url("/gone-for-good")));
         Jobs.awaitStatus(busy, "failed");
         Jobs.awaitStatus(gone, "failed");
-        given().when().get("/v1/jobs/" + busy).then().body("error.code", equalTo("http-503"))
+        given().when()
+                .get("/v1/jobs/" + busy)
+                .then()
+                .body("error.code", equalTo("http-503"))
                 .body("error.transient", equalTo(true));
-        given().when().get("/v1/jobs/" + gone).then().body("error.code", equalTo("http-404"))
+        given().when()
+                .get("/v1/jobs/" + gone)
+                .then()
+                .body("error.code", equalTo("http-404"))
                 .body("error.transient", equalTo(false));
     }
 
@@ -220,16 +257,24 @@ class ScrapeEngineIT {
     }
 
     private static void reject(Map<String, Object> body, String field) {
-        given().contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then()
-                .statusCode(400).contentType("application/problem+json").body("field", equalTo(field));
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field));
     }
 
     @Test
     void allowedHeadersReachTheSite() {
         SITE.html("/lang", "<title>lang</title>");
-        String id = submit(Map.of("url", SITE.url("/lang"), "headers", Map.of("Accept-Language", "de-CH",
-                "X-Trace", "abc")));
+        String id = submit(
+                Map.of("url", SITE.url("/lang"), "headers", Map.of("Accept-Language", "de-CH", "X-Trace", "abc")));
         Jobs.awaitStatus(id, "succeeded");
-        assertThat(SITE.lastHeaders("/lang")).containsEntry("accept-language", "de-CH").containsEntry("x-trace", "abc");
+        assertThat(SITE.lastHeaders("/lang"))
+                .containsEntry("accept-language", "de-CH")
+                .containsEntry("x-trace", "abc");
     }
 }

@@ -39,7 +39,10 @@ class SiteFailureWindowIT {
         SITE.sequence("/broken", StubSite.status(500));
         String broken = Jobs.submit(Map.of("url", SITE.url("/broken"), "maxAttempts", 1));
         Jobs.awaitStatus(broken, "failed");
-        given().when().get("/v1/jobs/" + broken).then().body("error.code", equalTo("http-500"))
+        given().when()
+                .get("/v1/jobs/" + broken)
+                .then()
+                .body("error.code", equalTo("http-500"))
                 .body("error.transient", equalTo(true));
 
         SITE.html("/fine", "<title>fine</title>");
@@ -49,9 +52,12 @@ class SiteFailureWindowIT {
         // succeeded, unless the timeout was counted first, and then it is the server error
         String counts = TestServices.KEY_PREFIX + "site:{127.0.0.9}:window-counts";
         try (RedisCli redis = new RedisCli()) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> redis.call("HGET", counts, "n") != null
-                    && Long.parseLong((String) redis.call("HGET", counts, "n")) >= 2);
-            assertThat(redis.call("HGET", counts, "failed")).as("failures in the site's window").isEqualTo("1");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.call("HGET", counts, "n") != null
+                            && Long.parseLong((String) redis.call("HGET", counts, "n")) >= 2);
+            assertThat(redis.call("HGET", counts, "failed"))
+                    .as("failures in the site's window")
+                    .isEqualTo("1");
         }
     }
 }

@@ -13,7 +13,8 @@ class SiteLimitsTest {
 
     @Test
     void aLongerCrawlDelaySlowsTheSiteDown() {
-        assertThat(limits.withCrawlDelay(Optional.of(Duration.ofSeconds(2)))).isEqualTo(new SiteLimits(2, Duration.ofSeconds(2)));
+        assertThat(limits.withCrawlDelay(Optional.of(Duration.ofSeconds(2))))
+                .isEqualTo(new SiteLimits(2, Duration.ofSeconds(2)));
     }
 
     @Test

@@ -42,9 +42,14 @@ class SitePolitenessIT {
      */
     private static final long ARRIVAL_TOLERANCE_MS = 30;
 
-    private record Config(int maxConcurrency, Duration minDelay, Duration permitLease, Duration maxRetryAfter,
-            Duration busyRetry, Duration maxWaitStep) implements PolitenessConfig {
-    }
+    private record Config(
+            int maxConcurrency,
+            Duration minDelay,
+            Duration permitLease,
+            Duration maxRetryAfter,
+            Duration busyRetry,
+            Duration maxWaitStep)
+            implements PolitenessConfig {}
 
     private final List<Vertx> vertxes = new ArrayList<>();
     private final List<Redis> clients = new ArrayList<>();
@@ -77,8 +82,17 @@ class SitePolitenessIT {
         Redis client = Redis.createClient(vertx, "redis://127.0.0.1:6379");
         vertxes.add(vertx);
         clients.add(client);
-        return new SitePoliteness(client, vertx, keys, new Config(2, Duration.ofMillis(500), permitLease,
-                Duration.ofMinutes(10), Duration.ofMillis(20), Duration.ofSeconds(5)));
+        return new SitePoliteness(
+                client,
+                vertx,
+                keys,
+                new Config(
+                        2,
+                        Duration.ofMillis(500),
+                        permitLease,
+                        Duration.ofMinutes(10),
+                        Duration.ofMillis(20),
+                        Duration.ofSeconds(5)));
     }
 
     private String host() {
@@ -88,10 +102,12 @@ class SitePolitenessIT {
     /** What a worker does: wait for a permit, fetch, and release the permit however the fetch ended. */
     private Uni<Integer> politeGet(SitePoliteness pod, String path, SiteLimits limits) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(site.url(path))).build();
-        return pod.acquire(host(), limits).chain(permit -> Uni.createFrom()
-                .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
-                .onItemOrFailure().call((response, failure) -> permit.release())
-                .map(HttpResponse::statusCode));
+        return pod.acquire(host(), limits)
+                .chain(permit -> Uni.createFrom()
+                        .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                        .onItemOrFailure()
+                        .call((response, failure) -> permit.release())
+                        .map(HttpResponse::statusCode));
     }
 
     /** Fetches {@code path} {@code count} times at once, half through each of two pods. */
@@ -120,7 +136,9 @@ class SitePolitenessIT {
 
         assertThat(statuses).hasSize(40).containsOnly(200);
         assertThat(site.hits("/page")).isEqualTo(40);
-        assertThat(site.maxInFlight()).as("most requests the site served at once").isEqualTo(3);
+        assertThat(site.maxInFlight())
+                .as("most requests the site served at once")
+                .isEqualTo(3);
     }
 
     @Test
@@ -150,8 +168,10 @@ class SitePolitenessIT {
         SiteLimits limits = new SiteLimits(3, Duration.ZERO);
 
         SitePermit permit = podA.acquire(host(), limits).await().atMost(WAIT);
-        HttpResponse<Void> busy = http.sendAsync(HttpRequest.newBuilder(URI.create(site.url("/busy"))).build(),
-                HttpResponse.BodyHandlers.discarding()).join();
+        HttpResponse<Void> busy = http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(site.url("/busy"))).build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .join();
         Duration retryAfter = new RetryAfter(Duration.ofMinutes(10))
                 .parse(busy.headers().firstValue("Retry-After").orElse(null), Instant.now())
                 .orElseThrow();
@@ -160,7 +180,8 @@ class SitePolitenessIT {
 
         assertThat(politeGet(podB, "/page", limits).await().atMost(WAIT)).isEqualTo(200);
         // Redis rounds its clock down to the millisecond, so allow that one.
-        assertThat(Duration.ofNanos(site.arrivals("/page").get(0) - released).toMillis()).isGreaterThanOrEqualTo(999);
+        assertThat(Duration.ofNanos(site.arrivals("/page").get(0) - released).toMillis())
+                .isGreaterThanOrEqualTo(999);
     }
 
     @Test
@@ -183,12 +204,22 @@ class SitePolitenessIT {
         Duration lease = Duration.ofMillis(600);
         Vertx holderVertx = Vertx.vertx();
         Redis holderClient = Redis.createClient(holderVertx, "redis://127.0.0.1:6379");
-        SitePoliteness holderPod = new SitePoliteness(holderClient, holderVertx, keys, new Config(2,
-                Duration.ofMillis(500), lease, Duration.ofMinutes(10), Duration.ofMillis(20), Duration.ofSeconds(5)));
+        SitePoliteness holderPod = new SitePoliteness(
+                holderClient,
+                holderVertx,
+                keys,
+                new Config(
+                        2,
+                        Duration.ofMillis(500),
+                        lease,
+                        Duration.ofMinutes(10),
+                        Duration.ofMillis(20),
+                        Duration.ofSeconds(5)));
         SiteLimits limits = new SiteLimits(1, Duration.ZERO);
         SitePermit held = holderPod.acquire(host(), limits).await().atMost(WAIT).keepAlive();
 
-        CompletableFuture<SitePermit> waiting = pod(lease).acquire(host(), limits).subscribeAsCompletionStage();
+        CompletableFuture<SitePermit> waiting =
+                pod(lease).acquire(host(), limits).subscribeAsCompletionStage();
         await().during(lease.multipliedBy(3)).atMost(lease.multipliedBy(4)).until(() -> !waiting.isDone());
         assertThat(holders()).containsExactly(held.id());
 
@@ -210,14 +241,17 @@ class SitePolitenessIT {
         first.release(Duration.ofSeconds(30)).await().atMost(WAIT);
 
         assertThat(holders()).containsExactly(second.id());
-        assertThat(redis.call("HGET", keys.sitePace(host()), "paused-until")).as("a late second release does nothing").isNull();
+        assertThat(redis.call("HGET", keys.sitePace(host()), "paused-until"))
+                .as("a late second release does nothing")
+                .isNull();
         assertThat(first.renew().await().atMost(WAIT)).isFalse();
     }
 
     @Test
     void renewingExtendsTheLeaseButALapsedLeaseIsLost() {
         SitePoliteness pod = pod(Duration.ofSeconds(1));
-        SitePermit permit = pod.acquire(host(), new SiteLimits(1, Duration.ZERO)).await().atMost(WAIT);
+        SitePermit permit =
+                pod.acquire(host(), new SiteLimits(1, Duration.ZERO)).await().atMost(WAIT);
         double firstExpiry = leaseExpiry(permit);
 
         await().atMost(WAIT).until(() -> permit.renew().await().atMost(WAIT) && leaseExpiry(permit) > firstExpiry);
@@ -233,24 +267,30 @@ class SitePolitenessIT {
         SitePoliteness pod = pod(LONG_LEASE);
         SiteLimits limits = new SiteLimits(1, Duration.ZERO);
         SitePermit holder = pod.acquire(host(), limits).await().atMost(WAIT);
-        Cancellable waiting = pod.acquire(host(), limits).subscribe().with(permit -> { });
+        Cancellable waiting = pod.acquire(host(), limits).subscribe().with(permit -> {});
 
         waiting.cancel();
         holder.release().await().atMost(WAIT);
 
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> holders().isEmpty());
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> holders().isEmpty());
         assertThat(pod.acquire(host(), limits).await().atMost(WAIT)).isNotNull();
     }
 
     @Test
     void anIdleSiteLeavesNoKeysBehind() {
         SitePoliteness pod = pod(Duration.ofSeconds(1));
-        SitePermit permit = pod.acquire(host(), new SiteLimits(2, Duration.ofMillis(100))).await().atMost(WAIT);
+        SitePermit permit = pod.acquire(host(), new SiteLimits(2, Duration.ofMillis(100)))
+                .await()
+                .atMost(WAIT);
         assertThat((Long) redis.call("PTTL", keys.siteHolders(host()))).isBetween(1L, 1000L);
 
         permit.release(Duration.ofMillis(200)).await().atMost(WAIT);
 
-        assertThat((Long) redis.call("EXISTS", keys.siteHolders(host()))).as("no holders left").isZero();
+        assertThat((Long) redis.call("EXISTS", keys.siteHolders(host())))
+                .as("no holders left")
+                .isZero();
         assertThat((Long) redis.call("PTTL", keys.sitePace(host()))).isBetween(1L, 1200L);
         await().atMost(Duration.ofSeconds(5)).until(() -> (Long) redis.call("EXISTS", keys.sitePace(host())) == 0L);
     }

@@ -13,12 +13,11 @@ final class ChildProcesses {
     private static final Set<Runnable> KILLERS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> KILLERS.forEach(ChildProcesses::quietly),
-                "kill-test-servers"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> KILLERS.forEach(ChildProcesses::quietly), "kill-test-servers"));
     }
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     static void register(Runnable killer) {
         KILLERS.add(killer);

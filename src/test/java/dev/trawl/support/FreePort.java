@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** A TCP port on 127.0.0.1 that nothing listened on a moment ago, for a server the test starts. */
 public final class FreePort {
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -14,14 +14,17 @@ public final class Jobs {
     /** The tenant a test's own HTTP calls act as: anonymous, from the loopback address. */
     public static final String LOCAL_CALLER = Tenant.anonymous("127.0.0.1").id();
 
-    private Jobs() {
-    }
+    private Jobs() {}
 
     public static String submit(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/v1/jobs")
-                .then().statusCode(202)
-                .extract().path("id");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     public static String submit(String url) {
@@ -29,11 +32,17 @@ public final class Jobs {
     }
 
     public static String status(String id) {
-        return given().when().get("/v1/jobs/" + id).then().statusCode(200).extract().path("status");
+        return given().when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
     }
 
     public static void awaitStatus(String id, String status) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> status.equals(status(id)));
     }
 }

@@ -10,14 +10,19 @@ public final class Keys {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     /** The secret of a new key of the tier. */
     public static String issue(String name, String tier) {
         // as the bootstrap admin key, which no rate limit applies to
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ADMIN_TOKEN)
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .body(Map.of("name", name, "tier", tier))
-                .when().post("/v1/admin/keys").then().statusCode(201).extract().path("key");
+                .when()
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 }

@@ -24,7 +24,8 @@ public final class PlatformLauncher implements AutoCloseable {
     private final List<PlatformProcess> started = new ArrayList<>();
 
     public PlatformLauncher(String run, Map<String, String> properties) {
-        this.jar = Path.of(System.getProperty("trawl.chaos.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        this.jar = Path.of(System.getProperty("trawl.chaos.jar", "target/quarkus-app/quarkus-run.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: chaos tests run the packaged platform; build it with"
                     + " ./mvnw package -DskipTests, or run them with ./mvnw verify");
@@ -35,7 +36,9 @@ public final class PlatformLauncher implements AutoCloseable {
 
     /** Where the processes of a run log: {@code target/chaos-logs/<run>} (or under {@code trawl.chaos.logs}). */
     public static Path logDir(String run) {
-        return Path.of(System.getProperty("trawl.chaos.logs", "target/chaos-logs")).resolve(run).toAbsolutePath();
+        return Path.of(System.getProperty("trawl.chaos.logs", "target/chaos-logs"))
+                .resolve(run)
+                .toAbsolutePath();
     }
 
     /** Starts a process with these roles ({@code api}, {@code worker}, {@code api,worker}); does not wait for it. */

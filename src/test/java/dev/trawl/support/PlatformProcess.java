@@ -24,7 +24,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class PlatformProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
@@ -44,7 +45,8 @@ public final class PlatformProcess implements AutoCloseable {
         ChildProcesses.register(killer);
     }
 
-    static PlatformProcess start(String name, Path jar, Path log, List<String> jvmOptions, Map<String, String> properties) {
+    static PlatformProcess start(
+            String name, Path jar, Path log, List<String> jvmOptions, Map<String, String> properties) {
         int port = FreePort.pick();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -113,11 +115,13 @@ public final class PlatformProcess implements AutoCloseable {
 
     public PlatformProcess awaitReady(Duration bound) {
         try {
-            await("readiness of " + name).atMost(bound).pollInterval(Duration.ofMillis(200))
+            await("readiness of " + name)
+                    .atMost(bound)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         if (!alive()) {
-                            throw new IllegalStateException(name + " exited with " + process.exitValue()
-                                    + " while starting; see " + log);
+                            throw new IllegalStateException(
+                                    name + " exited with " + process.exitValue() + " while starting; see " + log);
                         }
                         return ready();
                     });
@@ -160,7 +164,10 @@ public final class PlatformProcess implements AutoCloseable {
     }
 
     private int status(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

@@ -57,8 +57,18 @@ public final class PrivatePostgres implements AutoCloseable {
             }
             Files.createDirectories(log.getParent());
             PrivatePostgres postgres = new PrivatePostgres(bin, dir, log, FreePort.pick());
-            run(asPostgres(List.of(bin.resolve("initdb").toString(), "-D", postgres.data.toString(), "-U", "postgres",
-                    "--auth=trust", "--encoding=UTF8", "--no-sync", "--no-instructions")), Duration.ofSeconds(120));
+            run(
+                    asPostgres(List.of(
+                            bin.resolve("initdb").toString(),
+                            "-D",
+                            postgres.data.toString(),
+                            "-U",
+                            "postgres",
+                            "--auth=trust",
+                            "--encoding=UTF8",
+                            "--no-sync",
+                            "--no-instructions")),
+                    Duration.ofSeconds(120));
             postgres.start();
             return postgres;
         } catch (IOException e) {
@@ -109,8 +119,8 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     private List<String> pgCtl(String action, String... options) {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w",
-                "-t", "60", action));
+        List<String> command = new ArrayList<>(
+                List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", action));
         command.addAll(List.of(options));
         return asPostgres(command);
     }
@@ -147,12 +157,13 @@ public final class PrivatePostgres implements AutoCloseable {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("pg_ctl")) && Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString()
-                            .replaceAll("\\D", "0"))))
-                    .orElseThrow(() -> new IllegalStateException("No PostgreSQL server binaries under /usr/lib/postgresql;"
-                            + " set -Dtrawl.chaos.pg-bin"));
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No PostgreSQL server binaries under /usr/lib/postgresql;" + " set -Dtrawl.chaos.pg-bin"));
         } catch (IOException e) {
-            throw new IllegalStateException("No PostgreSQL server binaries under /usr/lib/postgresql; set -Dtrawl.chaos.pg-bin", e);
+            throw new IllegalStateException(
+                    "No PostgreSQL server binaries under /usr/lib/postgresql; set -Dtrawl.chaos.pg-bin", e);
         }
     }
 
@@ -170,15 +181,18 @@ public final class PrivatePostgres implements AutoCloseable {
         try {
             // to a file, not a pipe: a server the command leaves running must not hold our reader open
             output = Files.createTempFile("trawl-chaos-cmd", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + bound);
             }
             String text = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + text);
+                throw new IllegalStateException(
+                        String.join(" ", command) + " failed (" + process.exitValue() + "): " + text);
             }
             return text;
         } catch (IOException e) {

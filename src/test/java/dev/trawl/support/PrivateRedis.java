@@ -35,15 +35,29 @@ public final class PrivateRedis implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("trawl-chaos-redis");
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(List.of(System.getProperty("trawl.chaos.redis-server", "redis-server"),
-                    "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--dir", dir.toString(), "--daemonize", "no"))
+            Process process = new ProcessBuilder(List.of(
+                            System.getProperty("trawl.chaos.redis-server", "redis-server"),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString(),
+                            "--daemonize",
+                            "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             PrivateRedis redis = new PrivateRedis(port, dir, process);
-            await("private redis-server on port " + port).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> {
+            await("private redis-server on port " + port)
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .until(() -> {
                         if (!process.isAlive()) {
                             throw new AssertionError("redis-server exited; see " + log);
                         }

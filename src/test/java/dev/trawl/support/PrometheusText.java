@@ -13,11 +13,17 @@ public record PrometheusText(String text) {
 
     /** The text format promtool reads (Prometheus itself asks for OpenMetrics, the same series). */
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
 
     public static PrometheusText scrape() {
-        return new PrometheusText(given().accept(TEXT_FORMAT).when().get("/q/metrics").then().statusCode(200)
-                .extract().asString());
+        return new PrometheusText(given().accept(TEXT_FORMAT)
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /**
@@ -48,7 +54,8 @@ public record PrometheusText(String text) {
 
     /** The finite upper bounds ({@code le}) of a histogram's buckets, in ascending order. */
     public List<Double> bucketBounds(String histogram) {
-        Matcher le = Pattern.compile("(?m)^" + Pattern.quote(histogram + "_bucket") + "\\{.*le=\"([^\"]+)\"").matcher(text);
+        Matcher le = Pattern.compile("(?m)^" + Pattern.quote(histogram + "_bucket") + "\\{.*le=\"([^\"]+)\"")
+                .matcher(text);
         Set<Double> bounds = new TreeSet<>();
         while (le.find()) {
             if (!le.group(1).equals("+Inf")) {

@@ -20,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** A browser-like EventSource for tests: collects the events of one SSE connection. */
 public final class SseClient implements AutoCloseable {
 
-    public record Event(String id, String type, String data) {
-    }
+    public record Event(String id, String type, String data) {}
 
     private static final Event END = new Event(null, null, null);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -100,7 +99,8 @@ public final class SseClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                Event event = events.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                Event event =
+                        events.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
                 if (event == END) {
                     return all;
                 }
@@ -150,7 +150,9 @@ public final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("data:")) {
                     String part = line.substring(5);
                     part = part.startsWith(" ") ? part.substring(1) : part;
-                    data = data == null ? new StringBuilder(part) : data.append('\n').append(part);
+                    data = data == null
+                            ? new StringBuilder(part)
+                            : data.append('\n').append(part);
                 }
             }
         } catch (IOException closed) {

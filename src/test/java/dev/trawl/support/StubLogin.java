@@ -22,8 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StubLogin implements AutoCloseable {
 
     /** What one login request carried. */
-    public record Request(String method, String contentType, String body, Map<String, String> headers) {
-    }
+    public record Request(String method, String contentType, String body, Map<String, String> headers) {}
 
     private final HttpServer server;
     private final Map<String, AtomicInteger> logins = new ConcurrentHashMap<>();
@@ -79,8 +78,11 @@ public final class StubLogin implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new ConcurrentHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-            lastRequests.put(path, new Request(exchange.getRequestMethod(), headers.getOrDefault("content-type", ""), body, headers));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+            lastRequests.put(
+                    path,
+                    new Request(exchange.getRequestMethod(), headers.getOrDefault("content-type", ""), body, headers));
             CountDownLatch gate = gates.get(path);
             if (gate != null && !gate.await(60, TimeUnit.SECONDS)) {
                 exchange.sendResponseHeaders(504, -1);
@@ -92,8 +94,10 @@ public final class StubLogin implements AutoCloseable {
             }
             String name = path.substring("/login/".length());
             exchange.getResponseHeaders().add("Set-Cookie", "stale=; Path=/; Max-Age=0");
-            exchange.getResponseHeaders().add("Set-Cookie", "sid=" + name + "-" + n + "; Path=/; HttpOnly"
-                    + cookieAttributes.getOrDefault(path, ""));
+            exchange.getResponseHeaders()
+                    .add(
+                            "Set-Cookie",
+                            "sid=" + name + "-" + n + "; Path=/; HttpOnly" + cookieAttributes.getOrDefault(path, ""));
             exchange.getResponseHeaders().add("Location", "/account");
             exchange.sendResponseHeaders(302, -1);
         } catch (InterruptedException e) {

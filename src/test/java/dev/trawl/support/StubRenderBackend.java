@@ -26,7 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StubRenderBackend implements AutoCloseable {
 
-    public enum Mode { RENDER, UNAVAILABLE, HANG, HUGE }
+    public enum Mode {
+        RENDER,
+        UNAVAILABLE,
+        HANG,
+        HUGE
+    }
 
     /** What {@link Mode#HUGE} answers: two megabytes of HTML, sent in chunks as a browser's dump would be. */
     public static final int HUGE_BYTES = 2 * 1024 * 1024;
@@ -134,7 +139,9 @@ public final class StubRenderBackend implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            if (!"POST".equals(exchange.getRequestMethod()) || body == null || !body.path("url").asText().startsWith("http")) {
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || body == null
+                    || !body.path("url").asText().startsWith("http")) {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
@@ -147,8 +154,9 @@ public final class StubRenderBackend implements AutoCloseable {
                 }
                 return;
             }
-            byte[] html = ("<html><body><p id=\"rendered\">rendered " + body.get("url").asText() + " by " + name
-                    + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
+            byte[] html = ("<html><body><p id=\"rendered\">rendered "
+                            + body.get("url").asText() + " by " + name + "</p></body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, html.length);
             exchange.getResponseBody().write(html);

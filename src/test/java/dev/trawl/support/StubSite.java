@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StubSite implements AutoCloseable {
 
     /** What a path answers. */
-    public record Reply(int status, String contentType, byte[] body, Map<String, String> headers, CountDownLatch gate) {
-    }
+    public record Reply(
+            int status, String contentType, byte[] body, Map<String, String> headers, CountDownLatch gate) {}
 
     private final HttpServer server;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
@@ -53,7 +53,8 @@ public final class StubSite implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + path;
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + path;
     }
 
     public StubSite redirect(String path, String location) {
@@ -65,7 +66,9 @@ public final class StubSite implements AutoCloseable {
     }
 
     public StubSite html(String path, String html) {
-        return reply(path, new Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), Map.of(), null));
+        return reply(
+                path,
+                new Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), Map.of(), null));
     }
 
     /** The page answers only once the returned latch is counted down. */

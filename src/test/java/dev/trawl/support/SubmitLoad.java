@@ -67,7 +67,8 @@ public final class SubmitLoad implements AutoCloseable {
     public SubmitLoad awaitDone(Duration bound) {
         try {
             if (!clients.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("Submitting did not finish within " + bound + " (" + answers.size() + " answered)");
+                throw new AssertionError(
+                        "Submitting did not finish within " + bound + " (" + answers.size() + " answered)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -77,7 +78,10 @@ public final class SubmitLoad implements AutoCloseable {
     }
 
     public List<String> acceptedIds() {
-        return answers.stream().filter(PlatformClient.Submitted::accepted).map(PlatformClient.Submitted::id).toList();
+        return answers.stream()
+                .filter(PlatformClient.Submitted::accepted)
+                .map(PlatformClient.Submitted::id)
+                .toList();
     }
 
     /** How many answers of each status (-1: no answer). */
@@ -89,8 +93,11 @@ public final class SubmitLoad implements AutoCloseable {
 
     /** The first refusal, for the report. */
     public String firstRefusal() {
-        return answers.stream().filter(a -> !a.accepted()).findFirst()
-                .map(a -> a.status() + " " + a.error()).orElse("none");
+        return answers.stream()
+                .filter(a -> !a.accepted())
+                .findFirst()
+                .map(a -> a.status() + " " + a.error())
+                .orElse("none");
     }
 
     @Override

@@ -33,13 +33,17 @@ class ApiKeysIT {
     }
 
     private static ValidatableResponse submitWith(String header, String value) {
-        return given().contentType(ContentType.JSON).header(header, value)
+        return given().contentType(ContentType.JSON)
+                .header(header, value)
                 .body(Map.of("url", SITE.url("/keyed/" + UUID.randomUUID()), "dedupe", false))
-                .when().post("/v1/jobs").then();
+                .when()
+                .post("/v1/jobs")
+                .then();
     }
 
     private static void unauthorized(ValidatableResponse response, String type) {
-        response.statusCode(401).contentType("application/problem+json")
+        response.statusCode(401)
+                .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
                 .body("type", equalTo("https://trawl.dev/problems/" + type))
                 .body("field", equalTo("Authorization"));
@@ -47,28 +51,43 @@ class ApiKeysIT {
 
     @Test
     void aKeyIsShownOnceStoredOnlyAsItsHashAndWorksBothWays() {
-        var created = given().contentType(ContentType.JSON).header("X-Admin-Token", Keys.ADMIN_TOKEN)
+        var created = given().contentType(ContentType.JSON)
+                .header("X-Admin-Token", Keys.ADMIN_TOKEN)
                 .body(Map.of("name", "shop crawler", "tier", "premium"))
-                .when().post("/v1/admin/keys").then().statusCode(201)
+                .when()
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(201)
                 .header("Location", notNullValue())
-                .body("name", equalTo("shop crawler")).body("tier", equalTo("premium"))
+                .body("name", equalTo("shop crawler"))
+                .body("tier", equalTo("premium"))
                 .extract();
         String key = created.path("key");
         String id = created.path("id");
         assertThat(key).startsWith("trawl_").hasSizeGreaterThanOrEqualTo("trawl_".length() + 43);
 
-        String listed = given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().get("/v1/admin/keys")
-                .then().statusCode(200).body("keys.id", hasItem(id)).extract().asString();
+        String listed = given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .statusCode(200)
+                .body("keys.id", hasItem(id))
+                .extract()
+                .asString();
         assertThat(listed).doesNotContain(key);
-        assertThat(Submits.sql("SELECT count(*) FROM api_keys WHERE id = ?::uuid AND key_hash = ?", id, Sha256.hex(key)))
+        assertThat(Submits.sql(
+                        "SELECT count(*) FROM api_keys WHERE id = ?::uuid AND key_hash = ?", id, Sha256.hex(key)))
                 .isEqualTo("1");
         assertThat(Submits.sql("SELECT count(*) FROM api_keys WHERE row(api_keys.*)::text LIKE ?", "%" + key + "%"))
                 .isEqualTo("0");
 
         submitWith("Authorization", "Bearer " + key).statusCode(202);
         submitWith("X-API-Key", key).statusCode(202);
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().get("/v1/admin/keys")
-                .then().body("keys.find { it.id == '" + id + "' }.lastUsedAt", notNullValue());
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .body("keys.find { it.id == '" + id + "' }.lastUsedAt", notNullValue());
     }
 
     @Test
@@ -83,18 +102,30 @@ class ApiKeysIT {
 
     @Test
     void aRevokedKeyIsRefusedAtOnce() {
-        var created = given().contentType(ContentType.JSON).header("X-Admin-Token", Keys.ADMIN_TOKEN)
-                .body(Map.of("name", "to revoke")).when().post("/v1/admin/keys").then().statusCode(201)
-                .body("tier", equalTo("api-key")).extract();
+        var created = given().contentType(ContentType.JSON)
+                .header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .body(Map.of("name", "to revoke"))
+                .when()
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(201)
+                .body("tier", equalTo("api-key"))
+                .extract();
         String key = created.path("key");
         submitWith("Authorization", "Bearer " + key).statusCode(202);
 
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().delete("/v1/admin/keys/" + created.path("id"))
-                .then().statusCode(204);
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .delete("/v1/admin/keys/" + created.path("id"))
+                .then()
+                .statusCode(204);
 
         unauthorized(submitWith("Authorization", "Bearer " + key), "api-key-invalid");
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().get("/v1/admin/keys")
-                .then().body("keys.find { it.id == '" + created.path("id") + "' }.revokedAt", notNullValue());
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .body("keys.find { it.id == '" + created.path("id") + "' }.revokedAt", notNullValue());
     }
 
     @Test
@@ -102,35 +133,74 @@ class ApiKeysIT {
         String plain = Keys.issue("plain", "api-key");
         String admin = Keys.issue("operator", "admin");
 
-        given().header("Authorization", "Bearer " + plain).when().get("/v1/admin/keys")
-                .then().statusCode(403).contentType("application/problem+json")
+        given().header("Authorization", "Bearer " + plain)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/admin-required"));
         given().when().get("/v1/admin/keys").then().statusCode(401).contentType("application/problem+json");
-        given().header("Authorization", "Bearer " + admin).when().get("/v1/admin/keys").then().statusCode(200);
+        given().header("Authorization", "Bearer " + admin)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .statusCode(200);
         // the bootstrap token is an admin key too, on the new endpoints and the old ones
-        given().header("Authorization", "Bearer " + Keys.ADMIN_TOKEN).when().get("/v1/admin/keys").then().statusCode(200);
-        given().header("Authorization", "Bearer " + Keys.ADMIN_TOKEN).when().get("/v1/dead-letters").then().statusCode(200);
+        given().header("Authorization", "Bearer " + Keys.ADMIN_TOKEN)
+                .when()
+                .get("/v1/admin/keys")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", "Bearer " + Keys.ADMIN_TOKEN)
+                .when()
+                .get("/v1/dead-letters")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void badRequestsToKeyManagementAreProblems() {
         for (String tier : new String[] {"anonymous", "gold"}) {
-            given().contentType(ContentType.JSON).header("X-Admin-Token", Keys.ADMIN_TOKEN)
-                    .body(Map.of("name", "x", "tier", tier)).when().post("/v1/admin/keys")
-                    .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("tier"));
+            given().contentType(ContentType.JSON)
+                    .header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                    .body(Map.of("name", "x", "tier", tier))
+                    .when()
+                    .post("/v1/admin/keys")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("tier"));
         }
-        given().contentType(ContentType.JSON).header("X-Admin-Token", Keys.ADMIN_TOKEN)
-                .body(Map.of("name", " ")).when().post("/v1/admin/keys")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().delete("/v1/admin/keys/" + UUID.randomUUID())
-                .then().statusCode(404).contentType("application/problem+json");
-        given().header("X-Admin-Token", Keys.ADMIN_TOKEN).when().delete("/v1/admin/keys/not-a-uuid")
-                .then().statusCode(404).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .body(Map.of("name", " "))
+                .when()
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .delete("/v1/admin/keys/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .when()
+                .delete("/v1/admin/keys/not-a-uuid")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
     void probesAreNotIdentified() {
-        given().header("Authorization", "Bearer nonsense").when().get("/q/health/live").then().statusCode(200)
+        given().header("Authorization", "Bearer nonsense")
+                .when()
+                .get("/q/health/live")
+                .then()
+                .statusCode(200)
                 .body(not(equalTo("")));
     }
 }

@@ -27,8 +27,13 @@ class CrossOriginIT {
     public static class OneAllowedOrigin implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.cors.origins", APP, "trawl.rate-limit.enabled", "true",
-                    "trawl.redis.key-prefix", TestServices.KEY_PREFIX + "cors:");
+            return Map.of(
+                    "quarkus.http.cors.origins",
+                    APP,
+                    "trawl.rate-limit.enabled",
+                    "true",
+                    "trawl.redis.key-prefix",
+                    TestServices.KEY_PREFIX + "cors:");
         }
     }
 
@@ -41,9 +46,13 @@ class CrossOriginIT {
 
     @Test
     void anAllowedOriginMayPreflightASubmitWithAKey() {
-        given().header("Origin", APP).header("Access-Control-Request-Method", "POST")
+        given().header("Origin", APP)
+                .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type,authorization,idempotency-key")
-                .when().options("/v1/jobs").then().statusCode(200)
+                .when()
+                .options("/v1/jobs")
+                .then()
+                .statusCode(200)
                 .header("Access-Control-Allow-Origin", APP)
                 .header("Access-Control-Allow-Headers", containsString("Authorization"))
                 .header("Access-Control-Allow-Headers", containsString("Idempotency-Key"));
@@ -55,8 +64,13 @@ class CrossOriginIT {
         String id = Jobs.submit(SITE.url("/followed"));
         Jobs.awaitStatus(id, "succeeded");
 
-        given().header("Origin", APP).header("Accept", "text/event-stream").header("Last-Event-ID", "0-0")
-                .when().get("/v1/jobs/" + id + "/events").then().statusCode(200)
+        given().header("Origin", APP)
+                .header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "0-0")
+                .when()
+                .get("/v1/jobs/" + id + "/events")
+                .then()
+                .statusCode(200)
                 .header("Access-Control-Allow-Origin", APP)
                 .header("Access-Control-Expose-Headers", containsString("X-RateLimit-Remaining"))
                 .header("X-RateLimit-Limit", equalTo("100"))
@@ -65,17 +79,28 @@ class CrossOriginIT {
 
     @Test
     void aPageCanReadWhyItWasRefused() {
-        given().header("Origin", APP).header("Authorization", "Bearer trawl_unknown")
-                .when().get("/v1/jobs/0193a6d0-0000-7000-8000-00000000cafe").then().statusCode(401)
+        given().header("Origin", APP)
+                .header("Authorization", "Bearer trawl_unknown")
+                .when()
+                .get("/v1/jobs/0193a6d0-0000-7000-8000-00000000cafe")
+                .then()
+                .statusCode(401)
                 .header("Access-Control-Allow-Origin", APP);
     }
 
     @Test
     void anotherOriginIsRefused() {
-        given().header("Origin", "http://evil.example.test").header("Access-Control-Request-Method", "POST")
-                .when().options("/v1/jobs").then()
+        given().header("Origin", "http://evil.example.test")
+                .header("Access-Control-Request-Method", "POST")
+                .when()
+                .options("/v1/jobs")
+                .then()
                 .header("Access-Control-Allow-Origin", nullValue());
-        given().header("Origin", "http://evil.example.test").when().get("/v1/jobs/0193a6d0-0000-7000-8000-00000000cafe")
-                .then().statusCode(403).header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "http://evil.example.test")
+                .when()
+                .get("/v1/jobs/0193a6d0-0000-7000-8000-00000000cafe")
+                .then()
+                .statusCode(403)
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 }

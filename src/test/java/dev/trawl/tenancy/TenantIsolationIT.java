@@ -50,15 +50,26 @@ class TenantIsolationIT {
     }
 
     private static ExtractableResponse<Response> submit(String key, Map<String, Object> body) {
-        return as(key).contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then().extract();
+        return as(key).contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .extract();
     }
 
     private static String status(String key, String id) {
-        return as(key).when().get("/v1/jobs/" + id).then().statusCode(200).extract().path("status");
+        return as(key).when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
     }
 
     private static void notFound(ValidatableResponse response) {
-        response.statusCode(404).contentType("application/problem+json")
+        response.statusCode(404)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/job-not-found"));
     }
 
@@ -67,11 +78,17 @@ class TenantIsolationIT {
         notFound(as(key).when().get("/v1/jobs/" + id).then());
         notFound(as(key).when().get("/v1/jobs/" + id + "/result").then());
         notFound(as(key).when().get("/v1/jobs/" + id + "/ops").then());
-        notFound(as(key).header("Accept", "text/event-stream").when().get("/v1/jobs/" + id + "/events").then());
+        notFound(as(key).header("Accept", "text/event-stream")
+                .when()
+                .get("/v1/jobs/" + id + "/events")
+                .then());
         notFound(as(key).when().delete("/v1/jobs/" + id).then());
         notFound(as(key).when().get("/jobs/" + id + "/status").then());
         notFound(as(key).when().get("/jobs/" + id + "/result").then());
-        notFound(as(key).header("Accept", "text/event-stream").when().get("/jobs/" + id + "/stream").then());
+        notFound(as(key).header("Accept", "text/event-stream")
+                .when()
+                .get("/jobs/" + id + "/stream")
+                .then());
     }
 
     @Test
@@ -86,11 +103,13 @@ class TenantIsolationIT {
         hiddenFrom(b, id);
         hiddenFrom(null, id);
 
-        as(a).when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+        as(a).when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
+                .statusCode(200)
                 .body("pages[0].metadata.title", equalTo("a's page"));
         as(a).when().get("/v1/jobs/" + id + "/ops").then().statusCode(200);
-        as(Keys.ADMIN_TOKEN).when().get("/v1/jobs/" + id).then().statusCode(200)
-                .body("status", equalTo("succeeded"));
+        as(Keys.ADMIN_TOKEN).when().get("/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("succeeded"));
         as(Keys.ADMIN_TOKEN).when().get("/v1/jobs/" + id + "/result").then().statusCode(200);
     }
 
@@ -99,7 +118,8 @@ class TenantIsolationIT {
         String a = Keys.issue("cancel owner", "api-key");
         String b = Keys.issue("cancel stranger", "api-key");
         CountDownLatch release = SITE.gatedHtml("/held", "<title>held</title>");
-        String id = submit(a, Map.of("url", SITE.url("/held"), "formats", List.of("metadata"))).path("id");
+        String id = submit(a, Map.of("url", SITE.url("/held"), "formats", List.of("metadata")))
+                .path("id");
         await().atMost(WAIT).until(() -> "running".equals(status(a, id)));
 
         notFound(as(b).when().delete("/v1/jobs/" + id).then());
@@ -113,7 +133,8 @@ class TenantIsolationIT {
         String a = Keys.issue("dedupe a", "api-key");
         String b = Keys.issue("dedupe b", "api-key");
         SITE.html("/shared", "<title>shared</title>");
-        Map<String, Object> body = Map.of("url", SITE.url("/shared?" + UUID.randomUUID()), "formats", List.of("metadata"));
+        Map<String, Object> body =
+                Map.of("url", SITE.url("/shared?" + UUID.randomUUID()), "formats", List.of("metadata"));
 
         ExtractableResponse<Response> first = submit(a, body);
         ExtractableResponse<Response> again = submit(a, body);
@@ -125,7 +146,9 @@ class TenantIsolationIT {
         assertThat(again.<Boolean>path("deduplicated")).isTrue();
         assertThat(other.statusCode()).isEqualTo(202);
         assertThat(other.<String>path("id")).isNotEqualTo(first.path("id"));
-        assertThat(other.<Boolean>path("deduplicated")).as("only a deduplicated answer says so").isNull();
+        assertThat(other.<Boolean>path("deduplicated"))
+                .as("only a deduplicated answer says so")
+                .isNull();
     }
 
     @Test
@@ -136,10 +159,24 @@ class TenantIsolationIT {
         Map<String, Object> body = Map.of("url", SITE.url("/keyed?" + UUID.randomUUID()), "dedupe", false);
         String key = "order-" + UUID.randomUUID();
 
-        String ofA = as(a).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
-                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
-        String ofB = as(b).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
-                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+        String ofA = as(a).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String ofB = as(b).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
 
         assertThat(ofB).isNotEqualTo(ofA);
         hiddenFrom(b, ofA);
@@ -151,7 +188,12 @@ class TenantIsolationIT {
         String b = Keys.issue("batch b", "api-key");
         String id = as(a).contentType(ContentType.JSON)
                 .body(Map.of("jobs", List.of(Map.of("url", SITE.url("/batched/" + UUID.randomUUID())))))
-                .when().post("/v1/jobs/batch").then().statusCode(202).extract().path("jobs[0].id");
+                .when()
+                .post("/v1/jobs/batch")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("jobs[0].id");
 
         as(a).when().get("/v1/jobs/" + id).then().statusCode(200);
         notFound(as(b).when().get("/v1/jobs/" + id).then());
@@ -161,7 +203,8 @@ class TenantIsolationIT {
     void aJobFromBeforeTenancyIsAnAdminsOnly() {
         UUID id = JobIds.next();
         store.insert(NewJob.of(id, new JobSpec(SITE.url("/ownerless"), List.of("text"), Priority.LOW), null, false))
-                .await().atMost(WAIT);
+                .await()
+                .atMost(WAIT);
 
         notFound(given().when().get("/v1/jobs/" + id).then());
         as(Keys.ADMIN_TOKEN).when().get("/v1/jobs/" + id).then().statusCode(200);

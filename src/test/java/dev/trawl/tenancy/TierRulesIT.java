@@ -38,7 +38,8 @@ class TierRulesIT {
     public static class SmallTiers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.ofEntries(Map.entry("trawl.tiers.enforced", "true"),
+            return Map.ofEntries(
+                    Map.entry("trawl.tiers.enforced", "true"),
                     Map.entry("trawl.tiers.api-key.max-in-flight", "2"),
                     Map.entry("trawl.tiers.api-key.max-queued", "50"),
                     Map.entry("trawl.tiers.premium.profiles", "other"),
@@ -54,6 +55,7 @@ class TierRulesIT {
 
     @Inject
     QueueReconciler reconciler;
+
     private static final StubSite SITE = new StubSite();
     private static final StubSite MEMBERS = new StubSite(PROFILED_HOST);
 
@@ -72,15 +74,28 @@ class TierRulesIT {
     }
 
     private static ValidatableResponse submit(String key, Map<String, Object> body) {
-        return as(key).contentType(ContentType.JSON).body(body).when().post("/v1/jobs").then();
+        return as(key).contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then();
     }
 
     private static ValidatableResponse batch(String key, List<Map<String, Object>> jobs) {
-        return as(key).contentType(ContentType.JSON).body(Map.of("jobs", jobs)).when().post("/v1/jobs/batch").then();
+        return as(key).contentType(ContentType.JSON)
+                .body(Map.of("jobs", jobs))
+                .when()
+                .post("/v1/jobs/batch")
+                .then();
     }
 
     private static String status(String key, String id) {
-        return as(key).when().get("/v1/jobs/" + id).then().statusCode(200).extract().path("status");
+        return as(key).when()
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
     }
 
     private static long unfinished(String key, List<String> ids) {
@@ -100,13 +115,17 @@ class TierRulesIT {
         List<String> flooded = batch(flooder, flood).statusCode(202).extract().path("jobs.id");
 
         String single = submit(other, Map.of("url", SITE.url("/quick"), "formats", List.of("metadata")))
-                .statusCode(202).extract().path("id");
+                .statusCode(202)
+                .extract()
+                .path("id");
         await().atMost(WAIT).until(() -> "succeeded".equals(status(other, single)));
 
         // 40 jobs at 300 ms, two at a time, take 6 s: the single job did not wait behind them
         assertThat(unfinished(flooder, flooded)).isGreaterThanOrEqualTo(20);
         await().atMost(WAIT).until(() -> unfinished(flooder, flooded) == 0);
-        assertThat(FLOODED.maxInFlight()).as("the flooder's jobs running at once across the fleet").isLessThanOrEqualTo(2);
+        assertThat(FLOODED.maxInFlight())
+                .as("the flooder's jobs running at once across the fleet")
+                .isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -119,7 +138,9 @@ class TierRulesIT {
         }
         List<String> accepted = batch(key, jobs).statusCode(202).extract().path("jobs.id");
 
-        submit(key, Map.of("url", SITE.url("/one-more"))).statusCode(429).contentType("application/problem+json")
+        submit(key, Map.of("url", SITE.url("/one-more")))
+                .statusCode(429)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/queue-quota-exceeded"));
         batch(key, List.of(Map.of("url", SITE.url("/batch-more")))).statusCode(429);
 
@@ -132,13 +153,21 @@ class TierRulesIT {
 
     @Test
     void placesOfJobsThatEndedWithoutTellingRedisAreGivenBack() {
-        var created = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + Keys.ADMIN_TOKEN)
-                .body(Map.of("name", "lost releases", "tier", "api-key")).when().post("/v1/admin/keys")
-                .then().statusCode(201).extract();
+        var created = given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + Keys.ADMIN_TOKEN)
+                .body(Map.of("name", "lost releases", "tier", "api-key"))
+                .when()
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract();
         String key = created.path("key");
         String tenant = "key:" + created.path("id");
         SITE.html("/lost", "<title>lost</title>");
-        String ended = submit(key, Map.of("url", SITE.url("/lost?1"))).statusCode(202).extract().path("id");
+        String ended = submit(key, Map.of("url", SITE.url("/lost?1")))
+                .statusCode(202)
+                .extract()
+                .path("id");
         await().atMost(WAIT).until(() -> "succeeded".equals(status(key, ended)));
 
         // as if the releases of two jobs that ended had never reached Redis: both places stay taken
@@ -148,7 +177,10 @@ class TierRulesIT {
             redis.call("SADD", fair + tenant + ":running", ended, unknown);
             redis.call("HSET", fair + "owners", ended, tenant, unknown, tenant);
         }
-        String waiting = submit(key, Map.of("url", SITE.url("/lost?2"))).statusCode(202).extract().path("id");
+        String waiting = submit(key, Map.of("url", SITE.url("/lost?2")))
+                .statusCode(202)
+                .extract()
+                .path("id");
         assertThat(status(key, waiting)).isEqualTo("queued");
 
         await().atMost(WAIT).until(() -> {
@@ -160,31 +192,51 @@ class TierRulesIT {
     @Test
     void aTierMayNotAskForMoreThanItAllows() {
         ValidatableResponse crawl = submit(null, Map.of("url", SITE.url("/big"), "crawl", Map.of("maxPages", 11)));
-        crawl.statusCode(403).contentType("application/problem+json")
+        crawl.statusCode(403)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/tier-forbids"))
                 .body("field", equalTo("crawl.maxPages"));
-        submit(null, Map.of("url", SITE.url("/rendered"), "render", true)).statusCode(403)
+        submit(null, Map.of("url", SITE.url("/rendered"), "render", true))
+                .statusCode(403)
                 .body("field", equalTo("render"));
-        submit(null, Map.of("url", SITE.url("/small"), "crawl", Map.of("maxPages", 10))).statusCode(202);
+        submit(null, Map.of("url", SITE.url("/small"), "crawl", Map.of("maxPages", 10)))
+                .statusCode(202);
 
         String key = Keys.issue("renderer", "api-key");
-        batch(key, List.of(Map.of("url", SITE.url("/fine")), Map.of("url", SITE.url("/huge"),
-                "crawl", Map.of("maxPages", 1001)))).statusCode(202)
+        batch(
+                        key,
+                        List.of(
+                                Map.of("url", SITE.url("/fine")),
+                                Map.of("url", SITE.url("/huge"), "crawl", Map.of("maxPages", 1001))))
+                .statusCode(202)
                 .body("jobs[0].status", equalTo("queued"))
                 .body("jobs[1].error.field", equalTo("crawl.maxPages"));
     }
 
     @Test
     void aSiteProfilesHeadersGoOnlyWithJobsOfTiersAllowedIt() {
-        MEMBERS.html("/anonymous", "<title>a</title>").html("/premium", "<title>p</title>").html("/key", "<title>k</title>");
+        MEMBERS.html("/anonymous", "<title>a</title>")
+                .html("/premium", "<title>p</title>")
+                .html("/key", "<title>k</title>");
         String premium = Keys.issue("premium, other profiles only", "premium");
         String apiKey = Keys.issue("api key, every profile", "api-key");
 
-        String ofAnonymous = submit(null, Map.of("url", MEMBERS.url("/anonymous"))).statusCode(202).extract().path("id");
-        String ofPremium = submit(premium, Map.of("url", MEMBERS.url("/premium"))).statusCode(202).extract().path("id");
-        String ofKey = submit(apiKey, Map.of("url", MEMBERS.url("/key"))).statusCode(202).extract().path("id");
-        await().atMost(WAIT).until(() -> "succeeded".equals(status(null, ofAnonymous))
-                && "succeeded".equals(status(premium, ofPremium)) && "succeeded".equals(status(apiKey, ofKey)));
+        String ofAnonymous = submit(null, Map.of("url", MEMBERS.url("/anonymous")))
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String ofPremium = submit(premium, Map.of("url", MEMBERS.url("/premium")))
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String ofKey = submit(apiKey, Map.of("url", MEMBERS.url("/key")))
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(WAIT)
+                .until(() -> "succeeded".equals(status(null, ofAnonymous))
+                        && "succeeded".equals(status(premium, ofPremium))
+                        && "succeeded".equals(status(apiKey, ofKey)));
 
         assertThat(MEMBERS.lastHeaders("/anonymous")).doesNotContainKey("x-members");
         assertThat(MEMBERS.lastHeaders("/premium")).doesNotContainKey("x-members");

@@ -3,12 +3,12 @@ package dev.trawl.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trawl.job.NewJob;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlSpec;
 import dev.trawl.job.JobIds;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobStore;
+import dev.trawl.job.NewJob;
 import dev.trawl.job.Priority;
 import dev.trawl.job.StoredPage;
 import dev.trawl.support.Jobs;
@@ -74,7 +74,9 @@ class CheckpointResumeIT {
 
     private static String page(String title, String... links) {
         return "<html><head><title>" + title + "</title></head><body>"
-                + Arrays.stream(links).map(l -> "<a href=\"" + l + "\">" + l + "</a>").collect(Collectors.joining(" "))
+                + Arrays.stream(links)
+                        .map(l -> "<a href=\"" + l + "\">" + l + "</a>")
+                        .collect(Collectors.joining(" "))
                 + "</body></html>";
     }
 
@@ -89,8 +91,22 @@ class CheckpointResumeIT {
     }
 
     private static StoredPage fetched(String url, int depth, String... links) {
-        return new StoredPage(url, url, 200, "text/html", depth, null, "stored before the crash", null, null, null,
-                null, List.of(links), null, null, null);
+        return new StoredPage(
+                url,
+                url,
+                200,
+                "text/html",
+                depth,
+                null,
+                "stored before the crash",
+                null,
+                null,
+                null,
+                null,
+                List.of(links),
+                null,
+                null,
+                null);
     }
 
     /**
@@ -100,20 +116,46 @@ class CheckpointResumeIT {
     private UUID crawlWhoseWorkerDiedAfterACheckpoint(String root) {
         serveSite(root);
         UUID id = JobIds.next();
-        JobSpec spec = new JobSpec(SITE.url(root), List.of("metadata", "links"), Priority.NORMAL, Map.of(), CRAWL,
-                Map.of(), null, true, false, null);
+        JobSpec spec = new JobSpec(
+                SITE.url(root),
+                List.of("metadata", "links"),
+                Priority.NORMAL,
+                Map.of(),
+                CRAWL,
+                Map.of(),
+                null,
+                true,
+                false,
+                null);
         store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
-        ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
+        ClaimedJob dead = store.claim(id, "dead-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
 
-        store.storePage(dead, fetched(SITE.url(root), 0, SITE.url(root + "a"), SITE.url(root + "b"),
-                SITE.url(root + "c"))).await().atMost(WAIT);
-        store.storePage(dead, fetched(SITE.url(root + "a"), 1, SITE.url(root + "a1"))).await().atMost(WAIT);
-        CrawlFrontier.Snapshot snapshot = new CrawlFrontier.Snapshot(List.of(SITE.url(root), SITE.url(root + "a")),
-                List.of(new CrawlFrontier.Target(SITE.url(root + "b"), 1), new CrawlFrontier.Target(SITE.url(root + "c"), 1),
-                        new CrawlFrontier.Target(SITE.url(root + "a1"), 2)), 2);
-        assertThat(checkpoints.save(dead, 1, CrawlCheckpoint.encode(SITE.url(root), snapshot)).await().atMost(WAIT))
+        store.storePage(
+                        dead,
+                        fetched(SITE.url(root), 0, SITE.url(root + "a"), SITE.url(root + "b"), SITE.url(root + "c")))
+                .await()
+                .atMost(WAIT);
+        store.storePage(dead, fetched(SITE.url(root + "a"), 1, SITE.url(root + "a1")))
+                .await()
+                .atMost(WAIT);
+        CrawlFrontier.Snapshot snapshot = new CrawlFrontier.Snapshot(
+                List.of(SITE.url(root), SITE.url(root + "a")),
+                List.of(
+                        new CrawlFrontier.Target(SITE.url(root + "b"), 1),
+                        new CrawlFrontier.Target(SITE.url(root + "c"), 1),
+                        new CrawlFrontier.Target(SITE.url(root + "a1"), 2)),
+                2);
+        assertThat(checkpoints
+                        .save(dead, 1, CrawlCheckpoint.encode(SITE.url(root), snapshot))
+                        .await()
+                        .atMost(WAIT))
                 .isTrue();
-        store.storePage(dead, fetched(SITE.url(root + "b"), 1, SITE.url(root + "b1"))).await().atMost(WAIT);
+        store.storePage(dead, fetched(SITE.url(root + "b"), 1, SITE.url(root + "b1")))
+                .await()
+                .atMost(WAIT);
         return id;
     }
 
@@ -125,18 +167,28 @@ class CheckpointResumeIT {
         try (SseClient sse = SseClient.open(base + "v1/jobs/" + id + "/events", null)) {
             List<SseClient.Event> events = sse.readToEnd(WAIT);
             assertThat(events).extracting(SseClient.Event::type).endsWith("succeeded");
-            return events.stream().filter(e -> e.type().equals("resumed")).map(e -> new JsonObject(e.data()))
-                    .reduce((first, second) -> second).orElseThrow().getJsonObject("data");
+            return events.stream()
+                    .filter(e -> e.type().equals("resumed"))
+                    .map(e -> new JsonObject(e.data()))
+                    .reduce((first, second) -> second)
+                    .orElseThrow()
+                    .getJsonObject("data");
         }
     }
 
     private static void assertEveryPageStoredOnceAndOnlyTheUnstoredFetched(UUID id, String root) {
-        assertThat(List.of("", "a", "b")).allSatisfy(stored -> assertThat(SITE.hits(root + stored)).isZero());
-        assertThat(List.of("c", "a1", "b1")).allSatisfy(leaf -> assertThat(SITE.hits(root + leaf)).isEqualTo(1));
-        assertThat(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id.toString())).isEqualTo("6");
-        assertThat(Submits.sql("SELECT count(*) FROM op_ledger WHERE job_id = ?::uuid AND kind = 'page-stored'",
-                id.toString())).isEqualTo("6");
-        assertThat(Submits.sql("SELECT page_count FROM jobs WHERE id = ?::uuid", id.toString())).isEqualTo("6");
+        assertThat(List.of("", "a", "b"))
+                .allSatisfy(stored -> assertThat(SITE.hits(root + stored)).isZero());
+        assertThat(List.of("c", "a1", "b1"))
+                .allSatisfy(leaf -> assertThat(SITE.hits(root + leaf)).isEqualTo(1));
+        assertThat(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id.toString()))
+                .isEqualTo("6");
+        assertThat(Submits.sql(
+                        "SELECT count(*) FROM op_ledger WHERE job_id = ?::uuid AND kind = 'page-stored'",
+                        id.toString()))
+                .isEqualTo("6");
+        assertThat(Submits.sql("SELECT page_count FROM jobs WHERE id = ?::uuid", id.toString()))
+                .isEqualTo("6");
         assertThat(Submits.sql("SELECT count(*) FROM crawl_checkpoints WHERE job_id = ?::uuid", id.toString()))
                 .isEqualTo("0");
     }
@@ -162,8 +214,10 @@ class CheckpointResumeIT {
     void aCorruptCheckpointIsRefusedAndTheCrawlResumesFromItsStoredPages() {
         String root = "/corrupt/";
         UUID id = crawlWhoseWorkerDiedAfterACheckpoint(root);
-        Submits.sql("UPDATE crawl_checkpoints SET payload = replace(payload, '/corrupt/c', '/corrupt/x') "
-                + "WHERE job_id = ?::uuid", id.toString());
+        Submits.sql(
+                "UPDATE crawl_checkpoints SET payload = replace(payload, '/corrupt/c', '/corrupt/x') "
+                        + "WHERE job_id = ?::uuid",
+                id.toString());
 
         leaseRunsOut(id);
 
@@ -178,24 +232,44 @@ class CheckpointResumeIT {
     @Test
     void aWorkerThatLostTheJobCannotOverwriteTheNewOwnersCheckpoint() {
         UUID id = JobIds.next();
-        JobSpec spec = new JobSpec(SITE.url("/fenced/"), List.of("links"), Priority.NORMAL, Map.of(), CRAWL, Map.of(),
-                null, true, false, null);
+        JobSpec spec = new JobSpec(
+                SITE.url("/fenced/"),
+                List.of("links"),
+                Priority.NORMAL,
+                Map.of(),
+                CRAWL,
+                Map.of(),
+                null,
+                true,
+                false,
+                null);
         store.insert(NewJob.of(id, spec, Jobs.LOCAL_CALLER, false)).await().atMost(WAIT);
-        ClaimedJob stale = store.claim(id, "stale-worker", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
-        CrawlCheckpoint.Encoded early = CrawlCheckpoint.encode(spec.url(),
-                new CrawlFrontier.Snapshot(List.of(), List.of(new CrawlFrontier.Target(spec.url(), 0)), 0));
+        ClaimedJob stale = store.claim(id, "stale-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        CrawlCheckpoint.Encoded early = CrawlCheckpoint.encode(
+                spec.url(), new CrawlFrontier.Snapshot(List.of(), List.of(new CrawlFrontier.Target(spec.url(), 0)), 0));
         assertThat(checkpoints.save(stale, 7, early).await().atMost(WAIT)).isTrue();
         Submits.sql("UPDATE jobs SET lease_expires_at = now() WHERE id = ?::uuid", id.toString());
-        ClaimedJob owner = store.claim(id, "new-owner", Duration.ofMinutes(1)).await().atMost(WAIT).orElseThrow();
-        CrawlCheckpoint.Encoded current = CrawlCheckpoint.encode(spec.url(),
-                new CrawlFrontier.Snapshot(List.of(spec.url()), List.of(), 1));
+        ClaimedJob owner = store.claim(id, "new-owner", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        CrawlCheckpoint.Encoded current =
+                CrawlCheckpoint.encode(spec.url(), new CrawlFrontier.Snapshot(List.of(spec.url()), List.of(), 1));
 
         assertThat(checkpoints.save(owner, 1, current).await().atMost(WAIT)).isTrue();
         assertThat(checkpoints.save(stale, 8, early).await().atMost(WAIT)).isFalse();
-        assertThat(checkpoints.save(owner, 1, early).await().atMost(WAIT)).as("an older sequence").isFalse();
+        assertThat(checkpoints.save(owner, 1, early).await().atMost(WAIT))
+                .as("an older sequence")
+                .isFalse();
 
-        assertThat(Submits.sql("SELECT attempt || ':' || sequence || ':' || checksum FROM crawl_checkpoints "
-                + "WHERE job_id = ?::uuid", id.toString())).isEqualTo("2:1:" + current.checksum());
+        assertThat(Submits.sql(
+                        "SELECT attempt || ':' || sequence || ':' || checksum FROM crawl_checkpoints "
+                                + "WHERE job_id = ?::uuid",
+                        id.toString()))
+                .isEqualTo("2:1:" + current.checksum());
         Submits.sql("UPDATE jobs SET state = 'cancelled', lease_owner = NULL WHERE id = ?::uuid", id.toString());
     }
 
@@ -203,46 +277,55 @@ class CheckpointResumeIT {
     void aRunningCrawlSavesACheckpointEveryFewPagesAndDropsItWhenItEnds() {
         String root = "/periodic/";
         List<String> children = List.of("p1", "p2", "p3", "p4", "p5", "p6", "p7", "held");
-        SITE.html(root, page("start", children.stream().map(child -> root + child).toArray(String[]::new)));
+        SITE.html(
+                root, page("start", children.stream().map(child -> root + child).toArray(String[]::new)));
         children.stream().filter(child -> !child.equals("held")).forEach(child -> SITE.html(root + child, page(child)));
         gate = SITE.gatedHtml(root + "held", page("held"));
-        String id = Jobs.submit(Map.of("url", SITE.url(root), "formats", List.of("links"),
-                "crawl", Map.of("maxPages", 20, "maxDepth", 1)));
+        String id = Jobs.submit(Map.of(
+                "url", SITE.url(root), "formats", List.of("links"), "crawl", Map.of("maxPages", 20, "maxDepth", 1)));
 
         // 8 pages come back, the 9th is held: checkpoints after 3 pages and again after 3 more
-        await().atMost(WAIT).until(() -> "t".equals(Submits.sql(
-                "SELECT pages_done >= 6 FROM crawl_checkpoints WHERE job_id = ?::uuid", id)));
+        await().atMost(WAIT)
+                .until(() -> "t"
+                        .equals(Submits.sql(
+                                "SELECT pages_done >= 6 FROM crawl_checkpoints WHERE job_id = ?::uuid", id)));
         assertThat(Jobs.status(id)).isEqualTo("running");
         String payload = Submits.sql("SELECT payload FROM crawl_checkpoints WHERE job_id = ?::uuid", id);
         assertThat(payload).contains(SITE.url(root + "held"));
 
         gate.countDown();
         Jobs.awaitStatus(id, "succeeded");
-        assertThat(Submits.sql("SELECT count(*) FROM crawl_checkpoints WHERE job_id = ?::uuid", id)).isEqualTo("0");
+        assertThat(Submits.sql("SELECT count(*) FROM crawl_checkpoints WHERE job_id = ?::uuid", id))
+                .isEqualTo("0");
     }
 
     @Test
     void aWorkerShuttingDownCheckpointsItsCrawlSoTheNextOneFetchesOnlyWhatWasLeft() throws Exception {
         String root = "/drained/";
         List<String> children = List.of("d1", "d2", "d3", "d4", "held");
-        SITE.html(root, page("start", children.stream().map(child -> root + child).toArray(String[]::new)));
+        SITE.html(
+                root, page("start", children.stream().map(child -> root + child).toArray(String[]::new)));
         children.stream().filter(child -> !child.equals("held")).forEach(child -> SITE.html(root + child, page(child)));
         gate = SITE.gatedHtml(root + "held", page("held"));
-        String id = Jobs.submit(Map.of("url", SITE.url(root), "formats", List.of("links"),
-                "crawl", Map.of("maxPages", 20, "maxDepth", 1)));
-        await().atMost(WAIT).until(() -> "5".equals(Submits.sql(
-                "SELECT count(*) FROM pages WHERE job_id = ?::uuid", id)) && SITE.hits(root + "held") == 1);
+        String id = Jobs.submit(Map.of(
+                "url", SITE.url(root), "formats", List.of("links"), "crawl", Map.of("maxPages", 20, "maxDepth", 1)));
+        await().atMost(WAIT)
+                .until(() -> "5".equals(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id))
+                        && SITE.hits(root + "held") == 1);
 
         CompletableFuture<?> draining = drain.drain(Duration.ofMillis(500)).subscribeAsCompletionStage();
         draining.get(10, TimeUnit.SECONDS);
         assertThat(Submits.sql("SELECT state FROM jobs WHERE id = ?::uuid", id)).isEqualTo("queued");
-        assertThat(Submits.sql("SELECT pages_done FROM crawl_checkpoints WHERE job_id = ?::uuid", id)).isEqualTo("5");
+        assertThat(Submits.sql("SELECT pages_done FROM crawl_checkpoints WHERE job_id = ?::uuid", id))
+                .isEqualTo("5");
 
         gate.countDown();
         drain.resume();
         Jobs.awaitStatus(id, "succeeded");
-        assertThat(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id)).isEqualTo("6");
-        assertThat(List.of("", "d1", "d2", "d3", "d4")).allSatisfy(done -> assertThat(SITE.hits(root + done)).isEqualTo(1));
+        assertThat(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id))
+                .isEqualTo("6");
+        assertThat(List.of("", "d1", "d2", "d3", "d4"))
+                .allSatisfy(done -> assertThat(SITE.hits(root + done)).isEqualTo(1));
         assertThat(SITE.hits(root + "held")).isEqualTo(2);
         assertThat(resumedEvent(UUID.fromString(id)).getString("from")).isEqualTo("checkpoint");
     }

@@ -31,8 +31,13 @@ class CrawlBoundsIT {
     public static class TwoOrigins implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trawl.crawl.max-origins", "2", "trawl.abort.min-samples", "2",
-                    "trawl.redis.key-prefix", TestServices.KEY_PREFIX + "bounds:");
+            return Map.of(
+                    "trawl.crawl.max-origins",
+                    "2",
+                    "trawl.abort.min-samples",
+                    "2",
+                    "trawl.redis.key-prefix",
+                    TestServices.KEY_PREFIX + "bounds:");
         }
     }
 
@@ -63,16 +68,31 @@ class CrawlBoundsIT {
     @Test
     void pagesOfOriginsBeyondTheBoundFailAloneAndNothingOfThemIsFetchedOrCached() {
         // more refused pages than fetched ones: were they counted as the site's failures, the crawl would abort
-        START.html("/origins/", links(SECOND.url("/second"), THIRD.url("/third"), FOURTH.url("/fourth"),
-                "http://127.0.0.6:9/nobody", "http://127.0.0.7:9/nobody", START.url("/origins/own")));
+        START.html(
+                "/origins/",
+                links(
+                        SECOND.url("/second"),
+                        THIRD.url("/third"),
+                        FOURTH.url("/fourth"),
+                        "http://127.0.0.6:9/nobody",
+                        "http://127.0.0.7:9/nobody",
+                        START.url("/origins/own")));
         START.html("/origins/own", "<title>own</title>");
         SECOND.html("/second", "<title>second</title>");
 
-        String id = Jobs.submit(Map.of("url", START.url("/origins/"), "formats", List.of("metadata"),
-                "crawl", Map.of("maxPages", 10, "maxDepth", 1, "sameSite", false)));
+        String id = Jobs.submit(Map.of(
+                "url",
+                START.url("/origins/"),
+                "formats",
+                List.of("metadata"),
+                "crawl",
+                Map.of("maxPages", 10, "maxDepth", 1, "sameSite", false)));
         Jobs.awaitStatus(id, "succeeded");
 
-        given().queryParam("limit", 100).when().get("/v1/jobs/" + id + "/result").then()
+        given().queryParam("limit", 100)
+                .when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages", hasSize(7))
                 .body("pages.find { it.url.endsWith('/second') }.title", equalTo("second"))
                 .body("pages.find { it.url.endsWith('/origins/own') }.title", equalTo("own"))

@@ -16,7 +16,9 @@ class CrawlCheckpointTest {
     private static final String START = "http://site.test/";
     private static final CrawlFrontier.Snapshot SNAPSHOT = new CrawlFrontier.Snapshot(
             List.of(START, "http://site.test/a"),
-            List.of(new CrawlFrontier.Target("http://site.test/b", 1), new CrawlFrontier.Target("http://site.test/b/c", 2)),
+            List.of(
+                    new CrawlFrontier.Target("http://site.test/b", 1),
+                    new CrawlFrontier.Target("http://site.test/b/c", 2)),
             1);
 
     @Test
@@ -35,11 +37,14 @@ class CrawlCheckpointTest {
         try {
             CompletableFuture<Boolean> encodedOnEventLoop = new CompletableFuture<>();
             CompletableFuture<CrawlCheckpoint.Encoded> encoded = new CompletableFuture<>();
-            vertx.runOnContext(ignored -> CrawlCheckpoint.encodeOffTheEventLoop(START, SNAPSHOT).subscribe().with(
-                    checkpoint -> {
-                        encodedOnEventLoop.complete(Context.isOnEventLoopThread());
-                        encoded.complete(checkpoint);
-                    }, encoded::completeExceptionally));
+            vertx.runOnContext(ignored -> CrawlCheckpoint.encodeOffTheEventLoop(START, SNAPSHOT)
+                    .subscribe()
+                    .with(
+                            checkpoint -> {
+                                encodedOnEventLoop.complete(Context.isOnEventLoopThread());
+                                encoded.complete(checkpoint);
+                            },
+                            encoded::completeExceptionally));
 
             assertThat(encoded.get(10, TimeUnit.SECONDS)).isEqualTo(CrawlCheckpoint.encode(START, SNAPSHOT));
             assertThat(encodedOnEventLoop.get(10, TimeUnit.SECONDS)).isFalse();
@@ -66,7 +71,9 @@ class CrawlCheckpointTest {
 
     @Test
     void aPayloadWithAValidChecksumThatIsNotACheckpointIsRefused() {
-        for (String payload : List.of("not json", "{\"format\":1,\"startUrl\":\"" + START + "\"}",
+        for (String payload : List.of(
+                "not json",
+                "{\"format\":1,\"startUrl\":\"" + START + "\"}",
                 "{\"format\":1,\"startUrl\":\"" + START + "\",\"done\":[],\"pending\":[[\"x\"]],\"pagesStored\":0}")) {
             assertRejected(CrawlCheckpoint.FORMAT, payload, Sha256.hex(payload), START, "unreadable");
         }
@@ -74,6 +81,8 @@ class CrawlCheckpointTest {
 
     private static void assertRejected(int format, String payload, String checksum, String startUrl, String reason) {
         assertThatThrownBy(() -> CrawlCheckpoint.decode(format, payload, checksum, startUrl))
-                .isInstanceOfSatisfying(CrawlCheckpoint.Rejected.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        CrawlCheckpoint.Rejected.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 }

@@ -32,7 +32,8 @@ class CrawlFrontierTest {
         CrawlFrontier.Snapshot snapshot = frontier.snapshot(1);
 
         assertThat(snapshot.done()).containsExactly(START);
-        assertThat(snapshot.pending()).extracting(CrawlFrontier.Target::url)
+        assertThat(snapshot.pending())
+                .extracting(CrawlFrontier.Target::url)
                 .containsExactly(url("a"), url("b"), url("c"));
         assertThat(snapshot.pending()).extracting(CrawlFrontier.Target::depth).containsOnly(1);
         assertThat(snapshot.pagesStored()).isEqualTo(1);
@@ -40,18 +41,29 @@ class CrawlFrontierTest {
 
     @Test
     void aRestoredFrontierNeverTakesADonePageAgainNorAcceptsItsLink() {
-        CrawlFrontier frontier = CrawlFrontier.restore(START, SPEC, BOUNDS, new CrawlFrontier.Snapshot(
-                List.of(START, url("a")), List.of(new CrawlFrontier.Target(url("b"), 1)), 2));
+        CrawlFrontier frontier = CrawlFrontier.restore(
+                START,
+                SPEC,
+                BOUNDS,
+                new CrawlFrontier.Snapshot(
+                        List.of(START, url("a")), List.of(new CrawlFrontier.Target(url("b"), 1)), 2));
 
-        assertThat(frontier.offer(List.of(START, url("a"), url("b"), url("d")), 1)).isEqualTo(1);
+        assertThat(frontier.offer(List.of(START, url("a"), url("b"), url("d")), 1))
+                .isEqualTo(1);
         assertThat(drain(frontier)).containsExactly(url("b"), url("d"));
         assertThat(frontier.doneCount()).isEqualTo(4);
     }
 
     @Test
     void replayedPagesAreDoneAndTheirLinksJoinTheFrontier() {
-        CrawlFrontier frontier = CrawlFrontier.restore(START, SPEC, BOUNDS, new CrawlFrontier.Snapshot(
-                List.of(START), List.of(new CrawlFrontier.Target(url("a"), 1), new CrawlFrontier.Target(url("b"), 1)), 1));
+        CrawlFrontier frontier = CrawlFrontier.restore(
+                START,
+                SPEC,
+                BOUNDS,
+                new CrawlFrontier.Snapshot(
+                        List.of(START),
+                        List.of(new CrawlFrontier.Target(url("a"), 1), new CrawlFrontier.Target(url("b"), 1)),
+                        1));
 
         frontier.replay(List.of(new CrawlFrontier.Visited(url("a"), 1, List.of(url("a1"), url("b")), true)));
 
@@ -73,9 +85,14 @@ class CrawlFrontierTest {
     @Test
     void pagesDoneByAnEarlierAttemptCountAgainstThePageBudget() {
         CrawlSpec three = new CrawlSpec(3, 3, List.of(), List.of(), true);
-        CrawlFrontier frontier = CrawlFrontier.restore(START, three, BOUNDS, new CrawlFrontier.Snapshot(
-                List.of(START, url("a")), List.of(new CrawlFrontier.Target(url("b"), 1),
-                        new CrawlFrontier.Target(url("c"), 1)), 2));
+        CrawlFrontier frontier = CrawlFrontier.restore(
+                START,
+                three,
+                BOUNDS,
+                new CrawlFrontier.Snapshot(
+                        List.of(START, url("a")),
+                        List.of(new CrawlFrontier.Target(url("b"), 1), new CrawlFrontier.Target(url("c"), 1)),
+                        2));
 
         assertThat(frontier.next()).map(CrawlFrontier.Target::url).contains(url("b"));
         assertThat(frontier.next()).isEmpty();
@@ -86,7 +103,8 @@ class CrawlFrontierTest {
     void theQueueHoldsAtMostAMultipleOfThePagesTheCrawlMayStillTake() {
         CrawlFrontier frontier = new CrawlFrontier(START, SPEC, BOUNDS);
         frontier.next(); // the start page is in flight: 9 pages of the budget of 10 remain
-        List<String> links = IntStream.range(0, 1000).mapToObj(i -> url("p" + i)).toList();
+        List<String> links =
+                IntStream.range(0, 1000).mapToObj(i -> url("p" + i)).toList();
 
         assertThat(frontier.offer(links, 0)).isEqualTo(45);
 
@@ -94,7 +112,9 @@ class CrawlFrontierTest {
         assertThat(frontier.discards().frontierFull()).isEqualTo(955);
         frontier.done(START);
         assertThat(frontier.next()).map(CrawlFrontier.Target::url).contains(url("p0"));
-        assertThat(frontier.offer(List.of(url("p999")), 1)).as("the bound shrinks as the budget is spent").isZero();
+        assertThat(frontier.offer(List.of(url("p999")), 1))
+                .as("the bound shrinks as the budget is spent")
+                .isZero();
         frontier.done(url("p0"));
         assertThat(frontier.snapshot(2).pending()).hasSize(44);
     }
@@ -115,15 +135,22 @@ class CrawlFrontierTest {
         CrawlFrontier frontier = new CrawlFrontier(START, SPEC, new FrontierBounds(5, 2048, 2));
 
         assertThat(frontier.admitsOrigin("http://other.test:81/a")).isTrue();
-        assertThat(frontier.admitsOrigin("http://other.test:82/a")).as("a third origin").isFalse();
-        assertThat(frontier.admitsOrigin("https://other.test/a")).as("another scheme is another origin").isFalse();
+        assertThat(frontier.admitsOrigin("http://other.test:82/a"))
+                .as("a third origin")
+                .isFalse();
+        assertThat(frontier.admitsOrigin("https://other.test/a"))
+                .as("another scheme is another origin")
+                .isFalse();
         assertThat(frontier.admitsOrigin("http://other.test:81/b")).isTrue();
         assertThat(frontier.admitsOrigin(url("deep/page"))).isTrue();
     }
 
     @Test
     void aRestoredFrontierCountsTheOriginsItsDonePagesTouched() {
-        CrawlFrontier frontier = CrawlFrontier.restore(START, SPEC, new FrontierBounds(5, 2048, 2),
+        CrawlFrontier frontier = CrawlFrontier.restore(
+                START,
+                SPEC,
+                new FrontierBounds(5, 2048, 2),
                 new CrawlFrontier.Snapshot(List.of(START, "http://other.test:81/a"), List.of(), 2));
 
         assertThat(frontier.admitsOrigin("http://other.test:82/a")).isFalse();
@@ -139,8 +166,10 @@ class CrawlFrontierTest {
         String notExcluded = url("b".repeat(40) + "!" + "a".repeat(20));
         String included = url("a".repeat(20));
 
-        assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> assertThat(frontier.offer(List.of(notIncluded, notExcluded, included), 0)).isEqualTo(2));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(10),
+                () -> assertThat(frontier.offer(List.of(notIncluded, notExcluded, included), 0))
+                        .isEqualTo(2));
         assertThat(drain(frontier)).containsExactly(START, notExcluded, included);
     }
 

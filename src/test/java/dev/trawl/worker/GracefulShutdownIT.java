@@ -55,11 +55,13 @@ class GracefulShutdownIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> SITE.hits("/held") == 1);
         given().when().get("/q/health/ready").then().body(ACCEPTING, equalTo("UP"));
 
-        CompletableFuture<List<ReapedJob>> draining = drain.drain(Duration.ofSeconds(2)).subscribeAsCompletionStage();
+        CompletableFuture<List<ReapedJob>> draining =
+                drain.drain(Duration.ofSeconds(2)).subscribeAsCompletionStage();
 
         given().when().get("/q/health/ready").then().statusCode(503).body(ACCEPTING, equalTo("DOWN"));
         String later = Jobs.submit(SITE.url("/later"));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> "queued".equals(Jobs.status(later)) && SITE.hits("/later") == 0);
 
         List<ReapedJob> handedBack = draining.get(10, TimeUnit.SECONDS);
@@ -67,8 +69,10 @@ class GracefulShutdownIT {
             assertThat(job.id()).isEqualTo(UUID.fromString(held));
             assertThat(job.state()).isEqualTo(JobState.QUEUED);
         });
-        assertThat(Submits.sql("SELECT state FROM jobs WHERE id = ?::uuid", held)).isEqualTo("queued");
-        assertThat(Submits.sql("SELECT lease_owner IS NULL FROM jobs WHERE id = ?::uuid", held)).isEqualTo("t");
+        assertThat(Submits.sql("SELECT state FROM jobs WHERE id = ?::uuid", held))
+                .isEqualTo("queued");
+        assertThat(Submits.sql("SELECT lease_owner IS NULL FROM jobs WHERE id = ?::uuid", held))
+                .isEqualTo("t");
 
         // Resumed (as another worker would), both jobs run to the end once: the handed-back one anew.
         gate.countDown();
@@ -76,7 +80,8 @@ class GracefulShutdownIT {
         given().when().get("/q/health/ready").then().body(ACCEPTING, equalTo("UP"));
         Jobs.awaitStatus(held, "succeeded");
         Jobs.awaitStatus(later, "succeeded");
-        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", held)).isEqualTo("2");
+        assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", held))
+                .isEqualTo("2");
     }
 
     @Test

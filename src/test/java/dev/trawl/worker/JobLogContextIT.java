@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 class JobLogContextIT {
 
     /** The records logged under dev.trawl while a test runs, with the job id of their log context. */
-    private record Captured(String logger, String message, String jobId) {
-    }
+    private record Captured(String logger, String message, String jobId) {}
 
     private final List<Captured> captured = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
@@ -45,12 +44,10 @@ class JobLogContextIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final Logger runnerLog = Logger.getLogger(JobRunner.class.getName());
     private Level runnerLevel;
@@ -71,7 +68,8 @@ class JobLogContextIT {
 
     @Test
     void eachJobsLinesCarryItsOwnIdWhileTwoRunAtOnce() {
-        try (StubSite first = new StubSite(); StubSite second = new StubSite()) {
+        try (StubSite first = new StubSite();
+                StubSite second = new StubSite()) {
             CountDownLatch firstGate = first.gatedHtml("/a", "<title>a</title>");
             CountDownLatch secondGate = second.gatedHtml("/b", "<title>b</title>");
             String firstId = Jobs.submit(first.url("/a"));
@@ -83,12 +81,15 @@ class JobLogContextIT {
             Jobs.awaitStatus(firstId, "succeeded");
             Jobs.awaitStatus(secondId, "succeeded");
 
-            Map<String, String> endedLines = Map.of(firstId, "Job " + firstId + " ended: succeeded",
-                    secondId, "Job " + secondId + " ended: succeeded");
-            await().atMost(Duration.ofSeconds(5)).until(() -> endedLines.values().stream()
-                    .allMatch(line -> captured.stream().anyMatch(c -> line.equals(c.message()))));
-            endedLines.forEach((id, line) -> assertThat(captured).filteredOn(c -> line.equals(c.message()))
-                    .extracting(Captured::jobId).containsOnly(id));
+            Map<String, String> endedLines = Map.of(
+                    firstId, "Job " + firstId + " ended: succeeded", secondId, "Job " + secondId + " ended: succeeded");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> endedLines.values().stream()
+                            .allMatch(line -> captured.stream().anyMatch(c -> line.equals(c.message()))));
+            endedLines.forEach((id, line) -> assertThat(captured)
+                    .filteredOn(c -> line.equals(c.message()))
+                    .extracting(Captured::jobId)
+                    .containsOnly(id));
         }
     }
 }

@@ -41,8 +41,9 @@ class JobTimeoutIT {
     private static final StubSite POLITE = new StubSite("127.0.0.10");
 
     static {
-        POLITE.reply("/robots.txt", new StubSite.Reply(200, "text/plain", "User-agent: *\nCrawl-delay: 1\n".getBytes(),
-                Map.of(), null));
+        POLITE.reply(
+                "/robots.txt",
+                new StubSite.Reply(200, "text/plain", "User-agent: *\nCrawl-delay: 1\n".getBytes(), Map.of(), null));
     }
 
     @Inject
@@ -61,12 +62,16 @@ class JobTimeoutIT {
             String id = Jobs.submit(SITE.url("/stuck"));
             Jobs.awaitStatus(id, "failed");
 
-            given().when().get("/v1/jobs/" + id).then().statusCode(200)
+            given().when()
+                    .get("/v1/jobs/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("attempt", equalTo(1))
                     .body("error.code", equalTo("job-timeout"))
                     .body("error.transient", equalTo(false));
-            assertThat(events.readAfter(UUID.fromString(id), "0-0", 100).await().atMost(Duration.ofSeconds(5))
-                    .stream().map(StoredEvent::type)).containsExactly("queued", "started", "failed");
+            assertThat(events.readAfter(UUID.fromString(id), "0-0", 100).await().atMost(Duration.ofSeconds(5)).stream()
+                            .map(StoredEvent::type))
+                    .containsExactly("queued", "started", "failed");
         } finally {
             gate.countDown();
         }
@@ -82,22 +87,32 @@ class JobTimeoutIT {
 
         List<Long> first = POLITE.arrivals("/paced/0");
         List<Long> last = POLITE.arrivals("/paced/3");
-        assertThat(Duration.ofNanos(last.get(0) - first.get(0))).as("the crawl ran longer than the 2 s job timeout")
+        assertThat(Duration.ofNanos(last.get(0) - first.get(0)))
+                .as("the crawl ran longer than the 2 s job timeout")
                 .isGreaterThan(Duration.ofSeconds(2));
         given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(4));
     }
 
     @Test
     void theResultOfACrawlThatTimedOutServesThePagesItStored() {
-        SITE.html("/partial/start",
+        SITE.html(
+                "/partial/start",
                 "<html><head><title>start</title></head><body><a href=\"/partial/stuck\">stuck</a></body></html>");
         CountDownLatch gate = SITE.gatedHtml("/partial/stuck", "<html><body>late</body></html>");
         try {
-            String id = Jobs.submit(Map.of("url", SITE.url("/partial/start"), "formats", List.of("metadata"),
-                    "crawl", Map.of("maxPages", 10, "maxDepth", 1)));
+            String id = Jobs.submit(Map.of(
+                    "url",
+                    SITE.url("/partial/start"),
+                    "formats",
+                    List.of("metadata"),
+                    "crawl",
+                    Map.of("maxPages", 10, "maxDepth", 1)));
             Jobs.awaitStatus(id, "failed");
 
-            given().when().get("/v1/jobs/" + id + "/result").then().statusCode(200)
+            given().when()
+                    .get("/v1/jobs/" + id + "/result")
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("failed"))
                     .body("total", equalTo(1))
                     .body("pages[0].url", equalTo(SITE.url("/partial/start")))
@@ -110,14 +125,17 @@ class JobTimeoutIT {
     @Test
     void aCrawlThatTimesOutStartsNoMorePages() {
         SITE.html("/crawl/start", "<html><body><a href=\"/crawl/slow\">slow</a></body></html>");
-        CountDownLatch gate = SITE.gatedHtml("/crawl/slow", "<html><body><a href=\"/crawl/deeper\">deeper</a></body></html>");
+        CountDownLatch gate =
+                SITE.gatedHtml("/crawl/slow", "<html><body><a href=\"/crawl/deeper\">deeper</a></body></html>");
         SITE.html("/crawl/deeper", "<html><body>deeper</body></html>");
-        String id = Jobs.submit(Map.of("url", SITE.url("/crawl/start"), "crawl", Map.of("maxPages", 10, "maxDepth", 3)));
+        String id =
+                Jobs.submit(Map.of("url", SITE.url("/crawl/start"), "crawl", Map.of("maxPages", 10, "maxDepth", 3)));
         Jobs.awaitStatus(id, "failed");
         gate.countDown();
 
         given().when().get("/v1/jobs/" + id).then().body("error.code", equalTo("job-timeout"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> SITE.hits("/crawl/deeper") == 0 && "failed".equals(Jobs.status(id)));
     }
 }

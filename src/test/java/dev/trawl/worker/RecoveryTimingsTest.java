@@ -9,7 +9,8 @@ class RecoveryTimingsTest {
 
     @Test
     void aClaimIdleTimeOfTheLeasePlusOneIntervalAlwaysFindsTheLeaseRunOut() {
-        RecoveryTimings timings = new RecoveryTimings(Duration.ofSeconds(15), Duration.ofSeconds(18), Duration.ofSeconds(3));
+        RecoveryTimings timings =
+                new RecoveryTimings(Duration.ofSeconds(15), Duration.ofSeconds(18), Duration.ofSeconds(3));
         assertThat(timings.verdict()).isEqualTo(RecoveryTimings.Verdict.TAKE_OVER_FINDS_LEASE_EXPIRED);
         assertThat(timings.latestTakeOver()).isEqualTo(Duration.ofSeconds(21));
     }

@@ -65,8 +65,8 @@ final class RenderBackend {
     private final Timer latency;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
 
-    RenderBackend(int index, String base, WebClient client, RenderConfig config, long maxBodyBytes,
-            MeterRegistry registry) {
+    RenderBackend(
+            int index, String base, WebClient client, RenderConfig config, long maxBodyBytes, MeterRegistry registry) {
         this.base = base;
         this.index = Integer.toString(index);
         this.host = hostOf(base, index);
@@ -76,27 +76,34 @@ final class RenderBackend {
         this.client = client;
         this.config = config;
         this.registry = registry;
-        this.guard = TypedGuard.create(new TypeLiteral<Uni<RenderedPage>>() { })
+        this.guard = TypedGuard.create(new TypeLiteral<Uni<RenderedPage>>() {})
                 .withDescription(label())
                 .withCircuitBreaker()
-                    .failureRatio(config.breaker().failureRatio())
-                    .requestVolumeThreshold(config.breaker().requestVolumeThreshold())
-                    .delay(config.breaker().delay().toMillis(), ChronoUnit.MILLIS)
-                    .skipOn(List.of(RenderFailure.Rejected.class, FetchFailure.class))
-                    .onStateChange(this::stateChanged)
-                    .done()
+                .failureRatio(config.breaker().failureRatio())
+                .requestVolumeThreshold(config.breaker().requestVolumeThreshold())
+                .delay(config.breaker().delay().toMillis(), ChronoUnit.MILLIS)
+                .skipOn(List.of(RenderFailure.Rejected.class, FetchFailure.class))
+                .onStateChange(this::stateChanged)
+                .done()
                 .withTimeout()
-                    .duration(config.timeout().toMillis(), ChronoUnit.MILLIS)
-                    .done()
+                .duration(config.timeout().toMillis(), ChronoUnit.MILLIS)
+                .done()
                 .build();
         Gauge.builder("trawl.render.breaker.open", this, b -> b.state == CircuitBreakerState.OPEN ? 1 : 0)
-                .tags(tags()).description("1 while the backend's circuit breaker is open").register(registry);
+                .tags(tags())
+                .description("1 while the backend's circuit breaker is open")
+                .register(registry);
         Gauge.builder("trawl.render.outstanding", outstanding, AtomicInteger::get)
-                .tags(tags()).description("Render requests in flight to the backend").register(registry);
-        this.latency = Timer.builder("trawl.render.duration").tags(tags())
+                .tags(tags())
+                .description("Render requests in flight to the backend")
+                .register(registry);
+        this.latency = Timer.builder("trawl.render.duration")
+                .tags(tags())
                 .description("Time from sending a render to its answer or failure, retries of the pool excluded")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
-                .maximumExpectedValue(config.timeout()).register(registry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(config.timeout())
+                .register(registry);
     }
 
     /** {@code {base}/content}, keeping a query such as Browserless's {@code ?token=} at the end. */
@@ -119,7 +126,8 @@ final class RenderBackend {
     /** {@code Basic …} for a base URL's user-info ({@code http://user:password@host}), if it has one. */
     static Optional<String> basicAuthorization(String base, int index) {
         return Optional.ofNullable(parse(base, index).getUserInfo())
-                .map(userInfo -> "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+                .map(userInfo ->
+                        "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code host[:port]} of a base URL: what may be shown of it, with no user-info, path or query. */
@@ -141,8 +149,8 @@ final class RenderBackend {
 
     // the URL itself is not quoted: it may hold a token
     private static IllegalArgumentException notABackend(int index, Exception cause) {
-        return new IllegalArgumentException("trawl.render.backends entry " + index
-                + " is not an absolute URL with a host", cause);
+        return new IllegalArgumentException(
+                "trawl.render.backends entry " + index + " is not an absolute URL with a host", cause);
     }
 
     private List<Tag> tags() {
@@ -167,8 +175,10 @@ final class RenderBackend {
     /** Sends one render through the breaker; the caller has already counted it in {@link #reserve()}. */
     Uni<RenderedPage> render(String url, Map<String, String> headers) {
         long started = System.nanoTime();
-        return Uni.createFrom().deferred(() -> guard.get(() -> send(url, headers)))
-                .onItemOrFailure().invoke((page, failure) -> {
+        return Uni.createFrom()
+                .deferred(() -> guard.get(() -> send(url, headers)))
+                .onItemOrFailure()
+                .invoke((page, failure) -> {
                     outstanding.decrementAndGet();
                     latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     count(outcomeOf(failure));
@@ -202,9 +212,8 @@ final class RenderBackend {
             body.put("headers", new JsonObject(Map.copyOf(headers)));
         }
         CappedBody html = CappedBody.renderedPage(maxBodyBytes, url);
-        HttpRequest<Buffer> request = client.postAbs(contentUrl)
-                .timeout(config.timeout().toMillis())
-                .putHeader("Accept", "text/html");
+        HttpRequest<Buffer> request =
+                client.postAbs(contentUrl).timeout(config.timeout().toMillis()).putHeader("Accept", "text/html");
         authorization.ifPresent(value -> request.putHeader("Authorization", value));
         return request.as(BodyCodec.<Void>newInstance(io.vertx.ext.web.codec.BodyCodec.pipe(html, false)))
                 .sendJsonObject(body)
@@ -242,16 +251,23 @@ final class RenderBackend {
     }
 
     private void count(String outcome) {
-        outcomes.computeIfAbsent(outcome, o -> Counter.builder("trawl.render.requests")
-                .tags(tags()).tag("outcome", o)
-                .description("Render requests by backend and outcome; prevented ones never left the pod")
-                .register(registry)).increment();
+        outcomes.computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder("trawl.render.requests")
+                                .tags(tags())
+                                .tag("outcome", o)
+                                .description(
+                                        "Render requests by backend and outcome; prevented ones never left the pod")
+                                .register(registry))
+                .increment();
     }
 
     private void stateChanged(CircuitBreakerState next) {
         state = next;
         if (next == CircuitBreakerState.OPEN) {
-            LOG.warnf("%s is failing; its circuit breaker is open for %s", label(), config.breaker().delay());
+            LOG.warnf(
+                    "%s is failing; its circuit breaker is open for %s",
+                    label(), config.breaker().delay());
         } else {
             LOG.infof("%s: circuit breaker %s", label(), next);
         }

@@ -46,13 +46,18 @@ public class RenderBackends {
             throw new IllegalArgumentException("trawl.render.max-attempts must be at least 1");
         }
         this.config = config;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setFollowRedirects(false)
-                .setConnectTimeout((int) Math.min(config.timeout().toMillis(), Integer.MAX_VALUE))
-                .setMaxPoolSize(64)
-                .setKeepAlive(true));
+        this.client = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setFollowRedirects(false)
+                        .setConnectTimeout((int) Math.min(config.timeout().toMillis(), Integer.MAX_VALUE))
+                        .setMaxPoolSize(64)
+                        .setKeepAlive(true));
         List<String> bases = config.backends().orElse(List.of()).stream()
-                .map(String::trim).filter(base -> !base.isEmpty()).distinct().toList();
+                .map(String::trim)
+                .filter(base -> !base.isEmpty())
+                .distinct()
+                .toList();
         this.backends = IntStream.range(0, bases.size())
                 .mapToObj(i -> new RenderBackend(i, bases.get(i), client, config, fetch.maxBodyBytes(), registry))
                 .toList();
@@ -68,22 +73,26 @@ public class RenderBackends {
     public Uni<RenderedPage> render(String url, Map<String, String> headers) {
         Objects.requireNonNull(url, "url");
         if (backends.isEmpty()) {
-            return Uni.createFrom().failure(FetchFailure.transientFailure("render-unavailable",
-                    "No render backends are configured (trawl.render.backends)"));
+            return Uni.createFrom()
+                    .failure(FetchFailure.transientFailure(
+                            "render-unavailable", "No render backends are configured (trawl.render.backends)"));
         }
         Map<String, String> sent = headers == null ? Map.of() : Map.copyOf(headers);
         Uni<RenderedPage> pass = Uni.createFrom().deferred(() -> pass(url, sent, new HashSet<>(), null));
         if (config.maxAttempts() > 1) {
-            pass = pass.onFailure(RenderFailure.NoBackendLeft.class).retry()
+            pass = pass.onFailure(RenderFailure.NoBackendLeft.class)
+                    .retry()
                     .withBackOff(config.initialBackoff(), config.maxBackoff())
                     .atMost(config.maxAttempts() - 1L);
         }
-        return pass
-                .onFailure(RenderFailure.NoBackendLeft.class).transform(failure -> FetchFailure.transientFailure(
-                        "render-unavailable", "Could not render " + url + " after " + config.maxAttempts()
-                                + " passes over " + backends.size() + " backends: " + failure.getMessage()))
-                .onFailure(RenderFailure.Rejected.class).transform(failure -> new FetchFailure("render-rejected",
-                        false, ((RenderFailure.Rejected) failure).status, failure.getMessage()));
+        return pass.onFailure(RenderFailure.NoBackendLeft.class)
+                .transform(failure -> FetchFailure.transientFailure(
+                        "render-unavailable",
+                        "Could not render " + url + " after " + config.maxAttempts() + " passes over " + backends.size()
+                                + " backends: " + failure.getMessage()))
+                .onFailure(RenderFailure.Rejected.class)
+                .transform(failure -> new FetchFailure(
+                        "render-rejected", false, ((RenderFailure.Rejected) failure).status, failure.getMessage()));
     }
 
     private Uni<RenderedPage> pass(String url, Map<String, String> headers, Set<RenderBackend> tried, Throwable last) {
@@ -95,7 +104,8 @@ public class RenderBackends {
         tried.add(backend);
         backend.reserve();
         return backend.render(url, headers)
-                .onFailure(failure -> !(failure instanceof RenderFailure.Rejected) && !(failure instanceof FetchFailure))
+                .onFailure(
+                        failure -> !(failure instanceof RenderFailure.Rejected) && !(failure instanceof FetchFailure))
                 .recoverWithUni(failure -> pass(url, headers, tried, failure));
     }
 
@@ -139,7 +149,9 @@ public class RenderBackends {
     }
 
     private RenderBackend find(String base) {
-        return backends.stream().filter(b -> b.base().equals(base)).findFirst()
+        return backends.stream()
+                .filter(b -> b.base().equals(base))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No such render backend"));
     }
 

@@ -33,7 +33,11 @@ class RenderFailure extends RuntimeException {
     /** Every backend was tried, or none could be: the pass failed and may be retried after a pause. */
     static final class NoBackendLeft extends RenderFailure {
         NoBackendLeft(Throwable last) {
-            super(last == null ? "no render backend is available" : "every render backend failed, last: " + last.getMessage(), last);
+            super(
+                    last == null
+                            ? "no render backend is available"
+                            : "every render backend failed, last: " + last.getMessage(),
+                    last);
         }
     }
 

@@ -67,13 +67,21 @@ public record SessionCookie(String name, String value, Optional<String> domain, 
     }
 
     JsonObject toJson() {
-        JsonObject json = new JsonObject().put("name", name).put("value", value).put("path", path).put("secure", secure);
+        JsonObject json = new JsonObject()
+                .put("name", name)
+                .put("value", value)
+                .put("path", path)
+                .put("secure", secure);
         domain.ifPresent(d -> json.put("domain", d));
         return json;
     }
 
     static SessionCookie fromJson(JsonObject json) {
-        return new SessionCookie(json.getString("name"), json.getString("value"),
-                Optional.ofNullable(json.getString("domain")), json.getString("path", "/"), json.getBoolean("secure", false));
+        return new SessionCookie(
+                json.getString("name"),
+                json.getString("value"),
+                Optional.ofNullable(json.getString("domain")),
+                json.getString("path", "/"),
+                json.getBoolean("secure", false));
     }
 }

@@ -35,11 +35,13 @@ public class SessionLogin {
     public SessionLogin(Vertx vertx, OutboundAddressGuard guard, FetchConfig fetch, SessionsConfig config) {
         this.guard = guard;
         this.config = config;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent(fetch.userAgent())
-                .setFollowRedirects(false)
-                .setConnectTimeout((int) fetch.connectTimeout().toMillis())
-                .setKeepAlive(false));
+        this.client = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setUserAgent(fetch.userAgent())
+                        .setFollowRedirects(false)
+                        .setConnectTimeout((int) fetch.connectTimeout().toMillis())
+                        .setKeepAlive(false));
     }
 
     /** The cookies the login answered with. */
@@ -49,16 +51,18 @@ public class SessionLogin {
         URI target = URI.create(settings.loginUrl());
         int port = target.getPort() >= 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
         return guard.check(target)
-                .chain(address -> send(profile, settings, SocketAddress.inetSocketAddress(port, address.getHostAddress())))
+                .chain(address ->
+                        send(profile, settings, SocketAddress.inetSocketAddress(port, address.getHostAddress())))
                 .onFailure(failure -> !(failure instanceof FetchFailure))
-                .transform(failure -> FetchFailure.transientFailure("session-login-failed",
+                .transform(failure -> FetchFailure.transientFailure(
+                        "session-login-failed",
                         "Login for site profile " + profile.name() + " failed: " + failure.getMessage()))
                 .map(response -> cookies(profile, target, response));
     }
 
     private Uni<HttpResponse<Buffer>> send(SiteProfile profile, SessionSettings settings, SocketAddress address) {
-        HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(settings.method().toUpperCase(Locale.ROOT)),
-                        address, settings.loginUrl())
+        HttpRequest<Buffer> request = client.requestAbs(
+                        HttpMethod.valueOf(settings.method().toUpperCase(Locale.ROOT)), address, settings.loginUrl())
                 .timeout(config.loginTimeout().toMillis());
         profile.headers().forEach(request::putHeader);
         if (settings.body().isEmpty()) {
@@ -72,12 +76,16 @@ public class SessionLogin {
         int status = response.statusCode();
         if (status >= 400) {
             boolean retriable = status >= 500 || status == 429 || status == 408;
-            throw new FetchFailure("session-login-failed", retriable, status,
+            throw new FetchFailure(
+                    "session-login-failed",
+                    retriable,
+                    status,
                     "Login for site profile " + profile.name() + " answered HTTP " + status);
         }
         List<SessionCookie> cookies = SiteSession.fromSetCookies(response.cookies(), loginUrl);
         if (cookies.isEmpty()) {
-            throw FetchFailure.permanent("session-login-failed",
+            throw FetchFailure.permanent(
+                    "session-login-failed",
                     "Login for site profile " + profile.name() + " answered HTTP " + status + " without cookies");
         }
         return cookies;

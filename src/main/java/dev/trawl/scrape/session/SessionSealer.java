@@ -33,12 +33,10 @@ public class SessionSealer {
     /** What a stored value turned out to be. */
     public sealed interface Opened {
         /** The cookies' stored form, in clear. */
-        record Clear(String value) implements Opened {
-        }
+        record Clear(String value) implements Opened {}
 
         /** Sealed under another key (the key was changed), or altered: unusable. */
-        record Unreadable() implements Opened {
-        }
+        record Unreadable() implements Opened {}
     }
 
     private final Optional<SecretKey> key;
@@ -46,11 +44,15 @@ public class SessionSealer {
 
     public SessionSealer(SessionsConfig config, SiteProfiles profiles) {
         this.key = config.encryptionKey().map(SessionSealer::parseKey);
-        List<String> loggingIn = profiles.all().stream().filter(p -> p.session().isPresent()).map(SiteProfile::name).toList();
+        List<String> loggingIn = profiles.all().stream()
+                .filter(p -> p.session().isPresent())
+                .map(SiteProfile::name)
+                .toList();
         if (key.isEmpty() && !loggingIn.isEmpty()) {
-            throw new IllegalStateException("Site profiles " + loggingIn + " log in, and their session cookies are kept in"
-                    + " Redis encrypted: set trawl.sessions.encryption-key (TRAWL_SESSIONS_ENCRYPTION_KEY) to 32 random"
-                    + " bytes in base64, the same on every worker, e.g. from `openssl rand -base64 32`");
+            throw new IllegalStateException(
+                    "Site profiles " + loggingIn + " log in, and their session cookies are kept in"
+                            + " Redis encrypted: set trawl.sessions.encryption-key (TRAWL_SESSIONS_ENCRYPTION_KEY) to 32 random"
+                            + " bytes in base64, the same on every worker, e.g. from `openssl rand -base64 32`");
         }
     }
 
@@ -61,8 +63,12 @@ public class SessionSealer {
         try {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, secret, nonce, profile);
             byte[] sealed = cipher.doFinal(clear.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(
-                    ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
@@ -90,7 +96,8 @@ public class SessionSealer {
         }
     }
 
-    private static Cipher cipher(int mode, SecretKey secret, byte[] nonce, String profile) throws GeneralSecurityException {
+    private static Cipher cipher(int mode, SecretKey secret, byte[] nonce, String profile)
+            throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, secret, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(profile.getBytes(StandardCharsets.UTF_8));

@@ -23,8 +23,7 @@ public class SessionStore {
     private static final LuaScript INVALIDATE = LuaScript.fromResource("lua/session_invalidate.lua");
 
     /** What Redis holds for a profile right now. */
-    public record Snapshot(Optional<SiteSession> session, Duration remaining, Optional<String> failure) {
-    }
+    public record Snapshot(Optional<SiteSession> session, Duration remaining, Optional<String> failure) {}
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -43,7 +42,9 @@ public class SessionStore {
                     String version = reply.get(1).toString();
                     long pttl = reply.get(2).toLong();
                     String failure = reply.get(3).toString();
-                    Snapshot none = new Snapshot(Optional.empty(), Duration.ZERO,
+                    Snapshot none = new Snapshot(
+                            Optional.empty(),
+                            Duration.ZERO,
                             failure.isEmpty() ? Optional.empty() : Optional.of(failure));
                     if (cookie.isEmpty() || version.isEmpty() || pttl == -2) {
                         return Uni.createFrom().item(none);
@@ -55,15 +56,19 @@ public class SessionStore {
                     }
                     // -1 (no expiry) is never written by us; treat such a key as fresh rather than renew in a loop
                     Duration remaining = pttl == -1 ? Duration.ofDays(365) : Duration.ofMillis(Math.max(pttl, 0));
-                    return Uni.createFrom().item(new Snapshot(
-                            Optional.of(new SiteSession(profile, SiteSession.decode(clear.value()), stored)), remaining,
-                            none.failure()));
+                    return Uni.createFrom()
+                            .item(new Snapshot(
+                                    Optional.of(new SiteSession(profile, SiteSession.decode(clear.value()), stored)),
+                                    remaining,
+                                    none.failure()));
                 });
     }
 
     /** What came of trying to take a profile's login lock. */
     public enum Lock {
-        TAKEN, HELD_BY_ANOTHER, SESSION_CHANGED
+        TAKEN,
+        HELD_BY_ANOTHER,
+        SESSION_CHANGED
     }
 
     /**
@@ -72,9 +77,14 @@ public class SessionStore {
      * version with no more than {@code renewBefore} left. While a failed login's back-off runs,
      * the session counts as changed, so the caller reads the failure instead of logging in.
      */
-    public Uni<Lock> tryLock(String profile, String token, Duration lease, Optional<SiteSession> seen, Duration renewBefore) {
-        return LOCK.run(redis, List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionFailure(profile)),
-                        List.of(token, Long.toString(lease.toMillis()),
+    public Uni<Lock> tryLock(
+            String profile, String token, Duration lease, Optional<SiteSession> seen, Duration renewBefore) {
+        return LOCK.run(
+                        redis,
+                        List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionFailure(profile)),
+                        List.of(
+                                token,
+                                Long.toString(lease.toMillis()),
                                 seen.map(s -> Long.toString(s.version())).orElse(""),
                                 Long.toString(renewBefore.toMillis())))
                 .map(reply -> switch (reply.toInteger()) {
@@ -86,10 +96,17 @@ public class SessionStore {
 
     /** Stores the session and releases the lock; empty if the lock was no longer ours. */
     public Uni<Optional<Long>> save(String profile, String token, List<SessionCookie> cookies, Duration ttl) {
-        return STORE.run(redis,
-                        List.of(keys.session(profile), keys.sessionLock(profile), keys.sessionGeneration(profile),
+        return STORE.run(
+                        redis,
+                        List.of(
+                                keys.session(profile),
+                                keys.sessionLock(profile),
+                                keys.sessionGeneration(profile),
                                 keys.sessionFailure(profile)),
-                        List.of(token, sealer.seal(profile, SiteSession.encode(cookies)), Long.toString(ttl.toMillis())))
+                        List.of(
+                                token,
+                                sealer.seal(profile, SiteSession.encode(cookies)),
+                                Long.toString(ttl.toMillis())))
                 .map(reply -> reply == null ? Optional.<Long>empty() : Optional.of(reply.toLong()));
     }
 
@@ -100,15 +117,19 @@ public class SessionStore {
     public Uni<Void> fail(String profile, String token, String reason, Duration backoff) {
         Uni<Response> marker = backoff.isZero()
                 ? Uni.createFrom().nullItem()
-                : redis.send(Request.cmd(Command.SET).arg(keys.sessionFailure(profile)).arg(reason)
-                        .arg("PX").arg(backoff.toMillis()));
+                : redis.send(Request.cmd(Command.SET)
+                        .arg(keys.sessionFailure(profile))
+                        .arg(reason)
+                        .arg("PX")
+                        .arg(backoff.toMillis()));
         return marker.chain(() -> RELEASE.run(redis, List.of(keys.sessionLock(profile)), List.of(token)))
                 .replaceWithVoid();
     }
 
     /** Deletes the session if it is still {@code version}; true if it was deleted. */
     public Uni<Boolean> invalidate(String profile, long version) {
-        return INVALIDATE.run(redis, List.of(keys.session(profile)), List.of(Long.toString(version)))
+        return INVALIDATE
+                .run(redis, List.of(keys.session(profile)), List.of(Long.toString(version)))
                 .map(reply -> reply.toLong() == 1L);
     }
 }

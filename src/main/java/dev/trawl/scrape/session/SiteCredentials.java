@@ -12,8 +12,9 @@ import java.util.Optional;
  * cookie only on a hop to a host the profile matches, each cookie only where its Secure, Domain and
  * Path let it go; to a render backend only if the profile says so.
  */
-public record SiteCredentials(Map<String, String> jobHeaders, Optional<SiteProfile> profile,
-        Optional<SiteSession> session) implements HopHeaders {
+public record SiteCredentials(
+        Map<String, String> jobHeaders, Optional<SiteProfile> profile, Optional<SiteSession> session)
+        implements HopHeaders {
 
     public SiteCredentials {
         jobHeaders = Map.copyOf(jobHeaders);

@@ -51,7 +51,10 @@ public record SiteSession(String profile, List<SessionCookie> cookies, long vers
             return Optional.empty();
         }
         StringBuilder header = new StringBuilder();
-        cookies.forEach(c -> header.append(header.length() == 0 ? "" : "; ").append(c.name()).append('=').append(c.value()));
+        cookies.forEach(c -> header.append(header.length() == 0 ? "" : "; ")
+                .append(c.name())
+                .append('=')
+                .append(c.value()));
         return Optional.of(header.toString());
     }
 
@@ -69,7 +72,8 @@ public record SiteSession(String profile, List<SessionCookie> cookies, long vers
             for (String pair : stored.split(";\\s*")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    legacy.add(new SessionCookie(pair.substring(0, eq), pair.substring(eq + 1), Optional.empty(), "/", false));
+                    legacy.add(new SessionCookie(
+                            pair.substring(0, eq), pair.substring(eq + 1), Optional.empty(), "/", false));
                 }
             }
             return legacy;

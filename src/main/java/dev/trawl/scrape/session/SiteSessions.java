@@ -40,7 +40,11 @@ public class SiteSessions {
     private final MeterRegistry registry;
     private final Map<String, Counter> hits = new ConcurrentHashMap<>();
 
-    public SiteSessions(SiteProfiles profiles, SessionStore store, SessionLogin login, SessionsConfig config,
+    public SiteSessions(
+            SiteProfiles profiles,
+            SessionStore store,
+            SessionLogin login,
+            SessionsConfig config,
             MeterRegistry registry) {
         if (config.lockLease().compareTo(config.loginTimeout()) <= 0) {
             throw new IllegalArgumentException("trawl.sessions.lock-lease (" + config.lockLease()
@@ -65,7 +69,8 @@ public class SiteSessions {
                     .orElseThrow(() -> new IllegalArgumentException("No site profile named " + profileName));
             SessionSettings settings = profile.session()
                     .orElseThrow(() -> new IllegalArgumentException("Site profile " + profileName + " has no session"));
-            return obtain(profile, settings, System.nanoTime() + config.waitTimeout().toNanos());
+            return obtain(
+                    profile, settings, System.nanoTime() + config.waitTimeout().toNanos());
         });
     }
 
@@ -75,12 +80,13 @@ public class SiteSessions {
      * workers reporting the same rejection cause one login.
      */
     public Uni<Boolean> invalidate(String profileName, long version) {
-        return store.invalidate(profileName, version)
-                .invoke(deleted -> {
-                    if (deleted) {
-                        LOG.infof("Session version %d of site profile %s was rejected by the site; dropped", version, profileName);
-                    }
-                });
+        return store.invalidate(profileName, version).invoke(deleted -> {
+            if (deleted) {
+                LOG.infof(
+                        "Session version %d of site profile %s was rejected by the site; dropped",
+                        version, profileName);
+            }
+        });
     }
 
     private Uni<SiteSession> obtain(SiteProfile profile, SessionSettings settings, long deadline) {
@@ -97,15 +103,20 @@ public class SiteSessions {
                 return renewInBackground(profile, settings, session).replaceWith(session);
             }
             if (snapshot.failure().isPresent()) {
-                return Uni.createFrom().failure(FetchFailure.transientFailure("session-unavailable",
-                        "No session for site profile " + name + ": " + snapshot.failure().get()));
+                return Uni.createFrom()
+                        .failure(FetchFailure.transientFailure(
+                                "session-unavailable",
+                                "No session for site profile " + name + ": "
+                                        + snapshot.failure().get()));
             }
             String token = UUID.randomUUID().toString();
             return store.tryLock(name, token, config.lockLease(), Optional.empty(), settings.renewBefore())
                     .chain(lock -> switch (lock) {
-                        case TAKEN -> loginAndStore(profile, settings, token).chain(stored -> stored
-                                .map(session -> Uni.createFrom().item(session))
-                                .orElseGet(() -> waitAndRetry(profile, settings, deadline)));
+                        case TAKEN ->
+                            loginAndStore(profile, settings, token)
+                                    .chain(stored -> stored.map(
+                                                    session -> Uni.createFrom().item(session))
+                                            .orElseGet(() -> waitAndRetry(profile, settings, deadline)));
                         case SESSION_CHANGED -> obtain(profile, settings, deadline);
                         case HELD_BY_ANOTHER -> waitAndRetry(profile, settings, deadline);
                     });
@@ -118,9 +129,9 @@ public class SiteSessions {
         return store.tryLock(profile.name(), token, config.lockLease(), Optional.of(current), settings.renewBefore())
                 .invoke(lock -> {
                     if (lock == SessionStore.Lock.TAKEN) {
-                        loginAndStore(profile, settings, token).subscribe().with(
-                                stored -> { },
-                                failure -> { }); // logged and recorded in loginAndStore
+                        loginAndStore(profile, settings, token)
+                                .subscribe()
+                                .with(stored -> {}, failure -> {}); // logged and recorded in loginAndStore
                     }
                 })
                 .replaceWithVoid();
@@ -129,22 +140,27 @@ public class SiteSessions {
     /** Logs in while holding the lock; empty if the lock expired meanwhile and the result was not stored. */
     private Uni<Optional<SiteSession>> loginAndStore(SiteProfile profile, SessionSettings settings, String token) {
         String name = profile.name();
-        return Uni.createFrom().deferred(() -> login.login(profile))
-                .onFailure().call(failure -> {
+        return Uni.createFrom()
+                .deferred(() -> login.login(profile))
+                .onFailure()
+                .call(failure -> {
                     LOG.warnf("Login for site profile %s failed: %s", name, failure.getMessage());
                     renewalFailures(name).increment();
                     return store.fail(name, token, String.valueOf(failure.getMessage()), config.failureBackoff())
-                            .onFailure().recoverWithNull(); // the lease frees the lock anyway
+                            .onFailure()
+                            .recoverWithNull(); // the lease frees the lock anyway
                 })
                 .chain(cookies -> store.save(name, token, cookies, settings.ttl())
                         .map(version -> version.map(v -> new SiteSession(name, cookies, v))))
                 .invoke(stored -> {
                     if (stored.isPresent()) {
                         renewals(name).increment();
-                        LOG.infof("Renewed the session of site profile %s: version %d, valid for %s",
+                        LOG.infof(
+                                "Renewed the session of site profile %s: version %d, valid for %s",
                                 name, stored.get().version(), settings.ttl());
                     } else {
-                        LOG.warnf("Login for site profile %s took longer than the lock lease (%s); its result was dropped",
+                        LOG.warnf(
+                                "Login for site profile %s took longer than the lock lease (%s); its result was dropped",
                                 name, config.lockLease());
                     }
                 });
@@ -152,26 +168,39 @@ public class SiteSessions {
 
     private Uni<SiteSession> waitAndRetry(SiteProfile profile, SessionSettings settings, long deadline) {
         if (System.nanoTime() - deadline > 0) {
-            return Uni.createFrom().failure(FetchFailure.transientFailure("session-timeout",
-                    "No session for site profile " + profile.name() + " within " + config.waitTimeout()));
+            return Uni.createFrom()
+                    .failure(FetchFailure.transientFailure(
+                            "session-timeout",
+                            "No session for site profile " + profile.name() + " within " + config.waitTimeout()));
         }
-        return Uni.createFrom().voidItem()
-                .onItem().delayIt().by(config.pollInterval())
+        return Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(config.pollInterval())
                 .chain(() -> obtain(profile, settings, deadline));
     }
 
     private Counter hits(String profile) {
-        return hits.computeIfAbsent(profile, p -> Counter.builder("trawl.sessions.hits").tag("profile", p)
-                .description("Fetches that found a stored session and used it without logging in").register(registry));
+        return hits.computeIfAbsent(
+                profile,
+                p -> Counter.builder("trawl.sessions.hits")
+                        .tag("profile", p)
+                        .description("Fetches that found a stored session and used it without logging in")
+                        .register(registry));
     }
 
     private Counter renewalFailures(String profile) {
-        return Counter.builder("trawl.sessions.renewal.failures").tag("profile", profile)
-                .description("Logins that failed (the profile backs off before the next)").register(registry);
+        return Counter.builder("trawl.sessions.renewal.failures")
+                .tag("profile", profile)
+                .description("Logins that failed (the profile backs off before the next)")
+                .register(registry);
     }
 
     private Counter renewals(String profile) {
-        return Counter.builder("trawl.sessions.renewals").tag("profile", profile)
-                .description("Logins that produced a new session").register(registry);
+        return Counter.builder("trawl.sessions.renewals")
+                .tag("profile", profile)
+                .description("Logins that produced a new session")
+                .register(registry);
     }
 }

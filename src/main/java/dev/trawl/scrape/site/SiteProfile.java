@@ -10,8 +10,14 @@ import java.util.OptionalInt;
  * session cookie go only to hosts its pattern matches, and to a render backend only with
  * {@code renderCredentials}.
  */
-public record SiteProfile(String name, HostPattern hostPattern, Map<String, String> headers,
-        OptionalInt maxConcurrency, Optional<Duration> minDelay, boolean render, boolean renderCredentials,
+public record SiteProfile(
+        String name,
+        HostPattern hostPattern,
+        Map<String, String> headers,
+        OptionalInt maxConcurrency,
+        Optional<Duration> minDelay,
+        boolean render,
+        boolean renderCredentials,
         Optional<SessionSettings> session) {
 
     public SiteProfile {
@@ -19,8 +25,14 @@ public record SiteProfile(String name, HostPattern hostPattern, Map<String, Stri
     }
 
     static SiteProfile of(String name, SiteProfilesConfig.Site config) {
-        return new SiteProfile(name, HostPattern.parse(config.hostPattern()), config.headers(),
-                config.maxConcurrency(), config.minDelay(), config.render(),
-                config.renderCredentials(), config.session().map(SessionSettings::of));
+        return new SiteProfile(
+                name,
+                HostPattern.parse(config.hostPattern()),
+                config.headers(),
+                config.maxConcurrency(),
+                config.minDelay(),
+                config.render(),
+                config.renderCredentials(),
+                config.session().map(SessionSettings::of));
     }
 }

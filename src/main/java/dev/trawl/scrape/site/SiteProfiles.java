@@ -12,15 +12,18 @@ import java.util.Optional;
 public class SiteProfiles {
 
     // most specific first, then by name, so the choice never depends on map order
-    private static final Comparator<SiteProfile> PRECEDENCE = Comparator
-            .comparingInt((SiteProfile p) -> p.hostPattern().specificity()).reversed()
+    private static final Comparator<SiteProfile> PRECEDENCE = Comparator.comparingInt(
+                    (SiteProfile p) -> p.hostPattern().specificity())
+            .reversed()
             .thenComparing(SiteProfile::name);
 
     private final List<SiteProfile> profiles;
 
     @Inject
     public SiteProfiles(SiteProfilesConfig config) {
-        this(config.profiles().entrySet().stream().map(e -> SiteProfile.of(e.getKey(), e.getValue())).toList());
+        this(config.profiles().entrySet().stream()
+                .map(e -> SiteProfile.of(e.getKey(), e.getValue()))
+                .toList());
     }
 
     public SiteProfiles(Collection<SiteProfile> profiles) {

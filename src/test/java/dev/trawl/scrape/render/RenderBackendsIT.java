@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,9 @@ class RenderBackendsIT {
         @Override
         public Map<String, String> start() {
             pool = new Pool(new StubRenderBackend("alpha"), new StubRenderBackend("beta"));
-            return Map.of("trawl.render.backends", pool.alpha().url() + "/?token=" + TOKEN + "," + pool.beta().url());
+            return Map.of(
+                    "trawl.render.backends",
+                    pool.alpha().url() + "/?token=" + TOKEN + "," + pool.beta().url());
         }
 
         @Override
@@ -115,19 +117,27 @@ class RenderBackendsIT {
     }
 
     private double requests(StubRenderBackend stub, String outcome) {
-        Counter counter = registry.find("trawl.render.requests").tags("backend", tag(stub), "outcome", outcome).counter();
+        Counter counter = registry.find("trawl.render.requests")
+                .tags("backend", tag(stub), "outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
     /** Renders {@code count} pages, {@code concurrency} at a time; failures are collected, not thrown. */
-    private CompletableFuture<List<RenderedPage>> renderMany(int count, int concurrency, AtomicInteger done, List<Throwable> failures) {
-        return Multi.createFrom().range(0, count)
-                .onItem().transformToUni(i -> backends.render("http://site.test/page/" + i, Map.of())
+    private CompletableFuture<List<RenderedPage>> renderMany(
+            int count, int concurrency, AtomicInteger done, List<Throwable> failures) {
+        return Multi.createFrom()
+                .range(0, count)
+                .onItem()
+                .transformToUni(i -> backends.render("http://site.test/page/" + i, Map.of())
                         .invoke(done::incrementAndGet)
-                        .onFailure().invoke(failures::add)
-                        .onFailure().recoverWithNull())
+                        .onFailure()
+                        .invoke(failures::add)
+                        .onFailure()
+                        .recoverWithNull())
                 .merge(concurrency)
-                .collect().asList()
+                .collect()
+                .asList()
                 .subscribeAsCompletionStage();
     }
 
@@ -139,31 +149,46 @@ class RenderBackendsIT {
         });
         // an open breaker closes only after its delay and a successful trial request; until then
         // a render may find no backend at all
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(FetchFailure.class).until(() -> {
-            render("http://site.test/warm-up");
-            return pool.all().stream().allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(FetchFailure.class)
+                .until(() -> {
+                    render("http://site.test/warm-up");
+                    return pool.all().stream().allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
+                });
     }
 
     @Test
     void theRequestIsBrowserlessShapedAndTheAnswerIsTheHtml() {
-        RenderedPage page = backends.render("http://site.test/a?b=c", Map.of("Cookie", "sid=1", "Accept-Language", "en"))
-                .await().atMost(Duration.ofSeconds(10));
-        StubRenderBackend used = pool.all().stream().filter(s -> tag(s).equals(page.backend())).findFirst().orElseThrow();
+        RenderedPage page = backends.render(
+                        "http://site.test/a?b=c", Map.of("Cookie", "sid=1", "Accept-Language", "en"))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        StubRenderBackend used = pool.all().stream()
+                .filter(s -> tag(s).equals(page.backend()))
+                .findFirst()
+                .orElseThrow();
         assertThat(page.url()).isEqualTo("http://site.test/a?b=c");
         assertThat(page.html()).contains("rendered http://site.test/a?b=c by " + used.name());
         assertThat(used.lastBody().get("url").asText()).isEqualTo("http://site.test/a?b=c");
         assertThat(used.lastBody().get("headers").get("Cookie").asText()).isEqualTo("sid=1");
-        assertThat(used.lastBody().get("headers").get("Accept-Language").asText()).isEqualTo("en");
+        assertThat(used.lastBody().get("headers").get("Accept-Language").asText())
+                .isEqualTo("en");
     }
 
     @Test
     void rendersAreSpreadAndSurviveABackendDyingAndComingBack() {
         // forty at once: each goes to the backend with fewer in flight
-        List<RenderedPage> first = Multi.createFrom().range(0, 40)
-                .onItem().transformToUniAndMerge(i -> backends.render("http://site.test/first/" + i, Map.of()))
-                .collect().asList().await().atMost(Duration.ofSeconds(30));
-        Map<String, Long> share = first.stream().collect(Collectors.groupingBy(RenderedPage::backend, Collectors.counting()));
+        List<RenderedPage> first = Multi.createFrom()
+                .range(0, 40)
+                .onItem()
+                .transformToUniAndMerge(i -> backends.render("http://site.test/first/" + i, Map.of()))
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        Map<String, Long> share =
+                first.stream().collect(Collectors.groupingBy(RenderedPage::backend, Collectors.counting()));
         assertThat(share.get(tag(pool.alpha()))).isGreaterThanOrEqualTo(10);
         assertThat(share.get(tag(pool.beta()))).isGreaterThanOrEqualTo(10);
 
@@ -173,34 +198,53 @@ class RenderBackendsIT {
         CompletableFuture<List<RenderedPage>> run = renderMany(150, 4, done, failures);
         await().atMost(Duration.ofSeconds(20)).until(() -> done.get() >= 20);
         pool.alpha().stop();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            render("http://site.test/while-dying");
-            return breaker(pool.alpha()) == CircuitBreakerState.OPEN;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    render("http://site.test/while-dying");
+                    return breaker(pool.alpha()) == CircuitBreakerState.OPEN;
+                });
 
         // while its breaker is open, alpha is not even tried, and every render still succeeds
         long attemptsWhenOpened = backends.attempts(base(pool.alpha()));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            RenderedPage page = render("http://site.test/while-open");
-            return page.backend().equals(tag(pool.beta()))
-                    && backends.attempts(base(pool.alpha())) == attemptsWhenOpened;
-        });
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    RenderedPage page = render("http://site.test/while-open");
+                    return page.backend().equals(tag(pool.beta()))
+                            && backends.attempts(base(pool.alpha())) == attemptsWhenOpened;
+                });
         assertThat(run.join()).hasSize(150).doesNotContainNull();
         assertThat(failures).isEmpty();
-        assertThat(registry.get("trawl.render.breaker.open").tag("backend", tag(pool.alpha())).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("trawl.render.breaker.open")
+                        .tag("backend", tag(pool.alpha()))
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
 
         // alpha comes back on the same port: after the breaker's delay a trial request closes it
         int alphaRequestsBefore = pool.alpha().requests();
         pool.alpha().restart();
-        await().atMost(BREAKER_DELAY.plusSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            render("http://site.test/after");
-            return breaker(pool.alpha()) == CircuitBreakerState.CLOSED && pool.alpha().requests() > alphaRequestsBefore;
-        });
-        List<RenderedPage> again = Multi.createFrom().range(0, 20)
-                .onItem().transformToUniAndMerge(i -> backends.render("http://site.test/again/" + i, Map.of()))
-                .collect().asList().await().atMost(Duration.ofSeconds(30));
+        await().atMost(BREAKER_DELAY.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    render("http://site.test/after");
+                    return breaker(pool.alpha()) == CircuitBreakerState.CLOSED
+                            && pool.alpha().requests() > alphaRequestsBefore;
+                });
+        List<RenderedPage> again = Multi.createFrom()
+                .range(0, 20)
+                .onItem()
+                .transformToUniAndMerge(i -> backends.render("http://site.test/again/" + i, Map.of()))
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(30));
         assertThat(again).extracting(RenderedPage::backend).contains(tag(pool.alpha()), tag(pool.beta()));
-        Gauge open = registry.get("trawl.render.breaker.open").tag("backend", tag(pool.alpha())).gauge();
+        Gauge open = registry.get("trawl.render.breaker.open")
+                .tag("backend", tag(pool.alpha()))
+                .gauge();
         assertThat(open.value()).isZero();
     }
 
@@ -210,9 +254,14 @@ class RenderBackendsIT {
         double unavailableBefore = requests(pool.beta(), "unavailable");
         pool.beta().mode(Mode.UNAVAILABLE);
 
-        List<RenderedPage> pages = Multi.createFrom().range(0, 10)
-                .onItem().transformToUniAndConcatenate(i -> backends.render("http://site.test/503/" + i, Map.of()))
-                .collect().asList().await().atMost(Duration.ofSeconds(30));
+        List<RenderedPage> pages = Multi.createFrom()
+                .range(0, 10)
+                .onItem()
+                .transformToUniAndConcatenate(i -> backends.render("http://site.test/503/" + i, Map.of()))
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(30));
 
         assertThat(pages).hasSize(10).allMatch(page -> page.backend().equals(tag(pool.alpha())));
         assertThat(pool.beta().requests()).isGreaterThan(betaBefore);
@@ -224,9 +273,14 @@ class RenderBackendsIT {
         double timeoutsBefore = requests(pool.beta(), "timeout");
         pool.beta().mode(Mode.HANG);
 
-        List<RenderedPage> pages = Multi.createFrom().range(0, 4)
-                .onItem().transformToUniAndConcatenate(i -> backends.render("http://site.test/slow/" + i, Map.of()))
-                .collect().asList().await().atMost(Duration.ofSeconds(30));
+        List<RenderedPage> pages = Multi.createFrom()
+                .range(0, 4)
+                .onItem()
+                .transformToUniAndConcatenate(i -> backends.render("http://site.test/slow/" + i, Map.of()))
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(30));
 
         assertThat(pages).allMatch(page -> page.backend().equals(tag(pool.alpha())));
         assertThat(requests(pool.beta(), "timeout")).isGreaterThan(timeoutsBefore);
@@ -245,14 +299,19 @@ class RenderBackendsIT {
 
     @Test
     void aRequestTheBackendRefusesIsNotRetriedElsewhere() {
-        Map<String, Integer> before = pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
+        Map<String, Integer> before =
+                pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
         // the stub refuses anything but an http(s) URL with 400
-        assertThatThrownBy(() -> backends.render("ftp://site.test/file", Map.of()).await().atMost(Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> backends.render("ftp://site.test/file", Map.of())
+                        .await()
+                        .atMost(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(FetchFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("render-rejected");
                     assertThat(failure.isTransient()).isFalse();
                 });
-        int sent = pool.all().stream().mapToInt(stub -> stub.requests() - before.get(stub.name())).sum();
+        int sent = pool.all().stream()
+                .mapToInt(stub -> stub.requests() - before.get(stub.name()))
+                .sum();
         assertThat(sent).isEqualTo(1);
         assertThat(pool.all()).allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
     }
@@ -261,10 +320,13 @@ class RenderBackendsIT {
     void aJobThatAsksForRenderingIsFetchedThroughABackend() {
         // nothing listens on this address: only the render backend can produce the page
         String url = "http://127.0.0.1:9/needs-a-browser";
-        String id = dev.trawl.support.Jobs.submit(Map.of("url", url, "render", true, "respectRobots", false,
-                "formats", List.of("text")));
+        String id = dev.trawl.support.Jobs.submit(
+                Map.of("url", url, "render", true, "respectRobots", false, "formats", List.of("text")));
         dev.trawl.support.Jobs.awaitStatus(id, "succeeded");
-        io.restassured.RestAssured.given().when().get("/v1/jobs/" + id + "/result").then()
+        io.restassured.RestAssured.given()
+                .when()
+                .get("/v1/jobs/" + id + "/result")
+                .then()
                 .body("pages[0].text", org.hamcrest.Matchers.startsWith("rendered " + url + " by "));
     }
 
@@ -279,12 +341,10 @@ class RenderBackendsIT {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
@@ -292,7 +352,8 @@ class RenderBackendsIT {
             RenderedPage page = render("http://site.test/with-token");
             StubRenderBackend alpha = pool.alpha();
             if (!page.backend().equals(tag(alpha))) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> render("http://site.test/again").backend().equals(tag(alpha)));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> render("http://site.test/again").backend().equals(tag(alpha)));
             }
             assertThat(alpha.lastQuery()).isEqualTo("token=" + TOKEN);
 
@@ -310,24 +371,31 @@ class RenderBackendsIT {
             root.removeHandler(capture);
         }
 
-        assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
-                .allSatisfy(tag -> assertThat(tag.getValue()).doesNotContain(TOKEN)));
-        assertThat(registry.find("trawl.render.requests").tag("backend", "0").counters()).isNotEmpty();
+        assertThat(registry.getMeters())
+                .allSatisfy(meter -> assertThat(meter.getId().getTags())
+                        .allSatisfy(tag -> assertThat(tag.getValue()).doesNotContain(TOKEN)));
+        assertThat(registry.find("trawl.render.requests").tag("backend", "0").counters())
+                .isNotEmpty();
         assertThat(logged).noneMatch(line -> line.contains(TOKEN));
     }
 
     @Test
     void renderedHtmlLargerThanTheBodyLimitFailsThePageAsOversizeWithoutFailover() {
-        Map<String, Integer> before = pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
+        Map<String, Integer> before =
+                pool.all().stream().collect(Collectors.toMap(StubRenderBackend::name, StubRenderBackend::requests));
         pool.all().forEach(stub -> stub.mode(Mode.HUGE));
 
         assertThatThrownBy(() -> render("http://site.test/huge"))
                 .isInstanceOfSatisfying(FetchFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo("oversize");
                     assertThat(failure.isTransient()).isFalse();
-                    assertThat(failure.getMessage()).contains("http://site.test/huge").doesNotContain(TOKEN);
+                    assertThat(failure.getMessage())
+                            .contains("http://site.test/huge")
+                            .doesNotContain(TOKEN);
                 });
-        int sent = pool.all().stream().mapToInt(stub -> stub.requests() - before.get(stub.name())).sum();
+        int sent = pool.all().stream()
+                .mapToInt(stub -> stub.requests() - before.get(stub.name()))
+                .sum();
         assertThat(sent).isEqualTo(1);
         assertThat(pool.all()).allMatch(stub -> breaker(stub) == CircuitBreakerState.CLOSED);
     }

@@ -11,24 +11,31 @@ class RenderContentUrlTest {
     void contentIsAppendedToTheBasePath() {
         assertThat(RenderBackend.contentUrl("http://render-0:3000")).isEqualTo("http://render-0:3000/content");
         assertThat(RenderBackend.contentUrl("http://render-0:3000/")).isEqualTo("http://render-0:3000/content");
-        assertThat(RenderBackend.contentUrl("https://gw.example/browserless/")).isEqualTo("https://gw.example/browserless/content");
+        assertThat(RenderBackend.contentUrl("https://gw.example/browserless/"))
+                .isEqualTo("https://gw.example/browserless/content");
     }
 
     @Test
     void aTokenInTheQueryStaysAtTheEnd() {
-        assertThat(RenderBackend.contentUrl("http://render-0:3000?token=s3cret")).isEqualTo("http://render-0:3000/content?token=s3cret");
+        assertThat(RenderBackend.contentUrl("http://render-0:3000?token=s3cret"))
+                .isEqualTo("http://render-0:3000/content?token=s3cret");
     }
 
     @Test
     void userInfoBecomesAnAuthorizationHeaderAndLeavesTheUrl() {
-        assertThat(RenderBackend.contentUrl("http://trawl:pa55@render-0:3000")).isEqualTo("http://render-0:3000/content");
-        assertThat(RenderBackend.basicAuthorization("http://trawl:pa55@render-0:3000", 0)).contains("Basic dHJhd2w6cGE1NQ==");
-        assertThat(RenderBackend.basicAuthorization("http://render-0:3000?token=s3cret", 0)).isEmpty();
+        assertThat(RenderBackend.contentUrl("http://trawl:pa55@render-0:3000"))
+                .isEqualTo("http://render-0:3000/content");
+        assertThat(RenderBackend.basicAuthorization("http://trawl:pa55@render-0:3000", 0))
+                .contains("Basic dHJhd2w6cGE1NQ==");
+        assertThat(RenderBackend.basicAuthorization("http://render-0:3000?token=s3cret", 0))
+                .isEmpty();
     }
 
     @Test
     void whatMayBeShownOfABackendIsItsHostAndPort() {
-        assertThat(RenderBackend.hostOf("http://trawl:pa55@render-0:3000/browserless?token=s3cret", 1)).isEqualTo("render-0:3000");
-        assertThat(RenderBackend.hostOf("https://gw.example/browserless?token=s3cret", 0)).isEqualTo("gw.example");
+        assertThat(RenderBackend.hostOf("http://trawl:pa55@render-0:3000/browserless?token=s3cret", 1))
+                .isEqualTo("render-0:3000");
+        assertThat(RenderBackend.hostOf("https://gw.example/browserless?token=s3cret", 0))
+                .isEqualTo("gw.example");
     }
 }

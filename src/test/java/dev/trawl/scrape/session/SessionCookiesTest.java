@@ -19,8 +19,8 @@ class SessionCookiesTest {
     @Test
     void cookiesAreJoinedByNameAndValue() {
         assertThat(header(List.of(
-                "sid=abc; Path=/; HttpOnly; Secure; Expires=Wed, 21 Oct 2099 07:28:00 GMT",
-                "csrf=x=y; SameSite=Lax")))
+                        "sid=abc; Path=/; HttpOnly; Secure; Expires=Wed, 21 Oct 2099 07:28:00 GMT",
+                        "csrf=x=y; SameSite=Lax")))
                 .isEqualTo("sid=abc; csrf=x=y");
     }
 
@@ -31,8 +31,10 @@ class SessionCookiesTest {
 
     @Test
     void cookiesTheSiteDeletesAreLeftOut() {
-        assertThat(header(List.of("sid=abc", "stale=; Max-Age=0", "sid=; Path=/; max-age=-1"))).isEmpty();
-        assertThat(header(List.of("stale=; Max-Age=0; Path=/", "sid=abc; Max-Age=3600"))).isEqualTo("sid=abc");
+        assertThat(header(List.of("sid=abc", "stale=; Max-Age=0", "sid=; Path=/; max-age=-1")))
+                .isEmpty();
+        assertThat(header(List.of("stale=; Max-Age=0; Path=/", "sid=abc; Max-Age=3600")))
+                .isEqualTo("sid=abc");
     }
 
     @Test
@@ -42,15 +44,17 @@ class SessionCookiesTest {
 
     @Test
     void aDomainTheLoginHostIsNotPartOfIsRefused() {
-        assertThat(header(List.of("sid=1; Domain=attacker.example", "ok=1; Domain=.Shop.Example.org"))).isEqualTo("ok=1");
+        assertThat(header(List.of("sid=1; Domain=attacker.example", "ok=1; Domain=.Shop.Example.org")))
+                .isEqualTo("ok=1");
     }
 
     @Test
     void secureDomainAndPathDecideWhereACookieGoes() {
-        SiteSession session = new SiteSession("shop", SiteSession.fromSetCookies(List.of(
-                "sid=1; Secure",
-                "region=eu; Domain=shop.example.org",
-                "cart=7; Path=/cart"), LOGIN), 1);
+        SiteSession session = new SiteSession(
+                "shop",
+                SiteSession.fromSetCookies(
+                        List.of("sid=1; Secure", "region=eu; Domain=shop.example.org", "cart=7; Path=/cart"), LOGIN),
+                1);
 
         assertThat(session.cookieHeaderFor(URI.create("https://www.shop.example.org/cart/items")))
                 .contains("sid=1; region=eu; cart=7");
@@ -60,15 +64,19 @@ class SessionCookiesTest {
                 .contains("sid=1; region=eu");
         assertThat(session.cookieHeaderFor(URI.create("https://other.example.org/cart")))
                 .contains("sid=1; cart=7"); // host-only cookies go wherever the profile does (see SiteCredentials)
-        assertThat(session.cookieHeaderFor(URI.create("http://other.example.org/"))).isEqualTo(Optional.empty());
+        assertThat(session.cookieHeaderFor(URI.create("http://other.example.org/")))
+                .isEqualTo(Optional.empty());
     }
 
     @Test
     void aSessionStoredBeforeCookiesHadAttributesStillReads() {
         assertThat(SiteSession.decode("sid=abc; lang=en"))
                 .extracting(SessionCookie::name, SessionCookie::value)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("sid", "abc"), org.assertj.core.groups.Tuple.tuple("lang", "en"));
-        List<SessionCookie> cookies = SiteSession.fromSetCookies(List.of("sid=1; Secure; Domain=shop.example.org; Path=/a"), LOGIN);
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("sid", "abc"),
+                        org.assertj.core.groups.Tuple.tuple("lang", "en"));
+        List<SessionCookie> cookies =
+                SiteSession.fromSetCookies(List.of("sid=1; Secure; Domain=shop.example.org; Path=/a"), LOGIN);
         assertThat(SiteSession.decode(SiteSession.encode(cookies))).isEqualTo(cookies);
     }
 }

@@ -35,7 +35,9 @@ class SessionSealerTest {
         SessionSealer sealer = sealer((byte) 1);
         String sealed = sealer.seal("shop", COOKIES);
         char last = sealed.charAt(sealed.length() - 2);
-        String altered = sealed.substring(0, sealed.length() - 2) + (last == 'A' ? 'B' : 'A') + sealed.charAt(sealed.length() - 1);
+        String altered = sealed.substring(0, sealed.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
+                + sealed.charAt(sealed.length() - 1);
 
         assertThat(sealer.open("forum", sealed)).isEqualTo(new SessionSealer.Opened.Unreadable());
         assertThat(sealer((byte) 2).open("shop", sealed)).isEqualTo(new SessionSealer.Opened.Unreadable());
@@ -56,17 +58,21 @@ class SessionSealerTest {
                 "trawl.sites.shop.session.body", "user=a&password=b"));
 
         assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.empty()), loggingIn))
-                .hasMessageContaining("trawl.sessions.encryption-key").hasMessageContaining("[shop]");
-        assertThat(new SessionSealer(new KeyedSessionsConfig(Optional.empty()), new SiteProfiles(List.of()))).isNotNull();
+                .hasMessageContaining("trawl.sessions.encryption-key")
+                .hasMessageContaining("[shop]");
+        assertThat(new SessionSealer(new KeyedSessionsConfig(Optional.empty()), new SiteProfiles(List.of())))
+                .isNotNull();
     }
 
     @Test
     void aKeyOfTheWrongLengthIsRefusedByName() {
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
 
-        assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.of(shortKey)), new SiteProfiles(List.of())))
+        assertThatThrownBy(() ->
+                        new SessionSealer(new KeyedSessionsConfig(Optional.of(shortKey)), new SiteProfiles(List.of())))
                 .hasMessageContaining("trawl.sessions.encryption-key must be 32 bytes");
-        assertThatThrownBy(() -> new SessionSealer(new KeyedSessionsConfig(Optional.of("not base64!")), new SiteProfiles(List.of())))
+        assertThatThrownBy(() -> new SessionSealer(
+                        new KeyedSessionsConfig(Optional.of("not base64!")), new SiteProfiles(List.of())))
                 .hasMessageContaining("not base64");
     }
 }

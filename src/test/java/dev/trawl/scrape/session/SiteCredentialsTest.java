@@ -15,12 +15,19 @@ import org.junit.jupiter.api.Test;
 class SiteCredentialsTest {
 
     private static final URI LOGIN = URI.create("https://www.shop.example.org/login");
-    private static final SiteSession SESSION = new SiteSession("shop",
-            SiteSession.fromSetCookies(List.of("sid=s3cret; Path=/"), LOGIN), 1);
+    private static final SiteSession SESSION =
+            new SiteSession("shop", SiteSession.fromSetCookies(List.of("sid=s3cret; Path=/"), LOGIN), 1);
 
     private static SiteProfile shop(boolean renderCredentials) {
-        return new SiteProfile("shop", HostPattern.parse("*.shop.example.org"), Map.of("X-Api-Key", "k3y"),
-                OptionalInt.empty(), Optional.empty(), true, renderCredentials, Optional.empty());
+        return new SiteProfile(
+                "shop",
+                HostPattern.parse("*.shop.example.org"),
+                Map.of("X-Api-Key", "k3y"),
+                OptionalInt.empty(),
+                Optional.empty(),
+                true,
+                renderCredentials,
+                Optional.empty());
     }
 
     private static SiteCredentials credentials(boolean renderCredentials) {
@@ -30,7 +37,9 @@ class SiteCredentialsTest {
     @Test
     void hostsTheProfileCoversGetItsHeadersAndCookie() {
         assertThat(credentials(false).forHop(URI.create("https://cdn.shop.example.org/a")))
-                .containsEntry("X-Api-Key", "k3y").containsEntry("Cookie", "sid=s3cret").containsEntry("X-Job", "mine");
+                .containsEntry("X-Api-Key", "k3y")
+                .containsEntry("Cookie", "sid=s3cret")
+                .containsEntry("X-Job", "mine");
     }
 
     @Test
@@ -46,6 +55,7 @@ class SiteCredentialsTest {
         URI target = URI.create("https://www.shop.example.org/app");
         assertThat(credentials(false).forRender(target)).containsExactlyEntriesOf(Map.of("X-Job", "mine"));
         assertThat(credentials(true).forRender(target))
-                .containsEntry("X-Api-Key", "k3y").containsEntry("Cookie", "sid=s3cret");
+                .containsEntry("X-Api-Key", "k3y")
+                .containsEntry("Cookie", "sid=s3cret");
     }
 }

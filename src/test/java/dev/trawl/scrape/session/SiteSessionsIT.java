@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trawl.scrape.FetchFailure;
 import dev.trawl.scrape.site.SiteProfiles;
-import dev.trawl.support.RedisCli;
 import dev.trawl.support.Jobs;
+import dev.trawl.support.RedisCli;
 import dev.trawl.support.StubLogin;
 import dev.trawl.support.StubSite;
 import dev.trawl.support.TestServices;
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SiteSessionsIT.SitesWithSessions.class)
 class SiteSessionsIT {
 
-    private static final List<String> PROFILES = List.of("fresh", "lasting", "renewing", "rekeyed", "rejected", "broken", "members",
-            "guarded");
+    private static final List<String> PROFILES =
+            List.of("fresh", "lasting", "renewing", "rekeyed", "rejected", "broken", "members", "guarded");
     /** The site behind the "members" profile: jobs against it run through the whole worker. */
     private static final StubSite MEMBERS = new StubSite("127.0.0.5");
     /** A host no profile covers, where a members' page redirects. */
@@ -79,8 +79,9 @@ class SiteSessionsIT {
         @Override
         public Map<String, String> start() {
             login = new StubLogin();
-            return PROFILES.stream().collect(Collectors.toMap(
-                    name -> "trawl.sites." + name + ".session.login-url", name -> login.url("/login/" + name)));
+            return PROFILES.stream()
+                    .collect(Collectors.toMap(
+                            name -> "trawl.sites." + name + ".session.login-url", name -> login.url("/login/" + name)));
         }
 
         @Override
@@ -138,29 +139,38 @@ class SiteSessionsIT {
 
     @Test
     void twentyJobsOnASiteWithoutASessionLogInOnceAndAllSendTheCookie() {
-        List<String> ids = IntStream.range(0, 20).mapToObj(i -> {
-            MEMBERS.html("/member/" + i, "<title>member " + i + "</title>");
-            return Jobs.submit(Map.of("url", MEMBERS.url("/member/" + i), "respectRobots", false));
-        }).toList();
+        List<String> ids = IntStream.range(0, 20)
+                .mapToObj(i -> {
+                    MEMBERS.html("/member/" + i, "<title>member " + i + "</title>");
+                    return Jobs.submit(Map.of("url", MEMBERS.url("/member/" + i), "respectRobots", false));
+                })
+                .toList();
         ids.forEach(id -> Jobs.awaitStatus(id, "succeeded"));
         assertThat(login.logins("/login/members")).isEqualTo(1);
-        String cookie = sessions.current("members").await().atMost(Duration.ofSeconds(10)).cookieHeaderFor(URI.create(MEMBERS.url("/"))).orElseThrow();
-        IntStream.range(0, 20).forEach(i ->
-                assertThat(MEMBERS.lastHeaders("/member/" + i)).containsEntry("cookie", cookie));
+        String cookie = sessions.current("members")
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .cookieHeaderFor(URI.create(MEMBERS.url("/")))
+                .orElseThrow();
+        IntStream.range(0, 20)
+                .forEach(i -> assertThat(MEMBERS.lastHeaders("/member/" + i)).containsEntry("cookie", cookie));
     }
 
     @Test
     void theSessionCookieAndProfileHeadersDoNotFollowARedirectToAnotherHost() {
         MEMBERS.redirect("/member/away", ELSEWHERE.url("/landing"));
         ELSEWHERE.html("/landing", "<title>elsewhere</title>");
-        String id = Jobs.submit(Map.of("url", MEMBERS.url("/member/away"), "respectRobots", false,
-                "headers", Map.of("X-Job", "mine")));
+        String id = Jobs.submit(
+                Map.of("url", MEMBERS.url("/member/away"), "respectRobots", false, "headers", Map.of("X-Job", "mine")));
         Jobs.awaitStatus(id, "succeeded");
 
-        assertThat(MEMBERS.lastHeaders("/member/away")).containsKey("cookie")
-                .containsEntry("x-members-key", "members-k3y").containsEntry("x-job", "mine");
+        assertThat(MEMBERS.lastHeaders("/member/away"))
+                .containsKey("cookie")
+                .containsEntry("x-members-key", "members-k3y")
+                .containsEntry("x-job", "mine");
         assertThat(ELSEWHERE.hits("/landing")).isEqualTo(1);
-        assertThat(ELSEWHERE.lastHeaders("/landing")).doesNotContainKeys("cookie", "x-members-key")
+        assertThat(ELSEWHERE.lastHeaders("/landing"))
+                .doesNotContainKeys("cookie", "x-members-key")
                 .containsEntry("x-job", "mine");
     }
 
@@ -171,12 +181,16 @@ class SiteSessionsIT {
         Jobs.awaitStatus(Jobs.submit(Map.of("url", GUARDED.url("/inside"), "respectRobots", false)), "succeeded");
 
         assertThat(login.logins("/login/guarded")).isEqualTo(1);
-        assertThat(GUARDED.lastHeaders("/inside")).doesNotContainKey("cookie")
+        assertThat(GUARDED.lastHeaders("/inside"))
+                .doesNotContainKey("cookie")
                 .containsEntry("x-guarded-key", "guarded-k3y");
     }
 
     private double renewals(String profile) {
-        return registry.get("trawl.sessions.renewals").tag("profile", profile).counter().count();
+        return registry.get("trawl.sessions.renewals")
+                .tag("profile", profile)
+                .counter()
+                .count();
     }
 
     @Test
@@ -185,14 +199,22 @@ class SiteSessionsIT {
         List<CompletableFuture<SiteSession>> calls = concurrently(20, "fresh");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> login.logins("/login/fresh") == 1);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> login.logins("/login/fresh") == 1 && calls.stream().noneMatch(CompletableFuture::isDone));
         slowLogin.countDown();
         awaitAll(calls);
 
-        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSessionsIT::cookies).distinct())
+        assertThat(calls.stream()
+                        .map(CompletableFuture::join)
+                        .map(SiteSessionsIT::cookies)
+                        .distinct())
                 .containsExactly("sid=fresh-1");
-        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSession::version).distinct()).hasSize(1);
+        assertThat(calls.stream()
+                        .map(CompletableFuture::join)
+                        .map(SiteSession::version)
+                        .distinct())
+                .hasSize(1);
         assertThat(login.logins("/login/fresh")).isEqualTo(1);
         assertThat(renewals("fresh")).isEqualTo(1.0);
 
@@ -208,8 +230,12 @@ class SiteSessionsIT {
         SiteSession session = sessions.current("lasting").await().atMost(Duration.ofSeconds(10));
         try (RedisCli redis = new RedisCli()) {
             long pttl = (Long) redis.call("PTTL", sessionKey("lasting"));
-            assertThat(pttl).isBetween(Duration.ofMinutes(10).minusSeconds(10).toMillis(), Duration.ofMinutes(10).toMillis());
-            assertThat(redis.call("HGET", sessionKey("lasting"), "version")).isEqualTo(Long.toString(session.version()));
+            assertThat(pttl)
+                    .isBetween(
+                            Duration.ofMinutes(10).minusSeconds(10).toMillis(),
+                            Duration.ofMinutes(10).toMillis());
+            assertThat(redis.call("HGET", sessionKey("lasting"), "version"))
+                    .isEqualTo(Long.toString(session.version()));
         }
     }
 
@@ -218,17 +244,20 @@ class SiteSessionsIT {
         SiteSession session = sessions.current("lasting").await().atMost(Duration.ofSeconds(10));
         try (RedisCli redis = new RedisCli()) {
             String stored = (String) redis.call("HGET", sessionKey("lasting"), "cookie");
-            assertThat(session.cookies()).isNotEmpty().allSatisfy(cookie -> assertThat(stored).doesNotContain(cookie.value()));
+            assertThat(session.cookies())
+                    .isNotEmpty()
+                    .allSatisfy(cookie -> assertThat(stored).doesNotContain(cookie.value()));
             assertThat(stored).startsWith(SessionSealer.PREFIX);
-            assertThat(sealer.open("lasting", stored)).isEqualTo(
-                    new SessionSealer.Opened.Clear(SiteSession.encode(session.cookies())));
+            assertThat(sealer.open("lasting", stored))
+                    .isEqualTo(new SessionSealer.Opened.Clear(SiteSession.encode(session.cookies())));
         }
     }
 
     @Test
     void aSessionSealedUnderAnEarlierKeyIsReplacedByOneNewLogin() {
         try (RedisCli redis = new RedisCli()) {
-            String underOldKey = new SessionSealer(KeyedSessionsConfig.filledWith((byte) 7), new SiteProfiles(List.of()))
+            String underOldKey = new SessionSealer(
+                            KeyedSessionsConfig.filledWith((byte) 7), new SiteProfiles(List.of()))
                     .seal("rekeyed", "[]");
             redis.call("HSET", sessionKey("rekeyed"), "cookie", underOldKey, "version", "7");
             redis.call("PEXPIRE", sessionKey("rekeyed"), "600000");
@@ -260,17 +289,21 @@ class SiteSessionsIT {
         List<CompletableFuture<SiteSession>> more = concurrently(20, "renewing");
         awaitAll(more);
         assertThat(more.stream().map(CompletableFuture::join)).allMatch(s -> s.equals(first));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> login.logins("/login/renewing") == 2);
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> login.logins("/login/renewing") == 2);
 
         slowLogin.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                cookies(sessions.current("renewing").await().atMost(Duration.ofSeconds(5))).equals("sid=renewing-2"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cookies(sessions.current("renewing").await().atMost(Duration.ofSeconds(5)))
+                        .equals("sid=renewing-2"));
         SiteSession renewed = sessions.current("renewing").await().atMost(Duration.ofSeconds(5));
         assertThat(renewed.version()).isGreaterThan(first.version());
         assertThat(login.logins("/login/renewing")).isEqualTo(2);
         assertThat(renewals("renewing")).isEqualTo(renewalsBefore + 1);
         try (RedisCli redis = new RedisCli()) {
-            assertThat((Long) redis.call("PTTL", sessionKey("renewing"))).isGreaterThan(Duration.ofMinutes(9).toMillis());
+            assertThat((Long) redis.call("PTTL", sessionKey("renewing")))
+                    .isGreaterThan(Duration.ofMinutes(9).toMillis());
         }
     }
 
@@ -288,13 +321,18 @@ class SiteSessionsIT {
         slowLogin.countDown();
         awaitAll(calls);
 
-        assertThat(calls.stream().map(CompletableFuture::join).map(SiteSessionsIT::cookies).distinct())
+        assertThat(calls.stream()
+                        .map(CompletableFuture::join)
+                        .map(SiteSessionsIT::cookies)
+                        .distinct())
                 .containsExactly("sid=rejected-2");
         assertThat(login.logins("/login/rejected")).isEqualTo(2);
 
         // a late report about the old session leaves the new one alone
-        assertThat(sessions.invalidate("rejected", rejected.version()).await().atMost(Duration.ofSeconds(5))).isFalse();
-        assertThat(cookies(sessions.current("rejected").await().atMost(Duration.ofSeconds(5)))).isEqualTo("sid=rejected-2");
+        assertThat(sessions.invalidate("rejected", rejected.version()).await().atMost(Duration.ofSeconds(5)))
+                .isFalse();
+        assertThat(cookies(sessions.current("rejected").await().atMost(Duration.ofSeconds(5))))
+                .isEqualTo("sid=rejected-2");
     }
 
     @Test
@@ -307,7 +345,8 @@ class SiteSessionsIT {
         awaitAll(calls);
 
         assertThat(calls).allMatch(CompletableFuture::isCompletedExceptionally);
-        assertThat(calls.stream().map(call -> call.handle((ok, failure) -> failure).join()))
+        assertThat(calls.stream()
+                        .map(call -> call.handle((ok, failure) -> failure).join()))
                 .allSatisfy(failure -> {
                     assertThat(failure).isInstanceOf(FetchFailure.class);
                     assertThat(((FetchFailure) failure).isTransient()).isTrue();

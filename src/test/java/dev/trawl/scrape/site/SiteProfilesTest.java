@@ -90,7 +90,8 @@ public class SiteProfilesTest {
                 "trawl.sites.shop.session.body", "user=a&password=b"));
 
         SiteProfile shop = sites.forHost("shop.example.org").orElseThrow();
-        assertThat(shop.headers()).containsExactlyInAnyOrderEntriesOf(Map.of("Accept-Language", "en-GB", "X-Api-Key", "k1"));
+        assertThat(shop.headers())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("Accept-Language", "en-GB", "X-Api-Key", "k1"));
         assertThat(shop.maxConcurrency()).hasValue(2);
         assertThat(shop.minDelay()).contains(Duration.ofSeconds(1));
         assertThat(shop.render()).isTrue();
@@ -106,7 +107,8 @@ public class SiteProfilesTest {
     @Test
     void aMinimalProfileHasNoHeadersNoOverridesNoRenderAndNoSession() {
         SiteProfile plain = profiles(Map.of("trawl.sites.plain.host-pattern", "plain.example.org"))
-                .named("plain").orElseThrow();
+                .named("plain")
+                .orElseThrow();
         assertThat(plain.headers()).isEmpty();
         assertThat(plain.maxConcurrency()).isEmpty();
         assertThat(plain.minDelay()).isEqualTo(Optional.empty());
@@ -122,9 +124,9 @@ public class SiteProfilesTest {
     @Test
     void aSessionThatWouldRenewBeforeItStartsIsRefused() {
         assertThatThrownBy(() -> profiles(Map.of(
-                "trawl.sites.bad.host-pattern", "bad.example.org",
-                "trawl.sites.bad.session.login-url", "https://bad.example.org/login",
-                "trawl.sites.bad.session.ttl", "5M")))
+                        "trawl.sites.bad.host-pattern", "bad.example.org",
+                        "trawl.sites.bad.session.login-url", "https://bad.example.org/login",
+                        "trawl.sites.bad.session.ttl", "5M")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("renew-before (PT5M) must be shorter than the ttl (PT5M)");
     }
@@ -132,8 +134,8 @@ public class SiteProfilesTest {
     @Test
     void aLoginUrlMustBeAnAbsoluteHttpUrl() {
         assertThatThrownBy(() -> profiles(Map.of(
-                "trawl.sites.bad.host-pattern", "bad.example.org",
-                "trawl.sites.bad.session.login-url", "/login")))
+                        "trawl.sites.bad.host-pattern", "bad.example.org",
+                        "trawl.sites.bad.session.login-url", "/login")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absolute http(s) URL");
     }
