@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -131,7 +132,8 @@ class TierRulesIT {
     @Test
     void moreUnfinishedJobsThanTheTierAllowsAre429AndAHeldJobCanBeCancelled() {
         String key = Keys.issue("quota", "api-key");
-        SITE.html("/held-back", "<title>held</title>").latency("/held-back", Duration.ofMillis(200));
+        // no job of this caller ends before the test has seen the quota full
+        CountDownLatch gate = SITE.gatedHtml("/held-back", "<title>held</title>");
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             jobs.add(Map.of("url", SITE.url("/held-back?q=" + UUID.randomUUID()), "formats", List.of("metadata")));
@@ -149,6 +151,7 @@ class TierRulesIT {
         assertThat(status(key, last)).isEqualTo("queued");
         as(key).when().delete("/v1/jobs/" + last).then().statusCode(202).body("status", equalTo("cancelled"));
         submit(key, Map.of("url", SITE.url("/after-cancel"))).statusCode(202);
+        gate.countDown();
     }
 
     @Test
