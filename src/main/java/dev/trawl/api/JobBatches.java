@@ -55,9 +55,10 @@ public class JobBatches {
 
     /**
      * Reads and checks every item, also against what the caller's tier allows; an item refused
-     * has a problem and no submission, in its place.
+     * has a problem and no submission, in its place. Every job of the batch keeps the request's
+     * {@code traceId} (null if none).
      */
-    Checked check(JobBatch batch, Tenant caller) {
+    Checked check(JobBatch batch, Tenant caller, String traceId) {
         List<JobSubmitter.Submission> submissions = new ArrayList<>(batch.jobs().size());
         List<Problem> problems = new ArrayList<>(batch.jobs().size());
         StringBuilder fingerprint = new StringBuilder();
@@ -65,7 +66,7 @@ public class JobBatches {
             JobSubmitter.Submission submission = null;
             Problem problem = null;
             try {
-                submission = submission(item, caller);
+                submission = submission(item, caller, traceId);
                 fingerprint.append(IdempotentSubmits.fingerprint(submission.spec(), submission.dedupe()));
             } catch (ProblemException e) {
                 problem = e.problem();
@@ -102,7 +103,7 @@ public class JobBatches {
                 });
     }
 
-    private JobSubmitter.Submission submission(JsonNode item, Tenant caller) {
+    private JobSubmitter.Submission submission(JsonNode item, Tenant caller, String traceId) {
         JobSubmission submission;
         try {
             submission = item == null || item.isNull() ? null : json.treeToValue(item, JobSubmission.class);
@@ -117,6 +118,6 @@ public class JobBatches {
             throw new ProblemException(ProblemMappers.invalid(violations));
         }
         JobSpec spec = rules.allowed(caller, options.toSpec(submission));
-        return new JobSubmitter.Submission(spec, submission.deduplicates(), rules.shareOf(caller));
+        return new JobSubmitter.Submission(spec, submission.deduplicates(), rules.shareOf(caller), traceId);
     }
 }

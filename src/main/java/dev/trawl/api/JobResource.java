@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -73,6 +74,7 @@ public class JobResource {
             description = "Validates and queues one scrape job; an identical live job "
                     + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
     @Parameter(ref = "idempotencyKey")
+    @Parameter(name = TraceParent.HEADER, in = ParameterIn.HEADER, ref = "traceparent")
     @APIResponse(
             responseCode = "202",
             description = "Accepted and queued; Location is the job",
@@ -96,7 +98,11 @@ public class JobResource {
                 "v1",
                 IdempotentSubmits.fingerprint(spec, dedupe),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
+                        .chain(() -> submitter.submit(
+                                spec,
+                                dedupe,
+                                rules.shareOf(caller),
+                                TraceParent.traceIdOf(context.request().headers())))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }
@@ -114,6 +120,7 @@ public class JobResource {
                     + "one item per job, in order: the accepted job, or {\"error\": <problem>} naming what is wrong with it. "
                     + "Costs one rate-limit token per job.")
     @Parameter(ref = "idempotencyKey")
+    @Parameter(name = TraceParent.HEADER, in = ParameterIn.HEADER, ref = "traceparent")
     @APIResponse(
             responseCode = "202",
             description = "One item per job, in order, and the counts accepted and refused",
@@ -125,7 +132,8 @@ public class JobResource {
     public Uni<Response> submitBatch(
             @Valid @NotNull(message = "a JSON body is required") JobBatch body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
-        JobBatches.Checked checked = batches.check(body, caller);
+        JobBatches.Checked checked = batches.check(
+                body, caller, TraceParent.traceIdOf(context.request().headers()));
         // the request itself took one token at the door; its other items cost one each
         long rest = checked.submissions().size() - 1L;
         Uni<Decision> charged = rest < 1

@@ -62,7 +62,8 @@ public final class JobViews {
              "createdAt": "2026-11-23T13:50:53.964869Z", "startedAt": "2026-11-23T13:50:54.010Z",
              "finishedAt": "2026-11-23T13:50:54.800Z", "pages": 0,
              "error": {"code": "http-404", "transient": false, "statusCode": 404, "message": "The site answered HTTP 404"},
-             "links": {"self": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}}""")
+             "links": {"self": "/v1/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
+             "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}""")
     public record Status(
             String id,
             String status,
@@ -73,7 +74,11 @@ public final class JobViews {
             OffsetDateTime finishedAt,
             int pages,
             Map<String, Object> error,
-            Links links) {
+            Links links,
+
+            @Schema(description = "The W3C trace id of the submit's traceparent header; absent if it had none")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            String traceId) {
 
         static Status of(JobSummary job) {
             return new Status(
@@ -86,7 +91,8 @@ public final class JobViews {
                     job.finishedAt(),
                     job.pageCount(),
                     job.error(),
-                    Links.of(job.id()));
+                    Links.of(job.id()),
+                    job.traceId());
         }
     }
 

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -70,6 +71,7 @@ public class LegacyScrapeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job (original API)")
     @Parameter(ref = "idempotencyKey")
+    @Parameter(name = TraceParent.HEADER, in = ParameterIn.HEADER, ref = "traceparent")
     @APIResponse(
             responseCode = "202",
             description = "Accepted and queued",
@@ -93,7 +95,11 @@ public class LegacyScrapeResource {
                 "scrape-async",
                 IdempotentSubmits.fingerprint(spec, dedupe),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
+                        .chain(() -> submitter.submit(
+                                spec,
+                                dedupe,
+                                rules.shareOf(caller),
+                                TraceParent.traceIdOf(context.request().headers())))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
@@ -102,6 +108,7 @@ public class LegacyScrapeResource {
     @POST
     @Path("scrape")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = TraceParent.HEADER, in = ParameterIn.HEADER, ref = "traceparent")
     @Operation(
             summary = "Submit a job and wait for it (original API)",
             description = "Waits at most "
@@ -120,7 +127,11 @@ public class LegacyScrapeResource {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
         return rules.roomFor(caller, 1)
-                .chain(() -> submitter.submit(spec, body.deduplicates(), rules.shareOf(caller)))
+                .chain(() -> submitter.submit(
+                        spec,
+                        body.deduplicates(),
+                        rules.shareOf(caller),
+                        TraceParent.traceIdOf(context.request().headers())))
                 .chain(job -> feed.follow(job.id(), null, false)
                         .select()
                         .last()

@@ -1,9 +1,11 @@
 package dev.trawl.events;
 
+import dev.trawl.redis.RedisClientTls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -55,6 +57,8 @@ public class LiveEvents {
             Vertx vertx,
             @ConfigProperty(name = "quarkus.redis.hosts") String redisHosts,
             @ConfigProperty(name = "quarkus.redis.password") Optional<String> redisPassword,
+            @ConfigProperty(name = "quarkus.redis.tls-configuration-name") Optional<String> tlsConfigurationName,
+            TlsConfigurationRegistry tls,
             MeterRegistry registry) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(redisHosts.split(",")[0].trim())
@@ -62,7 +66,8 @@ public class LiveEvents {
                 .setMaxPoolSize(1);
         // the Quarkus client reads quarkus.redis.password itself; this connection is our own
         redisPassword.filter(password -> !password.isEmpty()).ifPresent(options::setPassword);
-        this.client = Redis.createClient(vertx, options);
+        this.client = Redis.createClient(
+                vertx, RedisClientTls.named(tlsConfigurationName, tls).applyTo(options));
         Gauge.builder("trawl.events.followed.jobs", listeners, Map::size)
                 .description("Jobs this pod's pub/sub connection is subscribed to")
                 .register(registry);

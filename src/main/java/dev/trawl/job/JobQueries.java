@@ -31,7 +31,8 @@ import java.util.UUID;
 public class JobQueries {
 
     private static final String FIND = """
-            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner
+            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner,
+                   trace_id
               FROM jobs WHERE id = ANY($1)""";
 
     /** Bounds one statement's id list; a turn that gathers more sends several statements. */
@@ -148,7 +149,8 @@ public class JobQueries {
                                         row.getOffsetDateTime(6),
                                         row.getInteger(7),
                                         map(row.getValue(8)),
-                                        row.getString(9)));
+                                        row.getString(9),
+                                        row.getString(10)));
                     }
                     return found;
                 });

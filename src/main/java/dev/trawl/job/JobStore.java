@@ -56,9 +56,9 @@ public class JobStore {
      */
     private static final String INSERT = PerCallPlans.MARK + """
             WITH input AS (
-                SELECT id, priority, request::jsonb AS request, job_key, dedupe, owner, ord
-                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $7::text[])
-                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, owner, ord)
+                SELECT id, priority, request::jsonb AS request, job_key, dedupe, owner, trace_id, ord
+                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $7::text[], $8::text[])
+                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, owner, trace_id, ord)
             ), claim AS (
                 INSERT INTO job_keys AS k (job_key, job_id)
                 SELECT job_key, id FROM input WHERE dedupe ORDER BY job_key
@@ -72,8 +72,8 @@ public class JobStore {
                        THEN EXCLUDED.job_id ELSE k.job_id END
                 RETURNING job_key, job_id
             ), job AS (
-                INSERT INTO jobs (id, state, priority, request, job_key, owner, max_attempts)
-                SELECT i.id, 'queued', i.priority, i.request, i.job_key, i.owner,
+                INSERT INTO jobs (id, state, priority, request, job_key, owner, trace_id, max_attempts)
+                SELECT i.id, 'queued', i.priority, i.request, i.job_key, i.owner, i.trace_id,
                        coalesce((i.request ->> 'maxAttempts')::int, 3)
                   FROM input i LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
                  WHERE NOT i.dedupe OR c.job_id = i.id
@@ -105,7 +105,7 @@ public class JobStore {
               FROM unnest($1::uuid[]) AS wanted(id)
              WHERE j.id = wanted.id AND NOT j.cancel_requested
                AND (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at < now() AND j.takeovers < $4))
-            RETURNING j.id, j.request::text AS request, j.attempt""";
+            RETURNING j.id, j.request::text AS request, j.attempt, j.trace_id""";
 
     private static final String PAGE_COLUMNS =
             "job_id, url, final_url, status_code, content_type, depth, metadata, title, description, text, markdown, "
@@ -460,7 +460,8 @@ public class JobStore {
             rows.stream().map(NewJob::jobKey).toArray(String[]::new),
             rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
             submit.dedupeWindow().toMillis() / 1000.0,
-            rows.stream().map(NewJob::owner).toArray(String[]::new)
+            rows.stream().map(NewJob::owner).toArray(String[]::new),
+            rows.stream().map(NewJob::traceId).toArray(String[]::new)
         });
         return pool.preparedQuery(INSERT).execute(args).chain(answer -> {
             SubmittedJob[] recorded = new SubmittedJob[rows.size()];
@@ -542,7 +543,8 @@ public class JobStore {
                                             id,
                                             fromJson(row.getString("request")),
                                             row.getInteger("attempt"),
-                                            group.owner()));
+                                            group.owner(),
+                                            row.getString("trace_id")));
                         }
                         indexes.forEach(i -> results.set(
                                 i,

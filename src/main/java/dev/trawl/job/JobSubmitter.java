@@ -22,8 +22,11 @@ public class JobSubmitter {
 
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
-    /** One job a client asked for, validated; {@code caller} says whose it is and how it takes turns. */
-    public record Submission(JobSpec spec, boolean dedupe, FairShare caller) {}
+    /**
+     * One job a client asked for, validated; {@code caller} says whose it is and how it takes
+     * turns; {@code traceId} is the W3C trace id of the request, or null.
+     */
+    public record Submission(JobSpec spec, boolean dedupe, FairShare caller, String traceId) {}
 
     private final JobStore store;
     private final JobTransitions transitions;
@@ -44,9 +47,10 @@ public class JobSubmitter {
     /**
      * @param dedupe whether a queued, running or recently succeeded job of the same owner with
      *               the same request answers instead of a new one
+     * @param traceId the W3C trace id of the request, kept with the job for its log lines; null if none
      */
-    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller) {
-        return submitAll(List.of(new Submission(spec, dedupe, caller))).map(jobs -> jobs.get(0));
+    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller, String traceId) {
+        return submitAll(List.of(new Submission(spec, dedupe, caller, traceId))).map(jobs -> jobs.get(0));
     }
 
     /**
@@ -58,7 +62,11 @@ public class JobSubmitter {
         List<NewJob> jobs = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
             jobs.add(NewJob.of(
-                    JobIds.next(), submission.spec(), submission.caller().owner(), submission.dedupe()));
+                    JobIds.next(),
+                    submission.spec(),
+                    submission.caller().owner(),
+                    submission.dedupe(),
+                    submission.traceId()));
         }
         return store.insertAll(jobs)
                 .call(recorded -> {

@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * What the API shows of a job: the columns of its status, read in one statement
  * ({@link JobQueries#find}). {@code error} is null unless the job has one; {@code owner} is the
- * id of the tenant that submitted it, null for a job from before tenancy.
+ * id of the tenant that submitted it, null for a job from before tenancy; {@code traceId} the W3C
+ * trace id of the request that submitted it, null if none.
  */
 public record JobSummary(
         UUID id,
@@ -19,7 +20,8 @@ public record JobSummary(
         OffsetDateTime finishedAt,
         int pageCount,
         Map<String, Object> error,
-        String owner) {
+        String owner,
+        String traceId) {
 
     public JobState jobState() {
         return JobState.fromWire(state);

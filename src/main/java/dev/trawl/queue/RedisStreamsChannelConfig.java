@@ -1,5 +1,7 @@
 package dev.trawl.queue;
 
+import dev.trawl.redis.RedisClientTls;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ final class RedisStreamsChannelConfig {
     private final String channel;
     private final String redisUrl;
     private final Optional<String> redisPassword;
+    private final RedisClientTls tls;
     private final List<String> streams;
     private final String group;
     private final String consumer;
@@ -33,8 +36,13 @@ final class RedisStreamsChannelConfig {
     private final int maxInflight;
 
     private RedisStreamsChannelConfig(
-            RedisStreamsConnectorIncomingConfiguration in, RedisStreamsConnectorOutgoingConfiguration out) {
+            RedisStreamsConnectorIncomingConfiguration in,
+            RedisStreamsConnectorOutgoingConfiguration out,
+            TlsConfigurationRegistry registry) {
         RedisStreamsConnectorCommonConfiguration common = in != null ? in : out;
+        this.tls = registry == null
+                ? RedisClientTls.NONE
+                : RedisClientTls.named(common.getTlsConfigurationName(), registry);
         this.channel = common.getChannel();
         this.redisUrl = common.getRedisUrl();
         this.redisPassword = common.getRedisPassword().filter(password -> !password.isEmpty());
@@ -58,12 +66,18 @@ final class RedisStreamsChannelConfig {
         this.maxInflight = out == null ? 0 : out.getMaxInflight();
     }
 
-    static RedisStreamsChannelConfig incoming(Config config) {
-        return new RedisStreamsChannelConfig(new RedisStreamsConnectorIncomingConfiguration(config), null);
+    /** An incoming channel whose {@code tls-configuration-name}, if set, the registry resolves. */
+    static RedisStreamsChannelConfig incoming(Config config, TlsConfigurationRegistry registry) {
+        return new RedisStreamsChannelConfig(new RedisStreamsConnectorIncomingConfiguration(config), null, registry);
     }
 
-    static RedisStreamsChannelConfig outgoing(Config config) {
-        return new RedisStreamsChannelConfig(null, new RedisStreamsConnectorOutgoingConfiguration(config));
+    /** An incoming channel on a plain {@code redis://} URL. */
+    static RedisStreamsChannelConfig incoming(Config config) {
+        return incoming(config, null);
+    }
+
+    static RedisStreamsChannelConfig outgoing(Config config, TlsConfigurationRegistry registry) {
+        return new RedisStreamsChannelConfig(null, new RedisStreamsConnectorOutgoingConfiguration(config), registry);
     }
 
     String channel() {
@@ -74,12 +88,15 @@ final class RedisStreamsChannelConfig {
         return redisUrl;
     }
 
-    /** The client options every connection of the channel starts from: address and, if set apart, password. */
+    /**
+     * The client options every connection of the channel starts from: address, the password if set
+     * apart, and the TLS settings if a configuration is named.
+     */
     RedisOptions redisOptions() {
         RedisOptions options =
                 new RedisOptions().setConnectionString(redisUrl).setPreferredProtocolVersion(ProtocolVersion.RESP2);
         redisPassword.ifPresent(options::setPassword);
-        return options;
+        return tls.applyTo(options);
     }
 
     /** Incoming: the streams read, highest priority first. */

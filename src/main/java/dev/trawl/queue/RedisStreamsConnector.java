@@ -4,6 +4,7 @@ import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Dire
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.INCOMING_AND_OUTGOING;
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.OUTGOING;
 
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.connector.OutboundConnector;
@@ -41,6 +42,12 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
         direction = INCOMING_AND_OUTGOING,
         description =
                 "Redis password when redis-url carries none (application.properties passes quarkus.redis.password)")
+@ConnectorAttribute(
+        name = "tls-configuration-name",
+        type = "string",
+        direction = INCOMING_AND_OUTGOING,
+        description = "Named TLS configuration (quarkus.tls.<name>.*) for a rediss:// redis-url: trust store, client"
+                + " certificate, host name check (application.properties passes quarkus.redis.tls-configuration-name)")
 @ConnectorAttribute(
         name = "streams",
         type = "string",
@@ -126,23 +133,25 @@ public class RedisStreamsConnector implements InboundConnector, OutboundConnecto
     public static final String PAYLOAD_FIELD = "payload";
 
     private final Vertx vertx;
+    private final TlsConfigurationRegistry tls;
     private final List<RedisStreamsIncomingChannel> incoming = new CopyOnWriteArrayList<>();
     private final List<RedisStreamsOutgoingChannel> outgoing = new CopyOnWriteArrayList<>();
 
-    public RedisStreamsConnector(Vertx vertx) {
+    public RedisStreamsConnector(Vertx vertx, TlsConfigurationRegistry tls) {
         this.vertx = vertx;
+        this.tls = tls;
     }
 
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
-        var channel = new RedisStreamsIncomingChannel(vertx, RedisStreamsChannelConfig.incoming(config));
+        var channel = new RedisStreamsIncomingChannel(vertx, RedisStreamsChannelConfig.incoming(config, tls));
         incoming.add(channel);
         return channel.publisher();
     }
 
     @Override
     public Flow.Subscriber<? extends Message<?>> getSubscriber(Config config) {
-        var channel = new RedisStreamsOutgoingChannel(vertx, RedisStreamsChannelConfig.outgoing(config));
+        var channel = new RedisStreamsOutgoingChannel(vertx, RedisStreamsChannelConfig.outgoing(config, tls));
         outgoing.add(channel);
         return channel.subscriber();
     }

@@ -141,6 +141,7 @@ public class JobRunner {
     }
 
     private Uni<Void> execute(ClaimedJob job) {
+        JobLogContext.addTraceId(job.traceId());
         Timer.Sample timing = Timer.start(registry);
         Runnable release = leases.hold(job);
         // Not waited for: the event log writes appends in the order they are made, so this one

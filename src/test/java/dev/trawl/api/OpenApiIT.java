@@ -124,6 +124,10 @@ class OpenApiIT {
     void theHeadersAClientSendsAreParametersOfTheOperationsThatReadThem() {
         assertThat(headerParameters("post /v1/jobs")).contains("Idempotency-Key");
         assertThat(headerParameters("post /scrape/async")).contains("Idempotency-Key");
+        assertThat(headerParameters("post /v1/jobs")).contains("traceparent");
+        assertThat(headerParameters("post /v1/jobs/batch")).contains("traceparent");
+        assertThat(headerParameters("post /scrape/async")).contains("traceparent");
+        assertThat(headerParameters("post /scrape")).contains("traceparent");
         assertThat(headerParameters("get /v1/jobs/{id}/events")).contains("Last-Event-ID");
         assertThat(headerParameters("get /v1/dead-letters")).contains("X-Admin-Token");
         assertThat(headerParameters("post /v1/admin/keys")).contains("X-Admin-Token");

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trawl.support.DashboardQueries;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Keys;
 import dev.trawl.support.PrometheusText;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What an SRE scrapes from /q/metrics after real jobs of every kind (success, retry, failure, dead
  * letter, re-drive, crawl with a robots skip, SSRF refusal, render, site session, rate-limited
- * request): every family the operations guide lists has moved, and promtool finds the output clean.
+ * request): every family the operations guide lists has moved, promtool finds the output clean, and
+ * every query of the Grafana dashboard reads series (and labels) the output has.
  */
 @QuarkusTest
 @TestProfile(MetricsAfterRealJobsIT.EveryPath.class)
@@ -246,6 +250,15 @@ class MetricsAfterRealJobsIT {
             assertThat(bounds.get(bounds.size() - 1))
                     .as(histogram + " reaches the job timeout")
                     .isGreaterThanOrEqualTo(JOB_TIMEOUT_SECONDS);
+        }
+        // every query of the shipped dashboard reads series that exist, by labels they carry
+        for (DashboardQueries.Query query : DashboardQueries.read().queries()) {
+            assertThat(output.familyNames()).as(query.panel()).containsAll(query.series());
+            Set<String> labels = new TreeSet<>(DashboardQueries.SCRAPE_LABELS);
+            query.series().forEach(series -> labels.addAll(output.labelNames(series)));
+            assertThat(labels)
+                    .as(query.panel() + ": labels of " + query.series())
+                    .containsAll(query.labels());
         }
         assertThat(output.familyNames()).noneMatch(name -> name.startsWith("m__"));
         assertThat(output.text())

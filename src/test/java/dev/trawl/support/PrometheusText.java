@@ -14,6 +14,8 @@ public record PrometheusText(String text) {
     /** The text format promtool reads (Prometheus itself asks for OpenMetrics, the same series). */
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static final Pattern LABEL_NAME = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
 
     public static PrometheusText scrape() {
@@ -72,6 +74,21 @@ public record PrometheusText(String text) {
             names.add(sample.group(1));
         }
         return names;
+    }
+
+    /** The label names any sample called {@code name} carries (e.g. {@code le} on a {@code _bucket}). */
+    public Set<String> labelNames(String name) {
+        Set<String> labels = new TreeSet<>();
+        Matcher sample = SAMPLE.matcher(text);
+        while (sample.find()) {
+            if (sample.group(1).equals(name) && sample.group(2) != null) {
+                Matcher label = LABEL_NAME.matcher(sample.group(2));
+                while (label.find()) {
+                    labels.add(label.group(1));
+                }
+            }
+        }
+        return labels;
     }
 
     private static boolean matches(Matcher sample, String series) {

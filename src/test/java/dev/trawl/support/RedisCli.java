@@ -25,10 +25,23 @@ public final class RedisCli implements AutoCloseable {
     }
 
     public RedisCli(int port) {
+        this(connect(port));
+    }
+
+    /** Over a socket already connected, e.g. a TLS one. */
+    public RedisCli(Socket socket) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            this.socket = socket;
             out = socket.getOutputStream();
             in = new BufferedInputStream(socket.getInputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not talk to Redis over " + socket, e);
+        }
+    }
+
+    private static Socket connect(int port) {
+        try {
+            return new Socket("127.0.0.1", port);
         } catch (IOException e) {
             throw new IllegalStateException("Redis must run on 127.0.0.1:" + port + " for the tests", e);
         }
