@@ -91,6 +91,9 @@ ensure_deploy_check_tools() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     log "installing Node.js"; apt_install nodejs npm
   fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "installing openssl (RedisTlsIT makes its certificates with it)"; apt_install openssl
+  fi
   local validate
   validate="$(cd "$(dirname "$0")/../validate" && pwd)"
   if [ ! -d "$validate/node_modules" ] || [ "$validate/package-lock.json" -nt "$validate/node_modules" ]; then
