@@ -26,8 +26,8 @@ public record JobSubmission(
 
         @Size(max = 5, message = "lists at most 5 formats") List<
                         @NotNull(message = "must not be null") @Pattern(
-                                regexp = "metadata|text|markdown|links|html",
-                                message = "must be one of metadata, text, markdown, links, html")
+                                regexp = "metadata|text|markdown|links|html|main",
+                                message = "must be one of metadata, text, markdown, links, html, main")
                         String>
                 formats,
 
