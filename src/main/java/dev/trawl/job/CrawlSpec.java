@@ -1,6 +1,7 @@
 package dev.trawl.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -11,7 +12,13 @@ import java.util.List;
  * {@code /sitemap.xml}) join the frontier as if the start page linked to them.
  */
 public record CrawlSpec(
-        int maxPages, int maxDepth, List<String> include, List<String> exclude, boolean sameSite, boolean sitemaps) {
+        int maxPages,
+        int maxDepth,
+        List<String> include,
+        List<String> exclude,
+        boolean sameSite,
+        // written only when true: a stored request without it reads as before, on a pod of the previous release too
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean sitemaps) {
 
     public static final CrawlSpec SINGLE_PAGE = new CrawlSpec(1, 0, List.of(), List.of(), true);
 
