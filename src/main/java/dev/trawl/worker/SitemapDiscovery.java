@@ -9,6 +9,8 @@ import dev.trawl.scrape.RobotsPolicy;
 import dev.trawl.scrape.SitemapConfig;
 import dev.trawl.scrape.SitemapFile;
 import dev.trawl.scrape.SitemapReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,9 +42,24 @@ public class SitemapDiscovery {
     private final SitemapReader reader;
     private final SitemapConfig config;
     private final FetchConfig fetch;
+    private final Counter read;
+    private final Counter failed;
+    private final Counter notRead;
+    private final Counter urlsFound;
 
     public SitemapDiscovery(
-            PageScraper scraper, RobotsPolicy robots, SitemapReader reader, SitemapConfig config, FetchConfig fetch) {
+            PageScraper scraper,
+            RobotsPolicy robots,
+            SitemapReader reader,
+            SitemapConfig config,
+            FetchConfig fetch,
+            MeterRegistry registry) {
+        this.read = sitemaps(registry, "read");
+        this.failed = sitemaps(registry, "failed");
+        this.notRead = sitemaps(registry, "not-read");
+        this.urlsFound = Counter.builder("trawl.sitemap.urls")
+                .description("Page URLs crawls found in sitemaps, before the crawl's own rules chose among them")
+                .register(registry);
         this.scraper = scraper;
         this.robots = robots;
         this.reader = reader;
@@ -63,8 +80,23 @@ public class SitemapDiscovery {
             Reading reading = new Reading(Math.min(maxUrls, config.maxUrls()));
             named.forEach(url -> reading.queue(url, 0));
             reading.queue(origin + "/sitemap.xml", 0);
-            return readNext(reading, lease, spec).map(done -> reading.seeds());
+            return readNext(reading, lease, spec).map(done -> counted(reading.seeds()));
         });
+    }
+
+    private static Counter sitemaps(MeterRegistry registry, String outcome) {
+        return Counter.builder("trawl.sitemaps")
+                .tag("outcome", outcome)
+                .description("Sitemap files of crawls: read, failed (fetch or parse), or not read at a bound")
+                .register(registry);
+    }
+
+    private SitemapSeeds counted(SitemapSeeds seeds) {
+        read.increment(seeds.sitemapsRead());
+        failed.increment(seeds.problems().size());
+        notRead.increment(seeds.sitemapsNotRead());
+        urlsFound.increment(seeds.urls().size());
+        return seeds;
     }
 
     private Uni<Void> readNext(Reading reading, FetchClients.Lease lease, JobSpec spec) {

@@ -191,6 +191,55 @@ class SitemapCrawlIT {
     }
 
     @Test
+    void indexesNestedBeyondTheDepthBoundAreNotFollowed() {
+        StubSite site = SITES.site();
+        site.reply("/sitemap.xml", xml(index(site, "/idx/1.xml")));
+        site.reply("/idx/1.xml", xml(index(site, "/idx/2.xml", "/idx/leaf.xml")));
+        site.reply("/idx/2.xml", xml(index(site, "/idx/3.xml")));
+        site.reply("/idx/3.xml", xml(urlset(site, "/too-deep")));
+        site.reply("/idx/leaf.xml", xml(urlset(site, "/shallow")));
+        site.html("/", page("home")).html("/shallow", page("shallow")).html("/too-deep", page("deep"));
+
+        String id = Jobs.submit(crawl(site.url("/"), Map.of("maxPages", 10, "maxDepth", 1, "sitemaps", true)));
+        Jobs.awaitStatus(id, "succeeded");
+
+        assertThat(site.hits("/shallow")).isEqualTo(1);
+        assertThat(site.hits("/idx/3.xml"))
+                .as("an index at the depth bound lists nothing we read")
+                .isZero();
+        assertThat(site.hits("/too-deep")).isZero();
+        JsonNode event = sitemapsEvent(id);
+        assertThat(event.path("sitemapsRead").asInt()).isEqualTo(4);
+        assertThat(event.path("sitemapsNotRead").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void noMoreSitemapsAreReadThanTheBoundAllows() {
+        StubSite site = SITES.site();
+        StringBuilder robots = new StringBuilder("User-agent: *\nAllow: /\n");
+        for (int i = 0; i < 11; i++) {
+            robots.append("Sitemap: ").append(site.url("/maps/" + i + ".xml")).append('\n');
+            site.reply("/maps/" + i + ".xml", xml(urlset(site, "/listed/" + i)));
+            site.html("/listed/" + i, page("listed " + i));
+        }
+        site.reply("/robots.txt", text(robots.toString()));
+        site.reply("/sitemap.xml", xml(urlset(site, "/listed/last")));
+        site.html("/", page("home"));
+
+        String id = Jobs.submit(crawl(site.url("/"), Map.of("maxPages", 20, "maxDepth", 1, "sitemaps", true)));
+        Jobs.awaitStatus(id, "succeeded");
+
+        assertThat(IntStream.range(0, 11).filter(i -> site.hits("/maps/" + i + ".xml") > 0))
+                .as("trawl.sitemaps.max-sitemaps, 10, in the order robots.txt names them")
+                .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(site.hits("/sitemap.xml")).isZero();
+        JsonNode event = sitemapsEvent(id);
+        assertThat(event.path("sitemapsRead").asInt()).isEqualTo(10);
+        assertThat(event.path("sitemapsNotRead").asInt()).isEqualTo(2);
+        given().when().get("/v1/jobs/" + id).then().body("pages", equalTo(11));
+    }
+
+    @Test
     void brokenHugeAndMissingSitemapsAreReportedAndTheCrawlGoesOnWithItsLinks() {
         StubSite site = SITES.site();
         site.reply(
@@ -260,6 +309,15 @@ class SitemapCrawlIT {
                         .map(p -> "<url><loc>" + site.url(p) + "</loc></url>")
                         .collect(Collectors.joining())
                 + "</urlset>";
+    }
+
+    private static String index(StubSite site, String... paths) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                + Arrays.stream(paths)
+                        .map(p -> "<sitemap><loc>" + site.url(p) + "</loc></sitemap>")
+                        .collect(Collectors.joining())
+                + "</sitemapindex>";
     }
 
     private static StubSite.Reply xml(String body) {
