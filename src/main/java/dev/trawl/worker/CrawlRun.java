@@ -149,24 +149,35 @@ final class CrawlRun {
         }
     }
 
-    /** The sitemaps' URLs join the frontier as links of the start page; the event tells what was read. */
+    /**
+     * The sitemaps' URLs join the frontier as links of the start page; the event tells what was
+     * read. The crawl counts as discovering until the event is written, so it never comes after
+     * the job's terminal event.
+     */
     private void seeded(SitemapSeeds seeds) {
         int queued;
         synchronized (this) {
-            discovering = false;
             discovery = null;
             if (ended) {
+                discovering = false;
                 return;
             }
             queued = frontier.offer(seeds.urls(), 0);
             lastProgressNanos = System.nanoTime();
         }
+        pump(); // the seeds' pages start while the event is written
         events.append(job.id(), EventType.SITEMAPS, seeds.toEvent(queued))
                 .subscribe()
-                .with(
-                        appended -> {},
-                        failure -> LOG.warnf(
-                                "Job %s: the sitemaps event was not written: %s", job.id(), failure.getMessage()));
+                .with(appended -> discovered(), failure -> {
+                    LOG.warnf("Job %s: the sitemaps event was not written: %s", job.id(), failure.getMessage());
+                    discovered();
+                });
+    }
+
+    private void discovered() {
+        synchronized (this) {
+            discovering = false;
+        }
         pump();
     }
 
