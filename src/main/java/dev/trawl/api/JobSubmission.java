@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
         example = """
                 {"url": "https://example.org/docs/", "formats": ["metadata", "markdown", "links"], "priority": "normal",
                  "selectors": {"heading": "h1", "next": {"selector": "a.next", "attr": "href"}},
-                 "crawl": {"maxPages": 50, "maxDepth": 2, "include": ["/docs/"], "sameSite": true},
+                 "crawl": {"maxPages": 50, "maxDepth": 2, "include": ["/docs/"], "sameSite": true, "sitemaps": false},
                  "headers": {"Accept-Language": "de-CH"}, "timeoutSeconds": 20, "respectRobots": true}""")
 public record JobSubmission(
         @NotBlank(message = "is required") @Size(max = 2048, message = "must be at most 2048 characters") @Pattern(regexp = "(?i)https?://\\S+", message = "must be an absolute http or https URL")
@@ -26,8 +26,8 @@ public record JobSubmission(
 
         @Size(max = 5, message = "lists at most 5 formats") List<
                         @NotNull(message = "must not be null") @Pattern(
-                                regexp = "metadata|text|markdown|links|html",
-                                message = "must be one of metadata, text, markdown, links, html")
+                                regexp = "metadata|text|markdown|links|html|main",
+                                message = "must be one of metadata, text, markdown, links, html, main")
                         String>
                 formats,
 
@@ -62,7 +62,13 @@ public record JobSubmission(
                             @NotBlank(message = "must not be blank") @Size(max = 500, message = "must be at most 500 characters") String>
                     exclude,
 
-            Boolean sameSite) {}
+            Boolean sameSite,
+
+            @Schema(
+                    description = "Also seed the crawl with the URLs of the start origin's sitemaps (robots.txt"
+                            + " Sitemap: lines and /sitemap.xml); they pass the same include, exclude, site"
+                            + " and robots rules and the page budget as links do")
+            Boolean sitemaps) {}
 
     /** This submission, with {@code defaults} as its formats if it names none. */
     JobSubmission withDefaultFormats(List<String> defaults) {

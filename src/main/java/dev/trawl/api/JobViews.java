@@ -6,6 +6,7 @@ import dev.trawl.job.JobSummary;
 import dev.trawl.job.LedgerEntry;
 import dev.trawl.job.PageRecord;
 import dev.trawl.job.SubmittedJob;
+import dev.trawl.scrape.MainContent;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,12 @@ public final class JobViews {
             Map<String, Object> fields,
             Map<String, Object> error,
             String skipped,
-            List<?> truncated) {
+            List<?> truncated,
+
+            @Schema(
+                    description = "The main content of the page as text and markdown (the main format); empty"
+                            + " strings when the page has none")
+            MainContent main) {
 
         static PageView of(PageRecord page, List<String> formats) {
             boolean fetched = page.fetched();
@@ -138,7 +144,13 @@ public final class JobViews {
                     page.fields() == null || page.fields().isEmpty() ? null : page.fields(),
                     page.error(),
                     page.skipReason(),
-                    truncated(page));
+                    truncated(page),
+                    formats.contains("main") && fetched ? mainOf(page) : null);
+        }
+
+        /** A fetched page asked for main content has one, empty if none was found (or the body was not HTML). */
+        private static MainContent mainOf(PageRecord page) {
+            return page.main() != null ? page.main() : MainContent.EMPTY;
         }
 
         private static List<?> truncated(PageRecord page) {

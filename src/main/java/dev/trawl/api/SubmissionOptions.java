@@ -127,7 +127,12 @@ public class SubmissionOptions {
         compile("crawl.include", crawl.include());
         compile("crawl.exclude", crawl.exclude());
         return new CrawlSpec(
-                maxPages, maxDepth, crawl.include(), crawl.exclude(), crawl.sameSite() == null || crawl.sameSite());
+                maxPages,
+                maxDepth,
+                crawl.include(),
+                crawl.exclude(),
+                crawl.sameSite() == null || crawl.sameSite(),
+                Boolean.TRUE.equals(crawl.sitemaps()));
     }
 
     private static void compile(String field, List<String> patterns) {

@@ -7,6 +7,8 @@ public enum EventType {
     QUEUED,
     STARTED,
     RESUMED,
+    /** A crawl read its site's sitemaps: how many, the URLs they added to the frontier, what went wrong. */
+    SITEMAPS,
     PAGE,
     RETRYING,
     SUCCEEDED,

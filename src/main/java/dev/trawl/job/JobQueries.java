@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.scrape.MainContent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -59,13 +60,13 @@ public class JobQueries {
                          + coalesce(octet_length(text), 0) + coalesce(octet_length(markdown), 0)
                          + coalesce(octet_length(html), 0) + coalesce(pg_column_size(links), 0)
                          + coalesce(pg_column_size(metadata), 0) + coalesce(pg_column_size(fields), 0)
-                         + coalesce(pg_column_size(error), 0) AS size
+                         + coalesce(pg_column_size(error), 0) + coalesce(pg_column_size(main), 0) AS size
                   FROM pages WHERE job_id = $1 ORDER BY id OFFSET $2 LIMIT $3),
             sized AS (
                 SELECT id, sum(size) OVER (ORDER BY id) AS running, row_number() OVER (ORDER BY id) AS n
                   FROM window_rows)
             SELECT p.url, p.final_url, p.status_code, p.content_type, p.depth, p.title, p.description, p.metadata,
-                   p.text, p.markdown, p.html, p.links, p.fields, p.error, p.skip_reason
+                   p.text, p.markdown, p.html, p.links, p.fields, p.error, p.skip_reason, p.main
               FROM sized JOIN pages p ON p.id = sized.id
              WHERE sized.running <= $4 OR sized.n = 1
              ORDER BY p.id""";
@@ -200,7 +201,8 @@ public class JobQueries {
                                 links == null ? null : Arrays.asList(links),
                                 map(row.getValue(12)),
                                 map(row.getValue(13)),
-                                row.getString(14)));
+                                row.getString(14),
+                                mainContent(row.getValue(15))));
                     }
                     return pages;
                 });
@@ -209,6 +211,13 @@ public class JobQueries {
     private static Optional<Row> first(RowSet<Row> rows) {
         Iterator<Row> it = rows.iterator();
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** The {@code main} column ({@code {"text": ..., "markdown": ...}}); null stays null. */
+    private static MainContent mainContent(Object json) {
+        return json instanceof JsonObject object
+                ? new MainContent(object.getString("text", ""), object.getString("markdown", ""))
+                : null;
     }
 
     /** A jsonb object column as the nested maps and lists Jackson writes back unchanged; null stays null. */

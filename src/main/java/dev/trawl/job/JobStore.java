@@ -3,6 +3,7 @@ package dev.trawl.job;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.trawl.batch.Batcher;
+import dev.trawl.scrape.MainContent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -109,8 +110,8 @@ public class JobStore {
 
     private static final String PAGE_COLUMNS =
             "job_id, url, final_url, status_code, content_type, depth, metadata, title, description, text, markdown, "
-                    + "html, links, fields, error, skip_reason";
-    private static final String PAGE_VALUES = "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
+                    + "html, links, fields, error, skip_reason, main";
+    private static final String PAGE_VALUES = "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20";
 
     /**
      * The CTEs that store a page through the operation ledger: the page row is written only if its
@@ -158,11 +159,11 @@ public class JobStore {
                 RETURNING job_id
             ), page AS (
                 INSERT INTO pages (job_id, url, final_url, status_code, content_type, depth, metadata, title,
-                                   description, text, markdown, html, links, fields, error, skip_reason)
+                                   description, text, markdown, html, links, fields, error, skip_reason, main)
                 SELECT i.id, p ->> 'url', p ->> 'finalUrl', (p ->> 'statusCode')::int, p ->> 'contentType',
                        (p ->> 'depth')::int, p -> 'metadata', p ->> 'title', p ->> 'description', p ->> 'text',
                        p ->> 'markdown', p ->> 'html', ARRAY(SELECT jsonb_array_elements_text(p -> 'links')),
-                       p -> 'fields', p -> 'error', p ->> 'skipReason'
+                       p -> 'fields', p -> 'error', p ->> 'skipReason', p -> 'main'
                   FROM ledger JOIN input i ON i.id = ledger.job_id, LATERAL (SELECT i.page AS p) page
                 ON CONFLICT (job_id, url) DO NOTHING
             )
@@ -593,6 +594,7 @@ public class JobStore {
         putUnlessNull(json, "fields", jsonOrNull(page.fields()));
         putUnlessNull(json, "error", jsonOrNull(page.error()));
         putUnlessNull(json, "skipReason", page.skipReason());
+        putUnlessNull(json, "main", mainJson(page.main()));
         return json;
     }
 
@@ -800,7 +802,13 @@ public class JobStore {
                 .addValue(jsonOrNull(page.error()))
                 .addValue(page.skipReason())
                 .addValue(job.attempt())
-                .addValue(OpKeys.of(OpKeys.PAGE_STORED, job.id(), page.url()));
+                .addValue(OpKeys.of(OpKeys.PAGE_STORED, job.id(), page.url()))
+                .addValue(mainJson(page.main()));
+    }
+
+    /** The main content as its column keeps it: {@code {"text": ..., "markdown": ...}}. */
+    private static JsonObject mainJson(MainContent main) {
+        return main == null ? null : new JsonObject().put("text", main.text()).put("markdown", main.markdown());
     }
 
     private static JsonObject jsonOrNull(Map<String, Object> map) {

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.scrape.MainContent;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record PageRecord(
         List<String> links,
         Map<String, Object> fields,
         Map<String, Object> error,
-        String skipReason) {
+        String skipReason,
+        MainContent main) {
 
     /** Neither failed nor skipped: its content was fetched and extracted. */
     public boolean fetched() {

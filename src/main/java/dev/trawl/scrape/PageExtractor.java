@@ -31,9 +31,10 @@ import org.jsoup.select.QueryParser;
  * Turns a fetched page into the formats a job asked for, with jsoup (and flexmark for markdown).
  * The charset comes from the Content-Type header, else the page's meta tag or byte-order mark
  * (jsoup's detection), else a sniff: bytes that are not valid UTF-8 are read as windows-1252.
- * Output is bounded ({@link ExtractConfig}): selector fields, then text, markdown and html take
- * what is left of the page's budget, and whatever was cut is named in the metadata's
- * {@code truncated}. CPU-bound: callers run it off the event loop.
+ * Output is bounded ({@link ExtractConfig}): selector fields, then text, markdown, the main
+ * content's text and markdown ({@link MainContentReader}) and html take what is left of the page's
+ * budget, and whatever was cut is named in the metadata's {@code truncated}. CPU-bound: callers
+ * run it off the event loop.
  */
 @ApplicationScoped
 public class PageExtractor {
@@ -56,6 +57,8 @@ public class PageExtractor {
                             .set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false))
             .build();
 
+    private static final MainContentReader MAIN_CONTENT = new MainContentReader(MARKDOWN);
+
     private final FetchConfig config;
     private final ExtractConfig limits;
 
@@ -75,7 +78,8 @@ public class PageExtractor {
         metadata.put("contentType", page.contentType());
         metadata.put("contentLength", page.body().length);
         if (!page.isHtml()) {
-            return new ExtractedPage(metadata, null, null, List.of(), null, Map.of());
+            return new ExtractedPage(
+                    metadata, null, null, List.of(), null, Map.of(), request.wants("main") ? MainContent.EMPTY : null);
         }
         Document doc = parse(page);
         metadata.put("title", title(doc));
@@ -88,18 +92,19 @@ public class PageExtractor {
         String html = request.wants("html") ? doc.outerHtml() : null;
         String text = null;
         String markdown = null;
-        if (request.wants("text") || request.wants("markdown")) {
+        if (request.wants("text") || request.wants("markdown") || request.wants("main")) {
             doc.select(INVISIBLE).remove();
             text = request.wants("text")
                     ? budget.take("text", doc.body() == null ? "" : doc.body().text())
                     : null;
             markdown = request.wants("markdown") ? budget.take("markdown", markdown(doc)) : null;
         }
+        MainContent main = request.wants("main") ? mainContent(doc, page.finalUrl(), budget) : null;
         html = budget.take("html", html);
         if (!budget.truncated().isEmpty()) {
             metadata.put("truncated", budget.truncated());
         }
-        return new ExtractedPage(metadata, text, markdown, links, html, fields);
+        return new ExtractedPage(metadata, text, markdown, links, html, fields, main);
     }
 
     private static Document parse(FetchedPage page) {
@@ -194,10 +199,27 @@ public class PageExtractor {
         if (body == null) {
             return "";
         }
-        // markdown read outside the page has no base URL: make links and images absolute first
-        body.select(LINKS).forEach(a -> a.attr("href", a.absUrl("href")));
-        body.select(IMAGES).forEach(img -> img.attr("src", img.absUrl("src")));
+        absolutise(doc);
         return MARKDOWN.convert(body).trim();
+    }
+
+    /**
+     * Markdown read outside the page has no base URL: links and images are made absolute first (by
+     * jsoup, which keeps a URL's port; Readability's own rewriting drops it).
+     */
+    private static void absolutise(Document doc) {
+        Element body = doc.body();
+        if (body != null) {
+            body.select(LINKS).forEach(a -> a.attr("href", a.absUrl("href")));
+            body.select(IMAGES).forEach(img -> img.attr("src", img.absUrl("src")));
+        }
+    }
+
+    /** Last of the formats read from the document: Readability rewrites it. */
+    private static MainContent mainContent(Document doc, String url, OutputBudget budget) {
+        absolutise(doc);
+        MainContent main = MAIN_CONTENT.read(doc, url);
+        return new MainContent(budget.take("main.text", main.text()), budget.take("main.markdown", main.markdown()));
     }
 
     private Map<String, Object> fields(Document doc, Map<String, FieldSelector> selectors, OutputBudget budget) {

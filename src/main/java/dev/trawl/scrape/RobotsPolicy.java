@@ -109,6 +109,23 @@ public class RobotsPolicy {
                 rules.isAllowed(url), delay > 0 ? Optional.of(Duration.ofMillis(delay)) : Optional.empty());
     }
 
+    /**
+     * The sitemaps the robots.txt of the URL's origin names in {@code Sitemap:} lines (read and cached
+     * as for {@link #check}); none if it names none, cannot be read or is not kept.
+     */
+    public Uni<List<String>> sitemaps(String url) {
+        String origin;
+        try {
+            origin = origin(new URI(url));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Uni.createFrom().item(List.of());
+        }
+        return rules(origin)
+                .map(rules -> List.copyOf(rules.getSitemaps()))
+                .onFailure()
+                .recoverWithItem(List.of());
+    }
+
     /** {@code scheme://host[:port]}, lower-case, without a default port: the scope of one robots.txt. */
     public static String origin(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchClients;
 import dev.trawl.scrape.FetchFailure;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import org.jboss.logging.Logger;
  * a checkpoint of its frontier (one save at a time; the run ends only after a save in progress),
  * so a worker that takes the job over resumes from it. A crawl that records no page for its stall
  * timeout ends {@link End#STALLED}; there is no limit on its total time, which its page budget bounds.
+ * A crawl with sitemaps reads them while its first pages are fetched; their URLs join the frontier
+ * as links of the start page do, and the crawl does not end for want of pages before they are in.
  */
 final class CrawlRun {
 
@@ -68,12 +71,16 @@ final class CrawlRun {
     private final Duration stallTimeout;
     private final ScheduledExecutorService timers;
     private long lastProgressNanos = System.nanoTime();
+    private final Optional<Uni<SitemapSeeds>> sitemaps;
+    private boolean discovering;
+    private Cancellable discovery;
 
     /**
      * @param stallTimeout the longest the crawl may go without recording a page before it ends
      *                     {@link End#STALLED}: a crawl's time grows with its page budget and the
      *                     site's pace, so it is bounded by its progress, not by a total
      * @param timers       where the stall watch runs
+     * @param sitemaps     the reading of the site's sitemaps, if the crawl asked for it
      */
     CrawlRun(
             ClaimedJob job,
@@ -87,7 +94,9 @@ final class CrawlRun {
             CrawlCheckpoints checkpoints,
             CheckpointConfig checkpointConfig,
             Duration stallTimeout,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers,
+            Optional<Uni<SitemapSeeds>> sitemaps) {
+        this.sitemaps = sitemaps;
         this.stallTimeout = stallTimeout;
         this.timers = timers;
         this.job = job;
@@ -114,11 +123,62 @@ final class CrawlRun {
                     if (stop == null) {
                         stop = End.LEASE_LOST;
                     }
+                    if (discovery != null) {
+                        discovery.cancel();
+                    }
                 }
             });
             watchForStall(stallTimeout.toNanos());
+            sitemaps.ifPresent(this::discover);
             pump();
         });
+    }
+
+    private void discover(Uni<SitemapSeeds> reading) {
+        synchronized (this) {
+            discovering = true;
+        }
+        Cancellable subscription = reading.onFailure()
+                .recoverWithItem(failure -> SitemapSeeds.failed(String.valueOf(failure.getMessage())))
+                .subscribe()
+                .with(this::seeded);
+        synchronized (this) {
+            if (discovering) {
+                discovery = subscription;
+            }
+        }
+    }
+
+    /**
+     * The sitemaps' URLs join the frontier as links of the start page; the event tells what was
+     * read. The crawl counts as discovering until the event is written, so it never comes after
+     * the job's terminal event.
+     */
+    private void seeded(SitemapSeeds seeds) {
+        int queued;
+        synchronized (this) {
+            discovery = null;
+            if (ended) {
+                discovering = false;
+                return;
+            }
+            queued = frontier.offer(seeds.urls(), 0);
+            lastProgressNanos = System.nanoTime();
+        }
+        pump(); // the seeds' pages start while the event is written
+        events.append(job.id(), EventType.SITEMAPS, seeds.toEvent(queued))
+                .subscribe()
+                .with(appended -> discovered(), failure -> {
+                    LOG.warnf("Job %s: the sitemaps event was not written: %s", job.id(), failure.getMessage());
+                    discovered();
+                });
+    }
+
+    private void discovered() {
+        synchronized (this) {
+            discovering = false;
+        }
+        pump();
     }
 
     /** Checks after {@code delayNanos} whether a page was recorded within the stall timeout; re-arms itself if so. */
@@ -160,7 +220,7 @@ final class CrawlRun {
                 CrawlFrontier.Target target = next.get();
                 visit(target).subscribe().with(ignored -> finished(), failure -> failed(failure));
             }
-            if (inFlight == 0 && !saving && (stop != null || frontier.exhausted())) {
+            if (inFlight == 0 && !saving && (stop != null || !discovering && frontier.exhausted())) {
                 ended = true;
                 emitter.complete(new Outcome(stop == null ? End.COMPLETED : stop, startFailure, stored, abort));
             }

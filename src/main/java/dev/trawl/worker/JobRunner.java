@@ -65,6 +65,7 @@ public class JobRunner {
     private final ActiveCrawls activeCrawls;
     private final TerminalEventRepair terminalEvents;
     private final LeaseKeeper leases;
+    private final SitemapDiscovery sitemaps;
     /** Every job arms a timeout and nearly every one disarms it: an event loop's timer is the cheapest. */
     private final ScheduledExecutorService timers;
 
@@ -90,7 +91,9 @@ public class JobRunner {
             ActiveCrawls activeCrawls,
             TerminalEventRepair terminalEvents,
             LeaseKeeper leases,
+            SitemapDiscovery sitemaps,
             Vertx vertx) {
+        this.sitemaps = sitemaps;
         this.timers = vertx.getDelegate().nettyEventLoopGroup();
         this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
@@ -233,7 +236,8 @@ public class JobRunner {
                             checkpoints,
                             checkpointConfig,
                             timeout.timeout(),
-                            timers);
+                            timers,
+                            sitemapsOf(job, lease));
                     activeCrawls.add(run);
                     return run.run().eventually(() -> activeCrawls.remove(run));
                 })
@@ -245,6 +249,18 @@ public class JobRunner {
                     case COMPLETED, CANCEL_REQUESTED ->
                         store.finishCrawl(job).chain(state -> ended(job, state, outcome.pages()));
                 });
+    }
+
+    /**
+     * The reading of the sitemaps of a crawl that asked for it, bounded by what its frontier may
+     * queue at all.
+     */
+    private Optional<Uni<SitemapSeeds>> sitemapsOf(ClaimedJob job, FetchClients.Lease lease) {
+        if (!job.spec().crawl().sitemaps()) {
+            return Optional.empty();
+        }
+        long queueable = (long) job.spec().crawl().maxPages() * crawlConfig.frontierPerPage();
+        return Optional.of(sitemaps.discover(lease, job.spec(), (int) Math.min(Integer.MAX_VALUE, queueable)));
     }
 
     private FetchFailure timedOut() {

@@ -96,6 +96,25 @@ public class PageScraper {
     }
 
     public Uni<StoredPage> scrape(FetchClients.Lease lease, String url, int depth, JobSpec spec) {
+        return politely(lease, url, spec, true)
+                .chain(page -> page.isEmpty()
+                        ? Uni.createFrom().item(StoredPage.skipped(url, depth, "robots.txt"))
+                        : extractWhereItFits(page.get(), depth, spec));
+    }
+
+    /**
+     * A file the crawl reads for itself (a sitemap), fetched as a page is (robots.txt, politeness,
+     * the profile's headers and session, the address guard) but never rendered and not extracted; a
+     * file robots.txt disallows fails as {@code robots-disallowed}.
+     */
+    public Uni<FetchedPage> fetchFile(FetchClients.Lease lease, String url, JobSpec spec) {
+        return politely(lease, url, spec, false)
+                .map(page -> page.orElseThrow(
+                        () -> FetchFailure.permanent("robots-disallowed", "robots.txt of the site disallows " + url)));
+    }
+
+    /** The fetched page; empty if robots.txt disallows it (then nothing is fetched). */
+    private Uni<Optional<FetchedPage>> politely(FetchClients.Lease lease, String url, JobSpec spec, boolean mayRender) {
         Optional<String> parsedHost = hostOf(url);
         if (parsedHost.isEmpty()) {
             return Uni.createFrom().failure(FetchFailure.permanent("invalid-url", "Not a URL with a host: " + url));
@@ -115,7 +134,7 @@ public class PageScraper {
             }
             if (!robotsSays.allowed()) {
                 metrics.skippedByRobots();
-                return Uni.createFrom().item(StoredPage.skipped(url, depth, "robots.txt"));
+                return Uni.createFrom().item(Optional.<FetchedPage>empty());
             }
             SiteLimits limits = limitsFor(profile).withCrawlDelay(robotsSays.crawlDelay());
             long asked = System.nanoTime();
@@ -126,14 +145,19 @@ public class PageScraper {
                     .chain(permit -> {
                         long started = System.nanoTime();
                         return fetchWithSession(
-                                        lease, url, spec, profile.filter(p -> spec.mayUseProfile(p.name())), true)
+                                        lease,
+                                        url,
+                                        spec,
+                                        profile.filter(p -> spec.mayUseProfile(p.name())),
+                                        true,
+                                        mayRender)
                                 .invoke(page -> metrics.fetched(page, started))
                                 .onItemOrFailure()
                                 .invoke((page, failure) -> returnPermit(permit, host, failure, spec));
                     })
                     .onFailure(FetchFailure.class)
                     .invoke(failure -> metrics.failed((FetchFailure) failure))
-                    .chain(page -> extractWhereItFits(page, depth, spec));
+                    .map(Optional::of);
         });
     }
 
@@ -192,15 +216,20 @@ public class PageScraper {
     }
 
     private Uni<FetchedPage> fetchWithSession(
-            FetchClients.Lease lease, String url, JobSpec spec, Optional<SiteProfile> profile, boolean mayRenew) {
+            FetchClients.Lease lease,
+            String url,
+            JobSpec spec,
+            Optional<SiteProfile> profile,
+            boolean mayRenew,
+            boolean mayRender) {
         Uni<Optional<SiteSession>> session = profile.filter(p -> p.session().isPresent())
                 .map(p -> sessions.current(p.name()).map(Optional::of))
                 .orElseGet(() -> Uni.createFrom().item(Optional.empty()));
-        return session.chain(current -> fetch(lease, url, spec, profile, current)
+        return session.chain(current -> fetch(lease, url, spec, profile, current, mayRender)
                 .onFailure(f -> mayRenew && current.isPresent() && f instanceof FetchFailure ff && ff.unauthorised())
                 .recoverWithUni(() -> sessions.invalidate(
                                 current.get().profile(), current.get().version())
-                        .chain(() -> fetchWithSession(lease, url, spec, profile, false))));
+                        .chain(() -> fetchWithSession(lease, url, spec, profile, false, mayRender))));
     }
 
     private Uni<FetchedPage> fetch(
@@ -208,9 +237,10 @@ public class PageScraper {
             String url,
             JobSpec spec,
             Optional<SiteProfile> profile,
-            Optional<SiteSession> session) {
+            Optional<SiteSession> session,
+            boolean mayRender) {
         SiteCredentials credentials = new SiteCredentials(spec.headers(), profile, session);
-        if (spec.render() || profile.map(SiteProfile::render).orElse(false)) {
+        if (mayRender && (spec.render() || profile.map(SiteProfile::render).orElse(false))) {
             // the backend's browser goes where it is sent: the target is vetted as a fetch's would be
             URI target = URI.create(url);
             return guard.checkUrl(target)
@@ -271,6 +301,7 @@ public class PageScraper {
                 extracted.links(),
                 extracted.fields(),
                 null,
-                null);
+                null,
+                extracted.main());
     }
 }

@@ -128,6 +128,9 @@ class MetricsAfterRealJobsIT {
             "trawl_fetch_duration_seconds_count",
             "trawl_fetch_body_bytes_count",
             "trawl_fetch_skipped_total{reason=\"robots\"}",
+            "trawl_sitemaps_total{outcome=\"read\"}",
+            "trawl_sitemaps_total{outcome=\"failed\"}",
+            "trawl_sitemap_urls_total",
             "trawl_fetch_refusals_total",
             "trawl_politeness_wait_seconds_count",
             "trawl_sessions_hits_total",
@@ -173,10 +176,21 @@ class MetricsAfterRealJobsIT {
                 new StubSite.Reply(
                         200,
                         "text/plain",
-                        "User-agent: *\nDisallow: /private\n".getBytes(StandardCharsets.UTF_8),
+                        ("User-agent: *\nDisallow: /private\nSitemap: " + SITE.url("/missing-sitemap.xml") + "\n")
+                                .getBytes(StandardCharsets.UTF_8),
                         Map.of(),
                         null));
         SITE.html("/crawl", "<html><body><a href=\"/ok\">ok</a><a href=\"/private/x\">no</a></body></html>");
+        SITE.reply(
+                "/sitemap.xml",
+                new StubSite.Reply(
+                        200,
+                        "application/xml",
+                        ("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>" + SITE.url("/ok")
+                                        + "</loc></url></urlset>")
+                                .getBytes(StandardCharsets.UTF_8),
+                        Map.of(),
+                        null));
         SITE.sequence("/flaky", StubSite.status(503), StubSite.page("<title>back</title>"));
         SITE.sequence("/gone", StubSite.status(404));
 
@@ -191,7 +205,8 @@ class MetricsAfterRealJobsIT {
                 .statusCode(200);
         String retried = Jobs.submit(Map.of("url", SITE.url("/flaky"), "dedupe", false));
         String dead = Jobs.submit(SITE.url("/gone"));
-        String crawl = Jobs.submit(Map.of("url", SITE.url("/crawl"), "crawl", Map.of("maxDepth", 1, "maxPages", 5)));
+        String crawl = Jobs.submit(
+                Map.of("url", SITE.url("/crawl"), "crawl", Map.of("maxDepth", 1, "maxPages", 5, "sitemaps", true)));
         String refused = Jobs.submit("http://127.0.0.9:" + SITE.port() + "/inside");
         String rendered = Jobs.submit(Map.of("url", SITE.url("/ok?render"), "render", true));
         String loginFails = Jobs.submit(Map.of(

@@ -72,6 +72,51 @@ class OutboundGuardIT {
         TRUSTED.close();
     }
 
+    @Test
+    void aSitemapOrASitemapUrlOnAnAddressWeMayNotFetchIsNeverRequestedAndTheCrawlGoesOn() {
+        try (StubSite site = new StubSite("127.0.0.2")) {
+            INSIDE.html("/inside-sitemap.xml", "<urlset></urlset>").html("/inside-page", "<title>secret</title>");
+            site.reply(
+                    "/robots.txt",
+                    new StubSite.Reply(
+                            200,
+                            "text/plain",
+                            ("User-agent: *\nAllow: /\nSitemap: " + INSIDE.url("/inside-sitemap.xml") + "\n")
+                                    .getBytes(),
+                            Map.of(),
+                            null));
+            site.reply(
+                    "/sitemap.xml",
+                    new StubSite.Reply(
+                            200,
+                            "application/xml",
+                            ("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>"
+                                            + INSIDE.url("/inside-page") + "</loc></url><url><loc>"
+                                            + site.url("/listed") + "</loc></url></urlset>")
+                                    .getBytes(),
+                            Map.of(),
+                            null));
+            site.html("/", "<title>home</title>").html("/listed", "<title>listed</title>");
+
+            String id = Jobs.submit(Map.of(
+                    "url",
+                    site.url("/"),
+                    "crawl",
+                    Map.of("maxPages", 10, "maxDepth", 1, "sameSite", false, "sitemaps", true)));
+            Jobs.awaitStatus(id, "succeeded");
+
+            assertThat(INSIDE.hits("/inside-sitemap.xml")).isZero();
+            assertThat(INSIDE.hits("/inside-page")).isZero();
+            assertThat(site.hits("/listed")).isEqualTo(1);
+            given().when()
+                    .get("/v1/jobs/" + id + "/result")
+                    .then()
+                    .body(
+                            "pages.find { it.url == '" + INSIDE.url("/inside-page") + "' }.error.code",
+                            equalTo("blocked-address"));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "localhost", "[::1]", "2130706433", "[::ffff:127.0.0.1]"})
     void everySpellingOfLoopbackIsRefused(String host) {

@@ -221,7 +221,9 @@ class RobotsPolicyIT {
 
         assertThat(check(robots, site.url("/drafts/x")).allowed()).isFalse();
         try (RedisCli redis = new RedisCli()) {
-            assertThat((Long) redis.call("STRLEN", cacheKey(site))).isLessThan(256L);
+            // our group, and the first Sitemap: URLs (each line here under 64 bytes), never the whole file
+            assertThat((Long) redis.call("STRLEN", cacheKey(site)))
+                    .isLessThan(256L + StoredRobotsRules.MAX_SITEMAPS * 64L);
         }
         Redis otherClient = Redis.createClient(vertx, "redis://127.0.0.1:6379");
         try {
@@ -231,6 +233,9 @@ class RobotsPolicyIT {
                     .as("only the wildcard group disallows it")
                     .isTrue();
             assertThat(check(otherPod, site.url("/a")).crawlDelay()).contains(Duration.ofSeconds(1));
+            assertThat(otherPod.sitemaps(site.url("/a")).await().atMost(WAIT))
+                    .hasSize(StoredRobotsRules.MAX_SITEMAPS)
+                    .startsWith("https://example.org/sitemap-0.xml");
         } finally {
             otherClient.close();
         }

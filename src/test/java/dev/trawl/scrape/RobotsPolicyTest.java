@@ -108,9 +108,33 @@ class RobotsPolicyTest {
             assertThat(read.isAllowed(url)).as(url).isEqualTo(parsed.isAllowed(url));
         }
         assertThat(read.getCrawlDelay()).isEqualTo(3000);
+        assertThat(read.getSitemaps()).containsExactly("https://site.test/sitemap.xml");
         assertThat(new String(StoredRobotsRules.encode(parsed), StandardCharsets.UTF_8))
-                .doesNotContain("sitemap")
                 .doesNotContain("User-agent");
+    }
+
+    @Test
+    void onlyTheFirstSitemapLinesOfAReasonableLengthAreKept() {
+        StringBuilder robotsTxt = new StringBuilder("User-agent: *\nDisallow: /private\n");
+        robotsTxt.append("Sitemap: https://site.test/").append("x".repeat(3000)).append(".xml\n");
+        for (int i = 0; i < 100; i++) {
+            robotsTxt.append("Sitemap: https://site.test/sitemap-").append(i).append(".xml\n");
+        }
+        SimpleRobotRules parsed = new SimpleRobotRulesParser()
+                .parseContent(
+                        "https://site.test/robots.txt",
+                        robotsTxt.toString().getBytes(StandardCharsets.UTF_8),
+                        "text/plain",
+                        java.util.List.of("trawlbot"));
+
+        SimpleRobotRules read =
+                StoredRobotsRules.decode(StoredRobotsRules.encode(parsed)).orElseThrow();
+
+        assertThat(read.getSitemaps())
+                .hasSize(StoredRobotsRules.MAX_SITEMAPS)
+                .startsWith("https://site.test/sitemap-0.xml")
+                .allSatisfy(url -> assertThat(url).hasSizeLessThan(100));
+        assertThat(read.isAllowed("https://site.test/private/x")).isFalse();
     }
 
     @Test
