@@ -22,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -46,6 +47,7 @@ public class JobResource {
     private final JobBatches batches;
     private final RateLimiter limiter;
     private final TierRules rules;
+    private final StartTime start;
 
     public JobResource(
             JobSubmitter submitter,
@@ -55,7 +57,9 @@ public class JobResource {
             AdminToken admin,
             JobBatches batches,
             RateLimiter limiter,
-            TierRules rules) {
+            TierRules rules,
+            StartTime start) {
+        this.start = start;
         this.rules = rules;
         this.limiter = limiter;
         this.batches = batches;
@@ -71,7 +75,8 @@ public class JobResource {
     @Operation(
             summary = "Submit a job",
             description = "Validates and queues one scrape job; an identical live job "
-                    + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
+                    + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false. "
+                    + "With runAt or delaySeconds the job is recorded at once as scheduled and queued at that time.")
     @Parameter(ref = "idempotencyKey")
     @APIResponse(
             responseCode = "202",
@@ -90,13 +95,17 @@ public class JobResource {
             @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body));
+        StartTime.Asked when = start.of(body);
         boolean dedupe = body.deduplicates();
         return idempotent.answer(
                 IdempotentSubmits.Caller.of(context),
                 "v1",
-                IdempotentSubmits.fingerprint(spec, dedupe),
+                IdempotentSubmits.fingerprint(spec, dedupe) + when.asked(),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
+                        .chain(() -> submitter
+                                .submitAll(List.of(
+                                        new JobSubmitter.Submission(spec, dedupe, rules.shareOf(caller), when.runAt())))
+                                .map(jobs -> jobs.get(0)))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }

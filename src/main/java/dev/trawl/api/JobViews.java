@@ -73,7 +73,16 @@ public final class JobViews {
             OffsetDateTime finishedAt,
             int pages,
             Map<String, Object> error,
-            Links links) {
+            Links links,
+
+            @Schema(description = "When a scheduled job will run; null in any other state")
+            OffsetDateTime runAt,
+
+            @Schema(description = "The schedule that submitted the job; null for a client's submit")
+            UUID scheduleId,
+
+            @Schema(description = "The tick of that schedule the job is for")
+            OffsetDateTime scheduleTick) {
 
         static Status of(JobSummary job) {
             return new Status(
@@ -86,7 +95,10 @@ public final class JobViews {
                     job.finishedAt(),
                     job.pageCount(),
                     job.error(),
-                    Links.of(job.id()));
+                    Links.of(job.id()),
+                    job.runAt(),
+                    job.scheduleId(),
+                    job.scheduleTick());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 /** What happened to a job; the wire name is the lowercase constant. */
 public enum EventType {
     QUEUED,
+    SCHEDULED,
     STARTED,
     RESUMED,
     PAGE,

@@ -31,7 +31,8 @@ import java.util.UUID;
 public class JobQueries {
 
     private static final String FIND = """
-            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner
+            SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner,
+                   CASE WHEN state = 'scheduled' THEN next_attempt_at END AS run_at, schedule_id, schedule_tick
               FROM jobs WHERE id = ANY($1)""";
 
     /** Bounds one statement's id list; a turn that gathers more sends several statements. */
@@ -148,7 +149,10 @@ public class JobQueries {
                                         row.getOffsetDateTime(6),
                                         row.getInteger(7),
                                         map(row.getValue(8)),
-                                        row.getString(9)));
+                                        row.getString(9),
+                                        row.getOffsetDateTime(10),
+                                        row.getUUID(11),
+                                        row.getOffsetDateTime(12)));
                     }
                     return found;
                 });

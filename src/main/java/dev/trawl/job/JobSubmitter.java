@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.jboss.logging.Logger;
  * Accepting jobs: INSERT them (PostgreSQL is the system of record), write their {@code queued}
  * events, then XADD them to the work streams of their priorities ({@link JobTransitions}). An
  * identical request whose job is still live (or succeeded within {@code trawl.jobs.dedupe-window})
- * gets that job instead. Concurrent submits share their round trips: their INSERTs go in one
+ * gets that job instead. A job asked to run later is recorded {@code scheduled} and put in the
+ * delayed set instead of a stream, like a retry ({@link DelayedJobs}). Concurrent submits share their round trips: their INSERTs go in one
  * transaction and their events and entries in one call each (see {@link JobStore#insert}).
  */
 @ApplicationScoped
@@ -22,8 +24,16 @@ public class JobSubmitter {
 
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
 
-    /** One job a client asked for, validated; {@code caller} says whose it is and how it takes turns. */
-    public record Submission(JobSpec spec, boolean dedupe, FairShare caller) {}
+    /**
+     * One job a client asked for, validated; {@code caller} says whose it is and how it takes
+     * turns; {@code runAt} when it may run (null for now).
+     */
+    public record Submission(JobSpec spec, boolean dedupe, FairShare caller, Instant runAt) {
+
+        public Submission(JobSpec spec, boolean dedupe, FairShare caller) {
+            this(spec, dedupe, caller, null);
+        }
+    }
 
     private final JobStore store;
     private final JobTransitions transitions;
@@ -58,18 +68,28 @@ public class JobSubmitter {
         List<NewJob> jobs = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
             jobs.add(NewJob.of(
-                    JobIds.next(), submission.spec(), submission.caller().owner(), submission.dedupe()));
+                    JobIds.next(),
+                    submission.spec(),
+                    submission.caller().owner(),
+                    submission.dedupe(),
+                    submission.runAt()));
         }
         return store.insertAll(jobs)
                 .call(recorded -> {
                     List<Transition> queued = new ArrayList<>();
                     for (int i = 0; i < recorded.size(); i++) {
                         SubmittedJob job = recorded.get(i);
-                        if (!job.deduplicated()) {
-                            JobSpec spec = jobs.get(i).spec();
-                            Map<String, Object> data = new LinkedHashMap<>();
-                            data.put("url", spec.url());
-                            data.put("priority", spec.priority().wireName());
+                        if (job.deduplicated()) {
+                            continue;
+                        }
+                        JobSpec spec = jobs.get(i).spec();
+                        Map<String, Object> data = new LinkedHashMap<>();
+                        data.put("url", spec.url());
+                        data.put("priority", spec.priority().wireName());
+                        if (job.state() == JobState.SCHEDULED) {
+                            queued.add(
+                                    Transition.scheduled(job.id(), jobs.get(i).runAt(), data));
+                        } else {
                             queued.add(Transition.submitted(
                                     job.id(),
                                     spec.priority(),

@@ -1,16 +1,23 @@
 package dev.trawl.job;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
  * A job to record: its id, what was asked, who asked ({@code owner}, a tenant id; null only for
- * jobs the platform makes for itself), its job key, and whether an identical live (or recently
- * succeeded) job of the same owner answers for it instead.
+ * jobs the platform makes for itself), its job key, whether an identical live (or recently
+ * succeeded) job of the same owner answers for it instead, and when it may run ({@code runAt};
+ * null, or a time already past, for now).
  */
-public record NewJob(UUID id, JobSpec spec, String owner, String jobKey, boolean dedupe) {
+public record NewJob(UUID id, JobSpec spec, String owner, String jobKey, boolean dedupe, Instant runAt) {
 
-    /** A job of {@code owner} with its key derived from the request and the owner. */
+    /** A job of {@code owner}, runnable now, with its key derived from the request and the owner. */
     public static NewJob of(UUID id, JobSpec spec, String owner, boolean dedupe) {
-        return new NewJob(id, spec, owner, JobKey.ownedBy(owner, spec), dedupe);
+        return of(id, spec, owner, dedupe, null);
+    }
+
+    /** A job of {@code owner} that waits until {@code runAt} (null for now). */
+    public static NewJob of(UUID id, JobSpec spec, String owner, boolean dedupe, Instant runAt) {
+        return new NewJob(id, spec, owner, JobKey.ownedBy(owner, spec), dedupe, runAt);
     }
 }
