@@ -55,7 +55,8 @@ public class ScheduleTicker {
         SUBMITTED,
         SKIPPED,
         TAKEN_BY_ANOTHER,
-        EXHAUSTED
+        EXHAUSTED,
+        FAILED
     }
 
     private final ScheduleStore store;
@@ -88,7 +89,8 @@ public class ScheduleTicker {
                     Counter.builder("trawl.schedule.ticks")
                             .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                             .description("Due schedule ticks this pod handled, by what came of them (submitted: a job;"
-                                    + " skipped: the owner's quota was full; taken_by_another: another pod fired it)")
+                                    + " skipped: the owner's quota was full or its key revoked; taken_by_another: another pod fired it;"
+                                    + " failed: the next pass tries again)")
                             .register(registry));
         }
         this.task = new PeriodicTask<>(
@@ -119,7 +121,7 @@ public class ScheduleTicker {
                     LOG.warnf(
                             "Tick of schedule %s failed; the next pass tries again: %s",
                             schedule.schedule().id(), failure.getMessage());
-                    return TickOutcome.TAKEN_BY_ANOTHER;
+                    return counted(TickOutcome.FAILED);
                 }))
                 .toList();
         return Uni.join().all(fired).andCollectFailures().map(outcomes -> (int) outcomes.stream()

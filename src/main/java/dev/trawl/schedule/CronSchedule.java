@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -87,18 +88,27 @@ public final class CronSchedule {
         return zone;
     }
 
-    /** The first tick strictly after {@code after}; empty if there is none. */
+    /**
+     * The first tick strictly after {@code after}; empty if there is none. Ticks are whole
+     * seconds: cron-utils keeps the fraction of the instant it starts from, so it starts from the
+     * whole second.
+     */
     public Optional<Instant> nextAfter(Instant after) {
-        return times.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+        return times.nextExecution(wholeSecond(after))
+                .map(next -> next.toInstant().truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** The latest tick at or before {@code at}; empty if there is none. */
+    /** The latest tick at or before {@code at}, a whole second; empty if there is none. */
     public Optional<Instant> latestAtOrBefore(Instant at) {
-        ZonedDateTime when = ZonedDateTime.ofInstant(at, zone);
-        if (times.isMatch(when.withNano(0)) && at.getNano() == 0) {
-            return Optional.of(at);
+        ZonedDateTime when = wholeSecond(at);
+        if (times.isMatch(when)) {
+            return Optional.of(when.toInstant());
         }
-        return times.lastExecution(when).map(ZonedDateTime::toInstant);
+        return times.lastExecution(when).map(last -> last.toInstant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private ZonedDateTime wholeSecond(Instant at) {
+        return ZonedDateTime.ofInstant(at.truncatedTo(ChronoUnit.SECONDS), zone);
     }
 
     /** The shortest gap between the next {@code ticks} ticks after {@code from}. */

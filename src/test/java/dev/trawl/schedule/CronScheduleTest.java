@@ -39,6 +39,19 @@ class CronScheduleTest {
     }
 
     @Test
+    void ticksAreWholeSecondsFromAnyInstant() {
+        CronSchedule everySecond = CronSchedule.parse("* * * * * *", "UTC");
+        Instant within = Instant.parse("2026-01-01T05:10:03.699581Z");
+        assertThat(everySecond.latestAtOrBefore(within)).contains(Instant.parse("2026-01-01T05:10:03Z"));
+        assertThat(everySecond.nextAfter(within)).contains(Instant.parse("2026-01-01T05:10:04Z"));
+        CronSchedule hourly = CronSchedule.parse("0 * * * *", "UTC");
+        assertThat(hourly.latestAtOrBefore(Instant.parse("2026-01-01T05:00:00.250Z")))
+                .contains(Instant.parse("2026-01-01T05:00:00Z"));
+        assertThat(hourly.nextAfter(Instant.parse("2026-01-01T05:00:00.250Z")))
+                .contains(Instant.parse("2026-01-01T06:00:00Z"));
+    }
+
+    @Test
     void theShortestIntervalSeesTheClosestTicksOfAnIrregularExpression() {
         CronSchedule twice = CronSchedule.parse("0,5 9 * * *", "UTC");
         assertThat(twice.shortestInterval(Instant.parse("2026-01-01T00:00:00Z"), 10))
