@@ -75,13 +75,16 @@ public final class JobViews {
             Map<String, Object> error,
             Links links,
 
-            @Schema(description = "When a scheduled job will run; null in any other state")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "When a scheduled job will run; absent in any other state")
             OffsetDateTime runAt,
 
-            @Schema(description = "The schedule that submitted the job; null for a client's submit")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The schedule that submitted the job; absent for a client's submit")
             UUID scheduleId,
 
-            @Schema(description = "The tick of that schedule the job is for")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The tick of that schedule the job is for; absent for a client's submit")
             OffsetDateTime scheduleTick) {
 
         static Status of(JobSummary job) {

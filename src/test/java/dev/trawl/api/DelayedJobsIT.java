@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.trawl.support.Jobs;
+import dev.trawl.support.RedisCli;
 import dev.trawl.support.StubSite;
 import dev.trawl.support.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -123,6 +124,70 @@ class DelayedJobsIT {
         // past its time, the mover finds it no longer waiting and leaves it cancelled
         await().pollDelay(Duration.ofMillis(1500)).atMost(WAIT).until(() -> "cancelled".equals(Jobs.status(id)));
         assertThat(statusOf(id).getString("startedAt")).isNull();
+    }
+
+    @Test
+    void aDelayedJobLostWithRedisIsRebuiltFromPostgresqlAndStillWaitsForItsTime() {
+        Instant runAt = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.MILLIS);
+        String id = submit(job("/redis-lost", Map.of("runAt", runAt.toString())))
+                .statusCode(202)
+                .extract()
+                .path("id");
+        // Redis lost the delayed set and the epoch marker with it: the reconciler rebuilds
+        try (RedisCli redis = new RedisCli()) {
+            redis.call("DEL", TestServices.KEY_PREFIX + "jobs:delayed", TestServices.KEY_PREFIX + "epoch");
+            await().atMost(WAIT)
+                    .until(() -> redis.call("EXISTS", TestServices.KEY_PREFIX + "epoch")
+                            .equals(1L));
+            assertThat(redis.call("ZSCORE", TestServices.KEY_PREFIX + "jobs:delayed", id))
+                    .as("back in the delayed set at its time")
+                    .isEqualTo(Long.toString(runAt.toEpochMilli()));
+        }
+        await().atMost(WAIT).until(() -> "succeeded".equals(Jobs.status(id)));
+        assertThat(instant(statusOf(id), "startedAt")).isAfterOrEqualTo(runAt);
+    }
+
+    @Test
+    void aDelayedJobWhoseEntryInTheDelayedSetWasLostRunsOnceOverdue() {
+        String id = submit(job("/set-lost", Map.of("delaySeconds", 1)))
+                .statusCode(202)
+                .extract()
+                .path("id");
+        try (RedisCli redis = new RedisCli()) {
+            redis.call("ZREM", TestServices.KEY_PREFIX + "jobs:delayed", id);
+        }
+        // the reconciler's sweep queues it once it is overdue (trawl.recovery.stranded-after)
+        await().atMost(WAIT).until(() -> "succeeded".equals(Jobs.status(id)));
+    }
+
+    @Test
+    void anIdempotencyKeyComparesTheTimeAsTheClientWroteIt() {
+        Map<String, Object> body = job("/idempotent-later", Map.of("delaySeconds", 60));
+        String key = "later-" + UUID.randomUUID();
+        String first = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .body("id", equalTo(first));
+        Map<String, Object> later = new HashMap<>(body);
+        later.put("delaySeconds", 120);
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(later)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("https://trawl.dev/problems/idempotency-key-reused"));
     }
 
     private static void refused(Map<String, Object> more, String field) {

@@ -155,6 +155,47 @@ class SchedulesIT {
                 .body("type", equalTo("https://trawl.dev/problems/schedule-limit-reached"));
     }
 
+    @Test
+    void theSchedulesOfARevokedKeySubmitNothingAndSayWhy() {
+        JsonPath issued = as(Keys.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "revoked owner", "tier", "api-key"))
+                .post("/v1/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        String key = issued.getString("key");
+        String id = create(key, schedule("*/2 * * * * *", "UTC", page("/revoked")))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(Keys.ADMIN_TOKEN)
+                .header("X-Admin-Token", Keys.ADMIN_TOKEN)
+                .delete("/v1/admin/keys/" + issued.getString("id"))
+                .then()
+                .statusCode(204);
+
+        await().atMost(WAIT)
+                .until(() -> "the owner's API key was revoked"
+                        .equals(as(Keys.ADMIN_TOKEN)
+                                .get("/v1/schedules/" + id)
+                                .then()
+                                .extract()
+                                .path("lastSkip")));
+        long jobs = jobsOf(id);
+        // ticks go on being skipped, none submits a job
+        String tick =
+                as(Keys.ADMIN_TOKEN).get("/v1/schedules/" + id).then().extract().path("lastTickAt");
+        await().atMost(WAIT)
+                .until(() -> !tick.equals(as(Keys.ADMIN_TOKEN)
+                        .get("/v1/schedules/" + id)
+                        .then()
+                        .extract()
+                        .path("lastTickAt")));
+        assertThat(jobsOf(id)).isEqualTo(jobs);
+    }
+
     private static long jobsOf(String scheduleId) {
         return DB.number("SELECT count(*) FROM jobs WHERE schedule_id = '" + scheduleId + "'");
     }
