@@ -22,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -102,10 +101,8 @@ public class JobResource {
                 "v1",
                 IdempotentSubmits.fingerprint(spec, dedupe) + when.asked(),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter
-                                .submitAll(List.of(
-                                        new JobSubmitter.Submission(spec, dedupe, rules.shareOf(caller), when.runAt())))
-                                .map(jobs -> jobs.get(0)))
+                        .chain(() -> submitter.submit(
+                                new JobSubmitter.Submission(spec, dedupe, rules.shareOf(caller), when.runAt())))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }

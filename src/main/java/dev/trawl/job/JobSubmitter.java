@@ -16,8 +16,9 @@ import org.jboss.logging.Logger;
  * events, then XADD them to the work streams of their priorities ({@link JobTransitions}). An
  * identical request whose job is still live (or succeeded within {@code trawl.jobs.dedupe-window})
  * gets that job instead. A job asked to run later is recorded {@code scheduled} and put in the
- * delayed set instead of a stream, like a retry ({@link DelayedJobs}). Concurrent submits share their round trips: their INSERTs go in one
- * transaction and their events and entries in one call each (see {@link JobStore#insert}).
+ * delayed set instead of a stream, like a retry ({@link DelayedJobs}). Concurrent submits share
+ * their round trips: their INSERTs go in one transaction and their events and entries in one call
+ * each (see {@link JobStore#insert}).
  */
 @ApplicationScoped
 public class JobSubmitter {
@@ -56,7 +57,12 @@ public class JobSubmitter {
      *               the same request answers instead of a new one
      */
     public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller) {
-        return submitAll(List.of(new Submission(spec, dedupe, caller))).map(jobs -> jobs.get(0));
+        return submit(new Submission(spec, dedupe, caller));
+    }
+
+    /** Accepts one job (see {@link #submitAll}). */
+    public Uni<SubmittedJob> submit(Submission submission) {
+        return submitAll(List.of(submission)).map(jobs -> jobs.get(0));
     }
 
     /**
