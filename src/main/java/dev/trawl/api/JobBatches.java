@@ -39,13 +39,16 @@ public class JobBatches {
     private final SubmissionOptions options;
     private final JobSubmitter submitter;
     private final TierRules rules;
+    private final StartTime start;
 
     public JobBatches(
             ObjectMapper json,
             Validator validator,
             SubmissionOptions options,
             JobSubmitter submitter,
-            TierRules rules) {
+            TierRules rules,
+            StartTime start) {
+        this.start = start;
         this.rules = rules;
         this.json = json;
         this.validator = validator;
@@ -66,8 +69,11 @@ public class JobBatches {
             JobSubmitter.Submission submission = null;
             Problem problem = null;
             try {
-                submission = submission(item, caller, traceId);
-                fingerprint.append(IdempotentSubmits.fingerprint(submission.spec(), submission.dedupe()));
+                Item read = submission(item, caller, traceId);
+                submission = read.submission();
+                fingerprint
+                        .append(IdempotentSubmits.fingerprint(submission.spec(), submission.dedupe()))
+                        .append(read.asked());
             } catch (ProblemException e) {
                 problem = e.problem();
                 fingerprint.append("refused ").append(item);
@@ -103,7 +109,10 @@ public class JobBatches {
                 });
     }
 
-    private JobSubmitter.Submission submission(JsonNode item, Tenant caller, String traceId) {
+    /** An item read: what to submit, and its own words for when (an Idempotency-Key compares those). */
+    private record Item(JobSubmitter.Submission submission, String asked) {}
+
+    private Item submission(JsonNode item, Tenant caller, String traceId) {
         JobSubmission submission;
         try {
             submission = item == null || item.isNull() ? null : json.treeToValue(item, JobSubmission.class);
@@ -118,6 +127,10 @@ public class JobBatches {
             throw new ProblemException(ProblemMappers.invalid(violations));
         }
         JobSpec spec = rules.allowed(caller, options.toSpec(submission));
-        return new JobSubmitter.Submission(spec, submission.deduplicates(), rules.shareOf(caller), traceId);
+        StartTime.Asked when = start.of(submission);
+        return new Item(
+                new JobSubmitter.Submission(
+                        spec, submission.deduplicates(), rules.shareOf(caller), when.runAt(), traceId),
+                when.asked());
     }
 }

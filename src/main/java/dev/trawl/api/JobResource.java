@@ -47,6 +47,7 @@ public class JobResource {
     private final JobBatches batches;
     private final RateLimiter limiter;
     private final TierRules rules;
+    private final StartTime start;
 
     public JobResource(
             JobSubmitter submitter,
@@ -56,7 +57,9 @@ public class JobResource {
             AdminToken admin,
             JobBatches batches,
             RateLimiter limiter,
-            TierRules rules) {
+            TierRules rules,
+            StartTime start) {
+        this.start = start;
         this.rules = rules;
         this.limiter = limiter;
         this.batches = batches;
@@ -72,7 +75,8 @@ public class JobResource {
     @Operation(
             summary = "Submit a job",
             description = "Validates and queues one scrape job; an identical live job "
-                    + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false.")
+                    + "of the same caller answers instead (200, deduplicated: true) unless dedupe is false. "
+                    + "With runAt or delaySeconds the job is recorded at once as scheduled and queued at that time.")
     @Parameter(ref = "idempotencyKey")
     @Parameter(name = TraceParent.HEADER, in = ParameterIn.HEADER, ref = "traceparent")
     @APIResponse(
@@ -92,17 +96,19 @@ public class JobResource {
             @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body));
+        StartTime.Asked when = start.of(body);
         boolean dedupe = body.deduplicates();
         return idempotent.answer(
                 IdempotentSubmits.Caller.of(context),
                 "v1",
-                IdempotentSubmits.fingerprint(spec, dedupe),
+                IdempotentSubmits.fingerprint(spec, dedupe) + when.asked(),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(
+                        .chain(() -> submitter.submit(new JobSubmitter.Submission(
                                 spec,
                                 dedupe,
                                 rules.shareOf(caller),
-                                TraceParent.traceIdOf(context.request().headers())))
+                                when.runAt(),
+                                TraceParent.traceIdOf(context.request().headers()))))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
     }

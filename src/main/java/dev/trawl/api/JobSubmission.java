@@ -47,7 +47,15 @@ public record JobSubmission(
 
         Boolean dedupe,
 
-        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10") Integer maxAttempts) {
+        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10") Integer maxAttempts,
+
+        @Schema(
+                description = "When the job may run: ISO-8601 with an offset; a time past runs now",
+                example = "2026-12-01T06:00:00+01:00")
+        String runAt,
+
+        @Schema(description = "Run the job this many seconds from now (not with runAt)")
+        @Min(value = 0, message = "must be 0 or more") Long delaySeconds) {
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
@@ -85,7 +93,14 @@ public record JobSubmission(
                         respectRobots,
                         render,
                         dedupe,
-                        maxAttempts);
+                        maxAttempts,
+                        runAt,
+                        delaySeconds);
+    }
+
+    /** Whether the client asked for the job to run later. */
+    boolean delayed() {
+        return runAt != null || delaySeconds != null;
     }
 
     /** Unless the client opted out, an identical live or recently succeeded job answers instead of a new one. */
@@ -95,6 +110,6 @@ public record JobSubmission(
 
     /** A submission with just a URL, as the original API's clients send. */
     public JobSubmission(String url) {
-        this(url, null, null, null, null, null, null, null, null, null, null);
+        this(url, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -79,7 +79,19 @@ public final class JobViews {
 
             @Schema(description = "The W3C trace id of the submit's traceparent header; absent if it had none")
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            String traceId) {
+            String traceId,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "When a scheduled job will run; absent in any other state")
+            OffsetDateTime runAt,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The schedule that submitted the job; absent for a client's submit")
+            UUID scheduleId,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The tick of that schedule the job is for; absent for a client's submit")
+            OffsetDateTime scheduleTick) {
 
         static Status of(JobSummary job) {
             return new Status(
@@ -93,7 +105,10 @@ public final class JobViews {
                     job.pageCount(),
                     job.error(),
                     Links.of(job.id()),
-                    job.traceId());
+                    job.traceId(),
+                    job.runAt(),
+                    job.scheduleId(),
+                    job.scheduleTick());
         }
     }
 

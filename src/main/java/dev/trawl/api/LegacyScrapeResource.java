@@ -95,11 +95,12 @@ public class LegacyScrapeResource {
                 "scrape-async",
                 IdempotentSubmits.fingerprint(spec, dedupe),
                 () -> rules.roomFor(caller, 1)
-                        .chain(() -> submitter.submit(
+                        .chain(() -> submitter.submit(new JobSubmitter.Submission(
                                 spec,
                                 dedupe,
                                 rules.shareOf(caller),
-                                TraceParent.traceIdOf(context.request().headers())))
+                                null,
+                                TraceParent.traceIdOf(context.request().headers()))))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, "/jobs/" + job.id() + "/status", JobViews.LegacyAccepted.of(job))));
     }
@@ -127,11 +128,12 @@ public class LegacyScrapeResource {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
         return rules.roomFor(caller, 1)
-                .chain(() -> submitter.submit(
+                .chain(() -> submitter.submit(new JobSubmitter.Submission(
                         spec,
                         body.deduplicates(),
                         rules.shareOf(caller),
-                        TraceParent.traceIdOf(context.request().headers())))
+                        null,
+                        TraceParent.traceIdOf(context.request().headers()))))
                 .chain(job -> feed.follow(job.id(), null, false)
                         .select()
                         .last()

@@ -5,6 +5,7 @@ import java.util.Locale;
 /** What happened to a job; the wire name is the lowercase constant. */
 public enum EventType {
     QUEUED,
+    SCHEDULED,
     STARTED,
     RESUMED,
     /** A crawl read its site's sitemaps: how many, the URLs they added to the frontier, what went wrong. */

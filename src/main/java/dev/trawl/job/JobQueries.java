@@ -33,7 +33,8 @@ public class JobQueries {
 
     private static final String FIND = """
             SELECT id, state, priority, attempt, created_at, started_at, finished_at, page_count, error, owner,
-                   trace_id
+                   trace_id, CASE WHEN state = 'scheduled' THEN next_attempt_at END AS run_at, schedule_id,
+                   schedule_tick
               FROM jobs WHERE id = ANY($1)""";
 
     /** Bounds one statement's id list; a turn that gathers more sends several statements. */
@@ -151,7 +152,10 @@ public class JobQueries {
                                         row.getInteger(7),
                                         map(row.getValue(8)),
                                         row.getString(9),
-                                        row.getString(10)));
+                                        row.getString(10),
+                                        row.getOffsetDateTime(11),
+                                        row.getUUID(12),
+                                        row.getOffsetDateTime(13)));
                     }
                     return found;
                 });

@@ -8,6 +8,8 @@ import java.util.Locale;
  */
 public enum JobState {
     QUEUED,
+    /** Waiting for the time a client asked it to run at ({@code runAt}, {@code delaySeconds}). */
+    SCHEDULED,
     RUNNING,
     RETRYING,
     SUCCEEDED,
@@ -25,6 +27,6 @@ public enum JobState {
     }
 
     public boolean terminal() {
-        return this != QUEUED && this != RUNNING && this != RETRYING;
+        return this != QUEUED && this != SCHEDULED && this != RUNNING && this != RETRYING;
     }
 }

@@ -51,15 +51,17 @@ public class JobStore {
      * snapshot cannot see yet was committed just now, so it counts as live. Keys are claimed in
      * key order, so two batches never wait on each other's keys in opposite orders. A job key
      * appears at most once among the deduplicating rows (the caller sees to it: ON CONFLICT may
-     * touch a row only once per statement). Without dedupe a job never holds its key. Per input
+     * touch a row only once per statement). Without dedupe a job never holds its key. A job whose
+     * {@code run_at} ({@code $8}) is still ahead is {@code scheduled} until then, due at {@code next_attempt_at}. Per input
      * row, in order: {@code inserted} is its creation time, or null when the key was held by
      * {@code holder}.
      */
     private static final String INSERT = PerCallPlans.MARK + """
             WITH input AS (
-                SELECT id, priority, request::jsonb AS request, job_key, dedupe, owner, trace_id, ord
-                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $7::text[], $8::text[])
-                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, owner, trace_id, ord)
+                SELECT id, priority, request::jsonb AS request, job_key, dedupe, owner, trace_id, run_at, ord
+                  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $7::text[], $8::text[],
+                              $9::timestamptz[])
+                    WITH ORDINALITY AS i(id, priority, request, job_key, dedupe, owner, trace_id, run_at, ord)
             ), claim AS (
                 INSERT INTO job_keys AS k (job_key, job_id)
                 SELECT job_key, id FROM input WHERE dedupe ORDER BY job_key
@@ -73,14 +75,15 @@ public class JobStore {
                        THEN EXCLUDED.job_id ELSE k.job_id END
                 RETURNING job_key, job_id
             ), job AS (
-                INSERT INTO jobs (id, state, priority, request, job_key, owner, trace_id, max_attempts)
-                SELECT i.id, 'queued', i.priority, i.request, i.job_key, i.owner, i.trace_id,
-                       coalesce((i.request ->> 'maxAttempts')::int, 3)
+                INSERT INTO jobs (id, state, priority, request, job_key, owner, trace_id, max_attempts, next_attempt_at)
+                SELECT i.id, CASE WHEN i.run_at > now() THEN 'scheduled' ELSE 'queued' END, i.priority, i.request,
+                       i.job_key, i.owner, i.trace_id, coalesce((i.request ->> 'maxAttempts')::int, 3),
+                       CASE WHEN i.run_at > now() THEN i.run_at END
                   FROM input i LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
                  WHERE NOT i.dedupe OR c.job_id = i.id
-                RETURNING id, created_at
+                RETURNING id, created_at, state
             )
-            SELECT c.job_id AS holder, job.created_at AS inserted
+            SELECT c.job_id AS holder, job.created_at AS inserted, job.state AS inserted_state
               FROM input i
               LEFT JOIN claim c ON i.dedupe AND c.job_key = i.job_key
               LEFT JOIN job ON job.id = i.id
@@ -251,10 +254,13 @@ public class JobStore {
              WHERE state = 'running' AND lease_owner = $1
             RETURNING id, state, priority, attempt, request ->> 'url' AS url""";
 
-    /** A due retry goes back to the queue; the item is its priority, empty if it is no longer waiting. */
+    /**
+     * A due retry, or a scheduled job whose time came, goes to the queue; the item is its priority,
+     * empty if it is no longer waiting (cancelled, or already moved by another mover).
+     */
     private static final String REQUEUE_RETRY = """
             UPDATE jobs SET state = 'queued', next_attempt_at = NULL, updated_at = now()
-             WHERE id = $1 AND state = 'retrying'
+             WHERE id = $1 AND state IN ('retrying', 'scheduled')
             RETURNING priority""";
 
     /**
@@ -282,7 +288,7 @@ public class JobStore {
             RETURNING j.id, j.state, j.priority, j.attempt, j.request ->> 'url' AS url""";
 
     private static final String UNFINISHED_AMONG = """
-            SELECT id FROM jobs WHERE id = ANY($1) AND state IN ('queued', 'running', 'retrying')""";
+            SELECT id FROM jobs WHERE id = ANY($1) AND state IN ('queued', 'scheduled', 'running', 'retrying')""";
 
     private static final String QUEUED_AFTER = """
             SELECT id, priority FROM jobs WHERE state = 'queued' AND id > $1 ORDER BY id LIMIT $2""";
@@ -307,17 +313,17 @@ public class JobStore {
              WHERE j.id = picked.id AND j.state = 'queued'
             RETURNING j.id""";
 
-    /** Retrying jobs due more than {@code $1} seconds ago: the delayed set lost them. Back to queued. */
+    /** Retrying or scheduled jobs due more than {@code $1} seconds ago: the delayed set lost them. Back to queued. */
     private static final String REQUEUE_OVERDUE_RETRIES = """
             WITH picked AS (
                 SELECT id FROM jobs
-                 WHERE state = 'retrying' AND next_attempt_at < now() - make_interval(secs => $1)
+                 WHERE state IN ('retrying', 'scheduled') AND next_attempt_at < now() - make_interval(secs => $1)
                  ORDER BY next_attempt_at LIMIT $2
                    FOR UPDATE SKIP LOCKED
             )
             UPDATE jobs j SET state = 'queued', next_attempt_at = NULL, updated_at = now()
               FROM picked
-             WHERE j.id = picked.id AND j.state = 'retrying'
+             WHERE j.id = picked.id AND j.state IN ('retrying', 'scheduled')
             RETURNING j.id, j.priority""";
 
     /** Failed jobs, oldest failure first after the cursor (finished_at, id): the dead letters a rebuild restores. */
@@ -326,18 +332,19 @@ public class JobStore {
              WHERE state = 'failed' AND id > $1 ORDER BY id LIMIT $2""";
 
     private static final String RETRYING_AFTER = """
-            SELECT id, next_attempt_at FROM jobs WHERE state = 'retrying' AND id > $1 ORDER BY id LIMIT $2""";
+            SELECT id, next_attempt_at FROM jobs
+             WHERE state IN ('retrying', 'scheduled') AND id > $1 ORDER BY id LIMIT $2""";
 
     private static final String FAIL_UNQUEUED = """
-            UPDATE jobs SET state = 'failed', error = $2, finished_at = now(), updated_at = now()
-             WHERE id = $1 AND state = 'queued'
+            UPDATE jobs SET state = 'failed', error = $2, next_attempt_at = NULL, finished_at = now(), updated_at = now()
+             WHERE id = $1 AND state IN ('queued', 'scheduled')
             RETURNING state""";
 
     private static final String CANCEL = """
-            UPDATE jobs SET state = CASE WHEN state IN ('queued', 'retrying') THEN 'cancelled' ELSE state END,
-                   finished_at = CASE WHEN state IN ('queued', 'retrying') THEN now() ELSE finished_at END,
+            UPDATE jobs SET state = CASE WHEN state IN ('queued', 'scheduled', 'retrying') THEN 'cancelled' ELSE state END,
+                   finished_at = CASE WHEN state IN ('queued', 'scheduled', 'retrying') THEN now() ELSE finished_at END,
                    cancel_requested = true, updated_at = now()
-             WHERE id = $1 AND state IN ('queued', 'retrying', 'running')
+             WHERE id = $1 AND state IN ('queued', 'scheduled', 'retrying', 'running')
             RETURNING state""";
 
     private static final String ENDING = """
@@ -462,7 +469,10 @@ public class JobStore {
             rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
             submit.dedupeWindow().toMillis() / 1000.0,
             rows.stream().map(NewJob::owner).toArray(String[]::new),
-            rows.stream().map(NewJob::traceId).toArray(String[]::new)
+            rows.stream().map(NewJob::traceId).toArray(String[]::new),
+            rows.stream()
+                    .map(job -> job.runAt() == null ? null : OffsetDateTime.ofInstant(job.runAt(), ZoneOffset.UTC))
+                    .toArray(OffsetDateTime[]::new)
         });
         return pool.preparedQuery(INSERT).execute(args).chain(answer -> {
             SubmittedJob[] recorded = new SubmittedJob[rows.size()];
@@ -471,7 +481,8 @@ public class JobStore {
             for (Row result : answer) {
                 OffsetDateTime inserted = result.getOffsetDateTime("inserted");
                 if (inserted != null) {
-                    recorded[row] = new SubmittedJob(rows.get(row).id(), JobState.QUEUED, inserted);
+                    recorded[row] = new SubmittedJob(
+                            rows.get(row).id(), JobState.fromWire(result.getString("inserted_state")), inserted);
                 } else {
                     held.put(row, result.getUUID("holder"));
                 }
@@ -768,7 +779,7 @@ public class JobStore {
         });
     }
 
-    /** Retrying jobs with an id after {@code after}, in id order, with when each is due. */
+    /** Retrying and scheduled jobs with an id after {@code after}, in id order, with when each is due. */
     public Uni<List<DelayedJobs.Due>> retryingAfter(UUID after, int limit) {
         return pool.preparedQuery(RETRYING_AFTER)
                 .execute(Tuple.of(after, limit))

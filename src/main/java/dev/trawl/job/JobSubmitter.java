@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,10 @@ import org.jboss.logging.Logger;
  * Accepting jobs: INSERT them (PostgreSQL is the system of record), write their {@code queued}
  * events, then XADD them to the work streams of their priorities ({@link JobTransitions}). An
  * identical request whose job is still live (or succeeded within {@code trawl.jobs.dedupe-window})
- * gets that job instead. Concurrent submits share their round trips: their INSERTs go in one
- * transaction and their events and entries in one call each (see {@link JobStore#insert}).
+ * gets that job instead. A job asked to run later is recorded {@code scheduled} and put in the
+ * delayed set instead of a stream, like a retry ({@link DelayedJobs}). Concurrent submits share
+ * their round trips: their INSERTs go in one transaction and their events and entries in one call
+ * each (see {@link JobStore#insert}).
  */
 @ApplicationScoped
 public class JobSubmitter {
@@ -24,9 +27,15 @@ public class JobSubmitter {
 
     /**
      * One job a client asked for, validated; {@code caller} says whose it is and how it takes
-     * turns; {@code traceId} is the W3C trace id of the request, or null.
+     * turns; {@code runAt} when it may run (null for now); {@code traceId} the W3C trace id of the
+     * request, or null.
      */
-    public record Submission(JobSpec spec, boolean dedupe, FairShare caller, String traceId) {}
+    public record Submission(JobSpec spec, boolean dedupe, FairShare caller, Instant runAt, String traceId) {
+
+        public Submission(JobSpec spec, boolean dedupe, FairShare caller) {
+            this(spec, dedupe, caller, null, null);
+        }
+    }
 
     private final JobStore store;
     private final JobTransitions transitions;
@@ -47,10 +56,14 @@ public class JobSubmitter {
     /**
      * @param dedupe whether a queued, running or recently succeeded job of the same owner with
      *               the same request answers instead of a new one
-     * @param traceId the W3C trace id of the request, kept with the job for its log lines; null if none
      */
-    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller, String traceId) {
-        return submitAll(List.of(new Submission(spec, dedupe, caller, traceId))).map(jobs -> jobs.get(0));
+    public Uni<SubmittedJob> submit(JobSpec spec, boolean dedupe, FairShare caller) {
+        return submit(new Submission(spec, dedupe, caller));
+    }
+
+    /** Accepts one job (see {@link #submitAll}). */
+    public Uni<SubmittedJob> submit(Submission submission) {
+        return submitAll(List.of(submission)).map(jobs -> jobs.get(0));
     }
 
     /**
@@ -66,6 +79,7 @@ public class JobSubmitter {
                     submission.spec(),
                     submission.caller().owner(),
                     submission.dedupe(),
+                    submission.runAt(),
                     submission.traceId()));
         }
         return store.insertAll(jobs)
@@ -73,11 +87,17 @@ public class JobSubmitter {
                     List<Transition> queued = new ArrayList<>();
                     for (int i = 0; i < recorded.size(); i++) {
                         SubmittedJob job = recorded.get(i);
-                        if (!job.deduplicated()) {
-                            JobSpec spec = jobs.get(i).spec();
-                            Map<String, Object> data = new LinkedHashMap<>();
-                            data.put("url", spec.url());
-                            data.put("priority", spec.priority().wireName());
+                        if (job.deduplicated()) {
+                            continue;
+                        }
+                        JobSpec spec = jobs.get(i).spec();
+                        Map<String, Object> data = new LinkedHashMap<>();
+                        data.put("url", spec.url());
+                        data.put("priority", spec.priority().wireName());
+                        if (job.state() == JobState.SCHEDULED) {
+                            queued.add(
+                                    Transition.scheduled(job.id(), jobs.get(i).runAt(), data));
+                        } else {
                             queued.add(Transition.submitted(
                                     job.id(),
                                     spec.priority(),

@@ -79,6 +79,8 @@ public class JobTransitions {
                 dead.add(new DeadLetter(null, transition.jobId(), d.url(), d.errorCode(), d.attempts(), now));
             } else if (effect instanceof Transition.Retry r) {
                 retries.add(new DelayedJobs.Due(transition.jobId(), r.at()));
+            } else if (effect instanceof Transition.Delay d) {
+                retries.add(new DelayedJobs.Due(transition.jobId(), d.at()));
             }
         }
         return events.appendAll(all)

@@ -11,6 +11,10 @@ public interface SubmitConfig {
     @WithDefault("10M")
     Duration dedupeWindow();
 
+    /** How far ahead a submit may ask its job to run ({@code runAt}, {@code delaySeconds}). */
+    @WithDefault("30D")
+    Duration maxDelay();
+
     /** How long an {@code Idempotency-Key} is remembered with the answer it got. */
     @WithDefault("24H")
     Duration idempotencyTtl();

@@ -38,6 +38,9 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
     /** ZADD to the delayed set, due at {@code at}, after the event. */
     public record Retry(Instant at) implements Effect {}
 
+    /** ZADD to the delayed set, due at {@code at}, after the event: a first run asked for later. */
+    public record Delay(Instant at) implements Effect {}
+
     private static final Effect NONE = new None();
 
     public Transition {
@@ -68,6 +71,14 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
             case CANCELLED -> Optional.of(cancelled(job.id()));
             default -> Optional.empty();
         };
+    }
+
+    /** Recorded to run at {@code at}: it waits in the delayed set, and a mover queues it then. */
+    public static Transition scheduled(UUID id, Instant at, Map<String, Object> data) {
+        Map<String, Object> withTime = new LinkedHashMap<>(data);
+        withTime.put("runAt", at.toString());
+        return new Transition(
+                id, JobState.SCHEDULED, List.of(new NewEvent(id, EventType.SCHEDULED, withTime)), new Delay(at));
     }
 
     public static Transition retrying(UUID id, int attempt, Instant at, Map<String, Object> error) {

@@ -41,6 +41,10 @@ class OpenApiIT {
             "/v1/dead-letters",
             "/v1/admin/keys",
             "/v1/admin/keys/{id}",
+            "/v1/schedules",
+            "/v1/schedules/{id}",
+            "/v1/schedules/{id}/pause",
+            "/v1/schedules/{id}/resume",
             "/scrape/async",
             "/scrape",
             "/jobs/{id}/status",
@@ -107,6 +111,10 @@ class OpenApiIT {
         assertErrors("get /v1/dead-letters", "400", "401", "403");
         assertErrors("post /v1/admin/keys", "400", "401", "403", "413", "415");
         assertErrors("delete /v1/admin/keys/{id}", "401", "403", "404");
+        assertErrors("post /v1/schedules", "400", "403", "409");
+        assertErrors("get /v1/schedules/{id}", "404");
+        assertErrors("post /v1/schedules/{id}/pause", "404");
+        assertErrors("delete /v1/schedules/{id}", "404");
         assertErrors("get /v1/jobs/{id}/events", "400", "404", "405", "406", "429", "503");
         assertErrors("get /jobs/{id}/stream", "400", "404", "405", "406", "429", "503");
         assertErrors("post /scrape", "400", "403", "429", "503", "504");
