@@ -121,6 +121,26 @@ class ConsoleIT {
     }
 
     @Test
+    void everyConsolePathServesTheConsoleWithAPolicyThatForbidsInlineScript() {
+        for (String path :
+                new String[] {"/console", "/console/", "/console/jobs/0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}) {
+            given().when()
+                    .get(path)
+                    .then()
+                    .statusCode(200)
+                    .contentType(org.hamcrest.Matchers.containsString("text/html"))
+                    .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                    .body(org.hamcrest.Matchers.containsString("/console/app.js"));
+        }
+        given().when()
+                .get("/console/app.js")
+                .then()
+                .statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-RateLimit-Limit", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void anAdminPausesAndResumesAQueueAndReDrivesADeadLetterFromTheConsole() {
         SITE.sequence("/console-dead", StubSite.status(404));
         String id = given().header("Authorization", "Bearer " + Keys.ADMIN_TOKEN)
