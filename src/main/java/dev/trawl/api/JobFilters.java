@@ -57,20 +57,30 @@ final class JobFilters {
         throw ProblemException.badRequest("priority", "priority must be high, normal or low");
     }
 
+    /** PostgreSQL's timestamptz ends in the year 294276; years beyond 9999 are refused rather than sent there. */
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
     private static Optional<Instant> instant(String field, String value) {
         if (blank(value)) {
             return Optional.empty();
         }
+        Instant parsed;
         try {
-            return Optional.of(OffsetDateTime.parse(value.trim()).toInstant());
+            parsed = OffsetDateTime.parse(value.trim()).toInstant();
         } catch (DateTimeParseException notOffset) {
             try {
-                return Optional.of(Instant.parse(value.trim()));
+                parsed = Instant.parse(value.trim());
             } catch (DateTimeParseException malformed) {
                 throw ProblemException.badRequest(
                         field, field + " must be an ISO-8601 time with offset, such as 2026-11-23T13:50:00Z");
             }
         }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw ProblemException.badRequest(field, field + " must be a time between the years 1 and 9999");
+        }
+        return Optional.of(parsed);
     }
 
     private static Optional<UUID> cursor(String value) {

@@ -121,6 +121,7 @@ class JobListingIT {
                 Map.entry("priority", "urgent"),
                 Map.entry("since", "yesterday"),
                 Map.entry("until", "2026-13-01"),
+                Map.entry("since", "+300000-01-01T00:00:00Z"),
                 Map.entry("cursor", "not-a-job-id"))) {
             given().queryParam(bad.getKey(), bad.getValue())
                     .when()
