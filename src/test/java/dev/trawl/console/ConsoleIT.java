@@ -162,6 +162,16 @@ class ConsoleIT {
         browser.open(console.toString());
         browser.useKey(Keys.ADMIN_TOKEN);
         await().atMost(WAIT).until(() -> browser.texts("who").contains("admin key"));
+        // the overview: every queue, the workers of this platform, the dead letter
+        await().atMost(WAIT)
+                .until(() -> browser.byTestId("queues")
+                                .findElements(By.cssSelector("tbody tr"))
+                                .size()
+                        == 3);
+        assertThat(Integer.parseInt(browser.byTestId("workers").getText())).isGreaterThanOrEqualTo(1);
+        assertThat(Integer.parseInt(browser.byTestId("dead-letters").getText())).isGreaterThanOrEqualTo(1);
+        assertThat(browser.byTestId("scope").getText()).isEqualTo("all");
+        browser.screenshot(Path.of("docs", "console-overview.png"));
         browser.driver()
                 .findElement(By.cssSelector("nav a[href='/console/admin']"))
                 .click();

@@ -26,6 +26,7 @@ export function jobPage({view, showError, onLeave}, id) {
   let status = null;
   let pagesStored = 0;
   let stop = () => {};
+  let statusDue = null;
 
   replace(view, h('h1', {}, 'Job ', h('span', {'data-testid': 'job-id'}, id)), header,
     h('h2', {}, 'Events ', connection), progress, timeline, h('h2', {}, 'Result'), result);
@@ -75,7 +76,10 @@ export function jobPage({view, showError, onLeave}, id) {
       const bar = progress.querySelector('.progress div');
       if (bar) bar.style.width = Math.round(100 * pagesStored / total) + '%';
     }
-    refreshStatus();
+    // a crawl's events come fast: its status is read again at most every 2 s (each read costs a
+    // rate-limit token), and at once when the job ends
+    if (TERMINAL.has(type)) refreshStatus();
+    else if (!statusDue) statusDue = setTimeout(() => { statusDue = null; refreshStatus(); }, 2000);
   }
 
   function onState(state, detail) {
@@ -101,7 +105,7 @@ export function jobPage({view, showError, onLeave}, id) {
 
   refreshStatus();
   stop = follow('/v1/jobs/' + encodeURIComponent(id) + '/events', {onEvent, onState});
-  onLeave(() => stop());
+  onLeave(() => { stop(); clearTimeout(statusDue); });
 }
 
 /** One stored page: its heading and a tab per format the job asked for, each shown as text. */
