@@ -72,7 +72,8 @@ public class QueueFigures {
                     .map(oldest -> new Queue(
                             priority,
                             both.getItem1(),
-                            group.map(GroupProgress::lag).orElse(both.getItem1()),
+                            // no group yet: nothing was read; a group whose lag Redis cannot tell: null
+                            group.isPresent() ? group.get().lag() : both.getItem1(),
                             group.map(GroupProgress::pending).orElse(0L),
                             oldest.map(ms -> Math.max(0, System.currentTimeMillis() - ms))
                                     .orElse(0L),
