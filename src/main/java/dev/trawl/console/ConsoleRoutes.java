@@ -16,6 +16,8 @@ import jakarta.enterprise.event.Observes;
 public class ConsoleRoutes {
 
     static final String INDEX = "/console/index.html";
+    private static final String ROLE_OFF = "{\"type\":\"https://trawl.dev/problems/api-role-off\",\"title\":"
+            + "\"Not served here\",\"status\":404,\"detail\":\"This process runs without the api role (trawl.roles)\"}";
 
     private final RolesConfig roles;
 
@@ -25,6 +27,12 @@ public class ConsoleRoutes {
 
     void install(@Observes Router router) {
         if (!roles.runs(Role.API)) {
+            // a worker-only pod serves no console either, and says why, as it does for the API
+            router.routeWithRegex("/console(/.*)?")
+                    .handler(context -> context.response()
+                            .setStatusCode(404)
+                            .putHeader("Content-Type", "application/problem+json")
+                            .end(ROLE_OFF));
             return;
         }
         router.getWithRegex("/console(/[^.]*)?").handler(context -> context.reroute(INDEX));
