@@ -3,7 +3,8 @@
 # exist: starts them if they are installed but down, installs the Debian packages if they are
 # missing. Safe to run again and again. Used by .ci/run and by the README's run command.
 # Also installs what the deploy checks of the test suite run (ManifestChecksTest): promtool (Debian's
-# prometheus package) and Node.js with the schema packages of deploy/validate (npm ci).
+# prometheus package) and Node.js with the schema packages of deploy/validate (npm ci); and for the
+# console's browser tests (ConsoleIT, ConsoleRestartChaosIT) Debian's chromium and chromium-driver.
 set -euo pipefail
 
 REDIS_PORT=6379
@@ -103,6 +104,15 @@ ensure_deploy_check_tools() {
   log "promtool $(promtool --version 2>&1 | awk 'NR==1{print $3}') and node $(node --version) are there"
 }
 
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing Chromium and its driver (Debian packages chromium, chromium-driver)"
+    apt_install chromium chromium-driver
+  fi
+  log "$(/usr/bin/chromium --version 2>/dev/null | head -1) and chromedriver are there"
+}
+
 ensure_redis
 ensure_postgres
 ensure_deploy_check_tools
+ensure_browser

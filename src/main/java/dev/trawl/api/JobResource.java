@@ -1,5 +1,7 @@
 package dev.trawl.api;
 
+import dev.trawl.job.JobFilter;
+import dev.trawl.job.JobListing;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobSubmitter;
 import dev.trawl.ratelimit.Decision;
@@ -23,6 +25,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -48,6 +51,7 @@ public class JobResource {
     private final RateLimiter limiter;
     private final TierRules rules;
     private final StartTime start;
+    private final JobListing listing;
 
     public JobResource(
             JobSubmitter submitter,
@@ -58,8 +62,10 @@ public class JobResource {
             JobBatches batches,
             RateLimiter limiter,
             TierRules rules,
-            StartTime start) {
+            StartTime start,
+            JobListing listing) {
         this.start = start;
+        this.listing = listing;
         this.rules = rules;
         this.limiter = limiter;
         this.batches = batches;
@@ -153,6 +159,39 @@ public class JobResource {
                         () -> batches.submit(caller, checked)
                                 .map(answer -> new IdempotentSubmits.Answer(202, null, answer, null)))
                 : Uni.createFrom().item(ProblemMappers.toResponse(RateLimitHeaders.refusal(decision, rest + 1))));
+    }
+
+    @GET
+    @Operation(
+            summary = "List jobs, newest first",
+            description = "A tenant sees its own jobs, an admin every job. Filters combine; pass next as "
+                    + "cursor for the following page (keyset paging: a page costs the same however deep).")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of jobs",
+            content = @Content(schema = @Schema(implementation = JobViews.JobList.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    public Uni<JobViews.JobList> list(
+            @Parameter(description = "queued, running, retrying, succeeded, failed, cancelled, aborted or duplicate")
+                    @RestQuery
+                    String state,
+            @Parameter(description = "high, normal or low") @RestQuery String priority,
+            @Parameter(description = "Jobs created at or after this ISO-8601 time") @RestQuery String since,
+            @Parameter(description = "Jobs created before this ISO-8601 time") @RestQuery String until,
+            @RestQuery
+                    @DefaultValue("50")
+                    @Min(value = 1, message = "must be at least 1") @Max(value = 200, message = "must be at most 200") int limit,
+            @Parameter(description = "The next of the previous page") @RestQuery String cursor,
+            @Context RoutingContext context) {
+        Tenant caller = Tenant.of(context);
+        JobFilter filter = JobFilters.of(
+                caller.isAdmin() ? Optional.empty() : Optional.of(caller.id()), state, priority, since, until, cursor);
+        return listing.page(filter, limit)
+                .map(jobs -> new JobViews.JobList(
+                        jobs.stream().map(JobViews.Listed::of).toList(),
+                        jobs.size() < limit
+                                ? null
+                                : jobs.get(jobs.size() - 1).id().toString()));
     }
 
     @GET

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.trawl.job.JobSummary;
 import dev.trawl.job.LedgerEntry;
+import dev.trawl.job.ListedJob;
 import dev.trawl.job.PageRecord;
 import dev.trawl.job.SubmittedJob;
 import dev.trawl.scrape.MainContent;
@@ -43,6 +44,41 @@ public final class JobViews {
                     job.deduplicated() ? Boolean.TRUE : null);
         }
     }
+
+    /** One job of a listing; {@code errorCode} only for a job that has an error. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Listed(
+            String id,
+            String status,
+            String priority,
+            String url,
+            int attempt,
+            OffsetDateTime createdAt,
+            OffsetDateTime finishedAt,
+            int pages,
+            String errorCode) {
+
+        static Listed of(ListedJob job) {
+            return new Listed(
+                    job.id().toString(),
+                    job.state(),
+                    job.priority(),
+                    job.url(),
+                    job.attempt(),
+                    job.createdAt(),
+                    job.finishedAt(),
+                    job.pageCount(),
+                    job.errorCode());
+        }
+    }
+
+    /** A page of a listing, newest first; {@code next} is the cursor of the following page, null on the last. */
+    @Schema(example = """
+            {"items": [{"id": "0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "status": "succeeded", "priority": "normal",
+                        "url": "https://example.org/", "attempt": 1, "createdAt": "2026-11-23T13:50:53.964869Z",
+                        "finishedAt": "2026-11-23T13:50:54.8Z", "pages": 1}],
+             "next": "0193b2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}""")
+    public record JobList(List<Listed> items, String next) {}
 
     /** The effects recorded once for a job in the operation ledger, oldest first. */
     public record Ops(String jobId, List<Op> ops) {

@@ -77,6 +77,16 @@ public class DeadLetters {
                 });
     }
 
+    /** Deletes the entries with these ids (their jobs stay as they are); the item is how many there were. */
+    public Uni<Long> delete(List<String> entryIds) {
+        if (entryIds.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        Request xdel = Request.cmd(Command.XDEL).arg(keys.deadLetters());
+        entryIds.forEach(xdel::arg);
+        return redis.send(xdel).map(reply -> reply == null ? 0L : reply.toLong());
+    }
+
     /** Up to {@code limit} entries, newest first, older than the entry {@code before} when it is given. */
     public Uni<List<DeadLetter>> newestFirst(Optional<String> before, int limit) {
         String end = before.map(id -> "(" + id).orElse("+");

@@ -31,6 +31,8 @@ final class RedisStreamsChannelConfig {
     private final long consumerExpiryMs;
     private final FailureStrategy failureStrategy;
     private final Optional<String> deadLetterStream;
+    private final Optional<String> pausedKey;
+    private final long pauseRefreshMs;
     private final String stream;
     private final long maxLength;
     private final int maxInflight;
@@ -61,6 +63,8 @@ final class RedisStreamsChannelConfig {
         this.consumerExpiryMs = in == null ? 0 : in.getConsumerExpiryMs();
         this.failureStrategy = in == null ? null : FailureStrategy.parse(in.getFailureStrategy());
         this.deadLetterStream = in == null ? Optional.empty() : in.getDeadLetterStream();
+        this.pausedKey = in == null ? Optional.empty() : in.getPausedKey().filter(key -> !key.isBlank());
+        this.pauseRefreshMs = in == null ? 0 : in.getPauseRefreshMs();
         this.stream = out == null ? null : out.getStream();
         this.maxLength = out == null ? 0 : out.getMaxLength();
         this.maxInflight = out == null ? 0 : out.getMaxInflight();
@@ -139,6 +143,15 @@ final class RedisStreamsChannelConfig {
 
     Optional<String> deadLetterStream() {
         return deadLetterStream;
+    }
+
+    /** Incoming: the set of paused stream keys, if pausing is on. */
+    Optional<String> pausedKey() {
+        return pausedKey;
+    }
+
+    long pauseRefreshMs() {
+        return pauseRefreshMs;
     }
 
     /** Outgoing: the stream written when a message names none. */

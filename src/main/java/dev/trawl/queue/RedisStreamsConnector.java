@@ -109,6 +109,18 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
         direction = INCOMING,
         description = "Stream that receives nacked entries with the dead-letter strategy")
 @ConnectorAttribute(
+        name = "paused-key",
+        type = "string",
+        direction = INCOMING,
+        description = "A Redis set of stream keys this channel does not read new entries from while they are in it"
+                + " (pausing a queue); read every pause-refresh-ms, never per entry")
+@ConnectorAttribute(
+        name = "pause-refresh-ms",
+        type = "long",
+        direction = INCOMING,
+        defaultValue = "1000",
+        description = "How often the set named by paused-key is read")
+@ConnectorAttribute(
         name = "stream",
         type = "string",
         direction = OUTGOING,

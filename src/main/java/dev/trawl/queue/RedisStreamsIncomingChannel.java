@@ -11,6 +11,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,11 @@ import org.jboss.logging.Logger;
  * never joins the group. Blocking reads use a connection of their own: a BLOCK must never hold a
  * connection that acks or claims need. Demand drives reads: a poll asks for at most
  * {@code batch-size} entries and the next poll happens only when downstream wants more.
+ *
+ * <p>A stream whose key is in the set named by {@code paused-key} is not read: the set is read
+ * every {@code pause-refresh-ms} (and once before the first poll), so pausing a queue costs no
+ * round trip per entry and holds for every pod. Entries already delivered, and those taken over
+ * from a dead consumer, still run.
  */
 public final class RedisStreamsIncomingChannel {
 
@@ -55,6 +61,12 @@ public final class RedisStreamsIncomingChannel {
     private volatile boolean lastClaimTookSome;
     private volatile long refreshTimer = -1;
     private volatile long expiryTimer = -1;
+    private volatile long pauseTimer = -1;
+    private volatile Set<String> paused = Set.of();
+    private volatile boolean pausesKnown;
+    /** The streams of the read in flight (empty between reads), so a caller can tell when a pause holds. */
+    private volatile List<String> readingNow = List.of();
+
     private final Vertx vertx;
 
     RedisStreamsIncomingChannel(Vertx vertx, RedisStreamsChannelConfig config) {
@@ -124,6 +136,7 @@ public final class RedisStreamsIncomingChannel {
 
     private Uni<List<StreamEntry>> poll() {
         return ensureGroups()
+                .chain(this::knowPauses)
                 .chain(this::claimIfDue)
                 .chain(claimed ->
                         claimed.isEmpty() ? readAvailable() : Uni.createFrom().item(claimed))
@@ -195,6 +208,17 @@ public final class RedisStreamsIncomingChannel {
                                             "Channel %s: refreshing in-flight entries failed: %s",
                                             channel(), failure.getMessage())));
         }
+        if (pauseTimer < 0 && config.pausedKey().isPresent()) {
+            pauseTimer = vertx.setPeriodic(
+                    config.pauseRefreshMs(),
+                    id -> refreshPauses()
+                            .subscribe()
+                            .with(
+                                    ok -> {},
+                                    failure -> LOG.debugf(
+                                            "Channel %s: reading the paused streams failed: %s",
+                                            channel(), failure.getMessage())));
+        }
         if (expiryTimer < 0) {
             long every = Math.max(config.claimIntervalMs(), config.consumerExpiryMs() / 5);
             expiryTimer = vertx.setPeriodic(every, id -> deleteExpiredConsumers());
@@ -261,11 +285,47 @@ public final class RedisStreamsIncomingChannel {
                 : Uni.join().all(refreshes).andFailFast().replaceWithVoid();
     }
 
+    /** The streams read now: every stream but the paused ones, in priority order. */
+    public List<String> activeStreams() {
+        Set<String> now = paused;
+        return now.isEmpty()
+                ? streams
+                : streams.stream().filter(stream -> !now.contains(stream)).toList();
+    }
+
+    /**
+     * Whether this channel takes no new entry from {@code stream}: it has seen the stream paused
+     * and no read that includes it is in flight.
+     */
+    public boolean takesNothingFrom(String stream) {
+        return pausesKnown && !activeStreams().contains(stream) && !readingNow.contains(stream);
+    }
+
+    private Uni<Void> knowPauses() {
+        return pausesKnown || config.pausedKey().isEmpty() ? Uni.createFrom().voidItem() : refreshPauses();
+    }
+
+    private Uni<Void> refreshPauses() {
+        return commands.send(
+                        Request.cmd(Command.SMEMBERS).arg(config.pausedKey().get()))
+                .invoke(reply -> {
+                    Set<String> members = new HashSet<>();
+                    if (reply != null) {
+                        reply.forEach(member -> members.add(member.toString()));
+                    }
+                    paused = Set.copyOf(members);
+                    pausesKnown = true;
+                })
+                .replaceWithVoid();
+    }
+
     /** Non-blocking reads in priority order until the batch is full or every stream is drained. */
     private Uni<List<StreamEntry>> readAvailable() {
         int batch = config.batchSize();
+        List<String> active = activeStreams();
+        readingNow = active;
         Uni<List<StreamEntry>> read = Uni.createFrom().item(new ArrayList<>());
-        for (String stream : streams) {
+        for (String stream : active) {
             read = read.chain(acc -> acc.size() >= batch
                     ? Uni.createFrom().item(acc)
                     : commands.send(readRequest(List.of(stream), batch - acc.size(), -1))
@@ -274,7 +334,9 @@ public final class RedisStreamsIncomingChannel {
                                 return acc;
                             }));
         }
-        return read;
+        return read.eventually(() -> {
+            readingNow = List.of();
+        });
     }
 
     /** Every stream is empty: wait on all of them at once, on the dedicated connection. */
@@ -282,8 +344,20 @@ public final class RedisStreamsIncomingChannel {
         if (closed.get()) {
             return Uni.createFrom().item(List.of());
         }
+        List<String> active = activeStreams();
+        if (active.isEmpty()) { // every queue is paused: look again once the pauses may have changed
+            return Uni.createFrom()
+                    .item(List.<StreamEntry>of())
+                    .onItem()
+                    .delayIt()
+                    .by(Duration.ofMillis(config.pauseRefreshMs()));
+        }
+        readingNow = active;
         return readConnection()
-                .chain(connection -> connection.send(readRequest(streams, config.batchSize(), config.blockMs())))
+                .chain(connection -> connection.send(readRequest(active, config.batchSize(), config.blockMs())))
+                .eventually(() -> {
+                    readingNow = List.of();
+                })
                 // XREADGROUP answers streams in the order they were named, which is priority order.
                 .map(StreamEntry::fromReadReply);
     }
@@ -339,6 +413,9 @@ public final class RedisStreamsIncomingChannel {
             }
             if (expiryTimer >= 0) {
                 vertx.cancelTimer(expiryTimer);
+            }
+            if (pauseTimer >= 0) {
+                vertx.cancelTimer(pauseTimer);
             }
             dropReadConnection();
             reads.close();

@@ -41,6 +41,14 @@ public class RedisKeys {
         return prefix + "jobs:dead";
     }
 
+    /**
+     * The paused work streams: a set of stream keys ({@code jobStream(priority)}) that workers do
+     * not take new entries from; the connector reads it every {@code pause-refresh-ms}.
+     */
+    public String pausedQueues() {
+        return prefix + "queues:paused";
+    }
+
     /** Jobs waiting for a retry: a sorted set of job ids scored by due time (ms). */
     public String delayedJobs() {
         return prefix + "jobs:delayed";

@@ -99,9 +99,12 @@ public class CallerIdentification {
         }
     }
 
-    /** Every path but health, metrics and the other {@code /q/} endpoints. */
+    /**
+     * Every path but health, metrics and the other {@code /q/} endpoints, and the console's
+     * static files (public; the console calls the API with the caller's key).
+     */
     public static boolean identifies(String path) {
-        return !path.startsWith("/q/");
+        return !path.startsWith("/q/") && !path.equals("/console") && !path.startsWith("/console/");
     }
 
     private enum Kind {

@@ -32,6 +32,11 @@ class WorkerOnlyRoleIT {
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://trawl.dev/problems/api-role-off"));
+        given().when()
+                .get("/console/app.js")
+                .then()
+                .statusCode(404)
+                .body("type", equalTo("https://trawl.dev/problems/api-role-off"));
         given().when().get("/q/health/ready").then().statusCode(200);
         given().when()
                 .get("/q/health/started")

@@ -50,6 +50,19 @@ public final class PlatformLauncher implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Starts a process on a given port, e.g. an API process that replaces one on the same address, as
+     * behind a load balancer; does not wait for it.
+     */
+    public synchronized PlatformProcess start(String name, String roles, int port) {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.put("trawl.roles", roles);
+        PlatformProcess process =
+                PlatformProcess.start(name, jar, logDir.resolve(name + ".log"), JVM_OPTIONS, all, port);
+        started.add(process);
+        return process;
+    }
+
     /** The log files of every process started so far. */
     public synchronized List<Path> logs() {
         return started.stream().map(PlatformProcess::log).toList();

@@ -47,7 +47,11 @@ public final class PlatformProcess implements AutoCloseable {
 
     static PlatformProcess start(
             String name, Path jar, Path log, List<String> jvmOptions, Map<String, String> properties) {
-        int port = FreePort.pick();
+        return start(name, jar, log, jvmOptions, properties, FreePort.pick());
+    }
+
+    static PlatformProcess start(
+            String name, Path jar, Path log, List<String> jvmOptions, Map<String, String> properties, int port) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
