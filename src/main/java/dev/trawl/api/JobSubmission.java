@@ -47,7 +47,25 @@ public record JobSubmission(
 
         Boolean dedupe,
 
-        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10") Integer maxAttempts) {
+        @Min(value = 1, message = "must be at least 1") @Max(value = 10, message = "must be at most 10") Integer maxAttempts,
+
+        @Valid WebhookOptions webhook) {
+
+    /**
+     * {@code webhook}: where the job's chosen events are POSTed, signed with the caller's webhook
+     * secret (docs/webhooks.md); {@code events} defaults to the terminal ones.
+     */
+    @Schema(
+            description = "POSTs the chosen events of the job to url, signed per Standard Webhooks (docs/webhooks.md)",
+            example = """
+                    {"url": "https://hooks.example.com/trawl", "events": ["succeeded", "failed"],
+                     "headers": {"X-Team": "crawl"}}""")
+    public record WebhookOptions(
+            @NotBlank(message = "is required") @Size(max = 2048, message = "must be at most 2048 characters") String url,
+
+            @Size(max = 9, message = "lists at most 9 events") List<@NotNull(message = "must not be null") String> events,
+
+            @Size(max = 10, message = "has at most 10 headers") Map<String, String> headers) {}
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
@@ -79,7 +97,8 @@ public record JobSubmission(
                         respectRobots,
                         render,
                         dedupe,
-                        maxAttempts);
+                        maxAttempts,
+                        webhook);
     }
 
     /** Unless the client opted out, an identical live or recently succeeded job answers instead of a new one. */
@@ -89,6 +108,6 @@ public record JobSubmission(
 
     /** A submission with just a URL, as the original API's clients send. */
     public JobSubmission(String url) {
-        this(url, null, null, null, null, null, null, null, null, null, null);
+        this(url, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

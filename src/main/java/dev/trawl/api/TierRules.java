@@ -43,6 +43,16 @@ public class TierRules {
         if (spec.render() && !policy.render()) {
             throw forbidden("render", "render: the " + tier + " tier may not render pages in a browser");
         }
+        if (spec.webhook() != null && caller.keyId().isEmpty() && !caller.isAdmin()) {
+            // an anonymous caller is an address: whoever else shares it could rotate its secret
+            throw new ProblemException(Problem.of(
+                            403,
+                            "webhook-needs-key",
+                            "Webhooks need an API key",
+                            "webhook: deliveries are signed with a secret of your own, which needs an API key;"
+                                    + " anonymous callers cannot have one")
+                    .withField("webhook"));
+        }
         return policy.profiles().map(spec::withAllowedProfiles).orElse(spec);
     }
 
