@@ -1,9 +1,7 @@
 package dev.trawl.webhook;
 
-import dev.trawl.api.AdminToken;
 import dev.trawl.api.Problem;
 import dev.trawl.api.ProblemException;
-import dev.trawl.tenancy.ApiKeys;
 import dev.trawl.tenancy.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -14,21 +12,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * The caller's webhook secret: rotate it (the new secret is in that answer only) or see when it
- * was made; an admin rotates any key holder's. A caller only ever reaches its own secret.
+ * was made; an admin rotates a key holder's with
+ * {@link KeyWebhookSecretResource}. A caller only ever reaches its own secret.
  */
-@Path("/v1")
+@Path("/v1/webhook-secret")
 @Tag(name = "webhooks")
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookSecretResource {
@@ -43,17 +38,13 @@ public class WebhookSecretResource {
     public record SecretInfo(OffsetDateTime rotatedAt, OffsetDateTime previousValidUntil) {}
 
     private final WebhookSecrets secrets;
-    private final ApiKeys keys;
-    private final AdminToken admin;
 
-    public WebhookSecretResource(WebhookSecrets secrets, ApiKeys keys, AdminToken admin) {
+    public WebhookSecretResource(WebhookSecrets secrets) {
         this.secrets = secrets;
-        this.keys = keys;
-        this.admin = admin;
     }
 
     @POST
-    @Path("webhook-secret/rotate")
+    @Path("rotate")
     @Operation(
             summary = "Make a new webhook secret for your deliveries",
             description = "The secret is in this answer only. The previous one keeps signing (a second"
@@ -65,11 +56,10 @@ public class WebhookSecretResource {
     @APIResponse(responseCode = "403", ref = "WebhookNeedsKey")
     @APIResponse(responseCode = "503", ref = "WebhooksDisabled")
     public Uni<Rotation> rotate(@Context RoutingContext context) {
-        return rotateFor(keyHolder(Tenant.of(context)));
+        return rotate(secrets, keyHolder(Tenant.of(context)));
     }
 
     @GET
-    @Path("webhook-secret")
     @Operation(summary = "When your webhook secret was made (never the secret)")
     @APIResponse(
             responseCode = "200",
@@ -88,35 +78,7 @@ public class WebhookSecretResource {
                                 "You have no webhook secret yet: POST /v1/webhook-secret/rotate makes one"))));
     }
 
-    @POST
-    @Path("admin/keys/{id}/webhook-secret/rotate")
-    @Tag(name = "admin")
-    @Operation(
-            summary = "Make a new webhook secret for a key holder (admin)",
-            description = "The secret is in this answer only; hand it to the key holder.")
-    @APIResponse(
-            responseCode = "200",
-            description = "The new secret",
-            content = @Content(schema = @Schema(implementation = Rotation.class)))
-    @APIResponse(responseCode = "401", ref = "AdminTokenInvalid")
-    @APIResponse(responseCode = "403", ref = "AdminOnly")
-    @APIResponse(responseCode = "404", ref = "ApiKeyNotFound")
-    @APIResponse(responseCode = "503", ref = "WebhooksDisabled")
-    public Uni<Rotation> rotateForKey(
-            @RestPath String id,
-            @Parameter(description = AdminToken.DESCRIPTION) @RestHeader(AdminToken.HEADER) String token,
-            @Context RoutingContext context) {
-        admin.require(Tenant.of(context), token);
-        UUID keyId = parse(id);
-        return keys.all()
-                .map(all -> all.stream()
-                        .filter(k -> k.id().equals(keyId) && k.revokedAt() == null)
-                        .findFirst()
-                        .orElseThrow(() -> keyNotFound(id)))
-                .chain(key -> rotateFor("key:" + key.id()));
-    }
-
-    private Uni<Rotation> rotateFor(String tenant) {
+    static Uni<Rotation> rotate(WebhookSecrets secrets, String tenant) {
         if (!secrets.enabled()) {
             throw new ProblemException(Problem.of(
                     503,
@@ -143,19 +105,5 @@ public class WebhookSecretResource {
                     .withField("Authorization"));
         }
         return caller.id();
-    }
-
-    private static ProblemException keyNotFound(String id) {
-        return new ProblemException(
-                Problem.of(404, "api-key-not-found", "API key not found", "No API key has the id " + id)
-                        .withField("id"));
-    }
-
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw keyNotFound(id);
-        }
     }
 }
