@@ -8,6 +8,7 @@ import dev.trawl.job.JobSubmitter;
 import dev.trawl.job.Sha256;
 import dev.trawl.job.SubmittedJob;
 import dev.trawl.tenancy.Tenant;
+import dev.trawl.webhook.WebhookSecrets;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
@@ -39,14 +40,17 @@ public class JobBatches {
     private final SubmissionOptions options;
     private final JobSubmitter submitter;
     private final TierRules rules;
+    private final WebhookSecrets webhookSecrets;
 
     public JobBatches(
             ObjectMapper json,
             Validator validator,
             SubmissionOptions options,
             JobSubmitter submitter,
-            TierRules rules) {
+            TierRules rules,
+            WebhookSecrets webhookSecrets) {
         this.rules = rules;
+        this.webhookSecrets = webhookSecrets;
         this.json = json;
         this.validator = validator;
         this.options = options;
@@ -85,7 +89,10 @@ public class JobBatches {
     Uni<Answer> submit(Tenant caller, Checked checked) {
         List<JobSubmitter.Submission> valid =
                 checked.submissions().stream().filter(s -> s != null).toList();
-        return rules.roomFor(caller, valid.size())
+        boolean anyWebhook = valid.stream().anyMatch(s -> s.spec().webhook() != null);
+        return webhookSecrets
+                .requireFor(caller.id(), anyWebhook)
+                .chain(() -> rules.roomFor(caller, valid.size()))
                 .chain(() -> submitter.submitAll(valid))
                 .map(accepted -> {
                     List<Object> items = new ArrayList<>(checked.submissions().size());

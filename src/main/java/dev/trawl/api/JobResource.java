@@ -6,6 +6,7 @@ import dev.trawl.ratelimit.Decision;
 import dev.trawl.ratelimit.RateLimitHeaders;
 import dev.trawl.ratelimit.RateLimiter;
 import dev.trawl.tenancy.Tenant;
+import dev.trawl.webhook.WebhookSecrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
@@ -46,6 +47,7 @@ public class JobResource {
     private final JobBatches batches;
     private final RateLimiter limiter;
     private final TierRules rules;
+    private final WebhookSecrets webhookSecrets;
 
     public JobResource(
             JobSubmitter submitter,
@@ -55,8 +57,10 @@ public class JobResource {
             AdminToken admin,
             JobBatches batches,
             RateLimiter limiter,
-            TierRules rules) {
+            TierRules rules,
+            WebhookSecrets webhookSecrets) {
         this.rules = rules;
+        this.webhookSecrets = webhookSecrets;
         this.limiter = limiter;
         this.batches = batches;
         this.admin = admin;
@@ -82,7 +86,7 @@ public class JobResource {
             description = "An identical live job of this caller answers for it (deduplicated: true)",
             content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
-    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "409", ref = "SubmitConflict")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
@@ -95,7 +99,9 @@ public class JobResource {
                 IdempotentSubmits.Caller.of(context),
                 "v1",
                 IdempotentSubmits.fingerprint(spec, dedupe),
-                () -> rules.roomFor(caller, 1)
+                () -> webhookSecrets
+                        .requireFor(caller.id(), spec.webhook() != null)
+                        .chain(() -> rules.roomFor(caller, 1))
                         .chain(() -> submitter.submit(spec, dedupe, rules.shareOf(caller)))
                         .map(job -> IdempotentSubmits.Answer.of(
                                 job, JobViews.Links.of(job.id()).self(), JobViews.Accepted.of(job))));
@@ -118,7 +124,7 @@ public class JobResource {
             responseCode = "202",
             description = "One item per job, in order, and the counts accepted and refused",
             content = @Content(schema = @Schema(implementation = JobBatches.Answer.class)))
-    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "409", ref = "SubmitConflict")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")

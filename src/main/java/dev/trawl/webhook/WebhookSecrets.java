@@ -1,5 +1,7 @@
 package dev.trawl.webhook;
 
+import dev.trawl.api.Problem;
+import dev.trawl.api.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -71,6 +73,29 @@ public class WebhookSecrets {
     }
 
     public record Rotated(String secret, SecretView view) {}
+
+    /**
+     * Fails with a 409 problem naming {@code webhook} if a submit with a webhook comes from a
+     * tenant without a secret: its deliveries could never be signed.
+     */
+    public Uni<Void> requireFor(String tenant, boolean anyWebhook) {
+        if (!anyWebhook) {
+            return Uni.createFrom().voidItem();
+        }
+        return view(tenant)
+                .invoke(view -> {
+                    if (view.isEmpty()) {
+                        throw new ProblemException(Problem.of(
+                                        409,
+                                        "webhook-secret-missing",
+                                        "No webhook secret",
+                                        "webhook: deliveries are signed with your webhook secret and you have none yet;"
+                                                + " POST /v1/webhook-secret/rotate makes one")
+                                .withField("webhook"));
+                    }
+                })
+                .replaceWithVoid();
+    }
 
     public Uni<Optional<SecretView>> view(String tenant) {
         return pool.preparedQuery(READ).execute(Tuple.of(tenant)).map(rows -> {

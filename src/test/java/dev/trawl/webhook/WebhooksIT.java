@@ -315,6 +315,38 @@ class WebhooksIT {
     }
 
     @Test
+    void aWebhookFromAKeyHolderWithoutASecretIsRefusedUntilTheyMakeOne() {
+        Key key = issue("hooks-no-secret");
+        SITE.html("/no-secret", "<html><title>n</title></html>");
+        Map<String, Object> body =
+                Map.of("url", SITE.url("/no-secret"), "webhook", Map.of("url", RECEIVER.url("/no-secret")));
+        as(key.secret())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://trawl.dev/problems/webhook-secret-missing"))
+                .body("field", equalTo("webhook"));
+        as(key.secret())
+                .when()
+                .get("/v1/webhook-secret")
+                .then()
+                .statusCode(404)
+                .body("type", equalTo("https://trawl.dev/problems/webhook-secret-not-found"));
+        rotate(key.secret());
+        as(key.secret())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202);
+    }
+
+    @Test
     void aBadWebhookIsA400NamingTheMember() {
         Key key = issue("hooks-invalid");
         Map<String, String> manyHeaders = new LinkedHashMap<>();
