@@ -218,11 +218,9 @@ public class WebhookSender {
                 .recoverWithItem(failure -> failure instanceof FetchFailure fetch
                         ? AttemptOutcome.failed(
                                 fetch.code() + ": " + fetch.getMessage(), !fetch.isTransient(), millisSince(start))
+                        // the exception's message may name the address a host resolved to: not for the tenant
                         : AttemptOutcome.failed(
-                                "connection: " + failure.getClass().getSimpleName()
-                                        + (failure.getMessage() == null ? "" : ": " + failure.getMessage()),
-                                false,
-                                millisSince(start)))
+                                "connection: " + failure.getClass().getSimpleName(), false, millisSince(start)))
                 .invoke(outcome -> attemptDuration.record(outcome.millis(), TimeUnit.MILLISECONDS));
     }
 
