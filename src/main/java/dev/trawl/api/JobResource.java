@@ -227,7 +227,8 @@ public class JobResource {
     @Operation(summary = "The effects recorded once for a job (operation ledger), oldest first")
     @APIResponse(
             responseCode = "200",
-            description = "One page-stored entry per stored page",
+            description =
+                    "One page-stored entry per stored page; webhook-attempt, webhook-delivered and webhook-dead entries of the job's webhook",
             content = @Content(schema = @Schema(implementation = JobViews.Ops.class)))
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Ops> ops(@RestPath String id, @Context RoutingContext context) {
