@@ -6,6 +6,7 @@ import dev.trawl.job.JobSpec;
 import dev.trawl.tenancy.Tenant;
 import dev.trawl.tenancy.TierPolicies;
 import dev.trawl.tenancy.TierPolicy;
+import dev.trawl.webhook.WebhookSecretResource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,14 +45,7 @@ public class TierRules {
             throw forbidden("render", "render: the " + tier + " tier may not render pages in a browser");
         }
         if (spec.webhook() != null && caller.keyId().isEmpty() && !caller.isAdmin()) {
-            // an anonymous caller is an address: whoever else shares it could rotate its secret
-            throw new ProblemException(Problem.of(
-                            403,
-                            "webhook-needs-key",
-                            "Webhooks need an API key",
-                            "webhook: deliveries are signed with a secret of your own, which needs an API key;"
-                                    + " anonymous callers cannot have one")
-                    .withField("webhook"));
+            throw WebhookSecretResource.needsKey("webhook");
         }
         return policy.profiles().map(spec::withAllowedProfiles).orElse(spec);
     }

@@ -96,14 +96,20 @@ public class WebhookSecretResource {
     /** The tenant id of a key holder (or an admin); anonymous callers have no secret. */
     static String keyHolder(Tenant caller) {
         if (caller.keyId().isEmpty() && !caller.isAdmin()) {
-            throw new ProblemException(Problem.of(
-                            403,
-                            "webhook-needs-key",
-                            "Webhooks need an API key",
-                            "webhook: deliveries are signed with a secret of your own, which needs an API key;"
-                                    + " anonymous callers cannot have one")
-                    .withField("Authorization"));
+            throw needsKey("Authorization");
         }
         return caller.id();
+    }
+
+    /** 403: webhooks are signed with a secret of the caller's own, which anonymous callers cannot have. */
+    public static ProblemException needsKey(String field) {
+        // an anonymous caller is an address: whoever else shares it could rotate its secret
+        return new ProblemException(Problem.of(
+                        403,
+                        "webhook-needs-key",
+                        "Webhooks need an API key",
+                        "webhook: deliveries are signed with a secret of your own, which needs an API key;"
+                                + " anonymous callers cannot have one")
+                .withField(field));
     }
 }

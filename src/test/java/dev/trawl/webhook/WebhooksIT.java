@@ -42,7 +42,7 @@ class WebhooksIT {
 
     private static final StubSite SITE = new StubSite();
     private static final WebhookReceiver RECEIVER = new WebhookReceiver();
-    private static final WebhookReceiver SLOW_RECEIVER = new WebhookReceiver().delay(Duration.ofSeconds(15));
+    private static final WebhookReceiver SLOW_RECEIVER = new WebhookReceiver().delay(Duration.ofSeconds(30));
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Database DB = Database.shared(TestServices.DATABASE);
 
@@ -390,7 +390,7 @@ class WebhooksIT {
                 Map.of("url", SLOW_RECEIVER.url("/slow"), "events", List.of("queued", "started", "succeeded")));
         String plain = Jobs.submit(SITE.url("/slow-hooked"));
         // both end while the receiver has not yet answered a single delivery
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(20))
                 .until(() -> Set.of("succeeded")
                         .containsAll(List.of(
                                 Jobs.status(plain),
