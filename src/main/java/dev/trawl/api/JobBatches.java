@@ -8,6 +8,7 @@ import dev.trawl.job.JobSubmitter;
 import dev.trawl.job.Sha256;
 import dev.trawl.job.SubmittedJob;
 import dev.trawl.tenancy.Tenant;
+import dev.trawl.webhook.WebhookSecrets;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
@@ -40,6 +41,7 @@ public class JobBatches {
     private final JobSubmitter submitter;
     private final TierRules rules;
     private final StartTime start;
+    private final WebhookSecrets webhookSecrets;
 
     public JobBatches(
             ObjectMapper json,
@@ -47,9 +49,11 @@ public class JobBatches {
             SubmissionOptions options,
             JobSubmitter submitter,
             TierRules rules,
-            StartTime start) {
+            StartTime start,
+            WebhookSecrets webhookSecrets) {
         this.start = start;
         this.rules = rules;
+        this.webhookSecrets = webhookSecrets;
         this.json = json;
         this.validator = validator;
         this.options = options;
@@ -92,7 +96,10 @@ public class JobBatches {
     Uni<Answer> submit(Tenant caller, Checked checked) {
         List<JobSubmitter.Submission> valid =
                 checked.submissions().stream().filter(s -> s != null).toList();
-        return rules.roomFor(caller, valid.size())
+        boolean anyWebhook = valid.stream().anyMatch(s -> s.spec().webhook() != null);
+        return webhookSecrets
+                .requireFor(caller.id(), anyWebhook)
+                .chain(() -> rules.roomFor(caller, valid.size()))
                 .chain(() -> submitter.submitAll(valid))
                 .map(accepted -> {
                     List<Object> items = new ArrayList<>(checked.submissions().size());

@@ -8,6 +8,7 @@ import dev.trawl.ratelimit.Decision;
 import dev.trawl.ratelimit.RateLimitHeaders;
 import dev.trawl.ratelimit.RateLimiter;
 import dev.trawl.tenancy.Tenant;
+import dev.trawl.webhook.WebhookSecrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
@@ -52,6 +53,7 @@ public class JobResource {
     private final TierRules rules;
     private final StartTime start;
     private final JobListing listing;
+    private final WebhookSecrets webhookSecrets;
 
     public JobResource(
             JobSubmitter submitter,
@@ -63,10 +65,12 @@ public class JobResource {
             RateLimiter limiter,
             TierRules rules,
             StartTime start,
-            JobListing listing) {
+            JobListing listing,
+            WebhookSecrets webhookSecrets) {
         this.start = start;
         this.listing = listing;
         this.rules = rules;
+        this.webhookSecrets = webhookSecrets;
         this.limiter = limiter;
         this.batches = batches;
         this.admin = admin;
@@ -94,7 +98,7 @@ public class JobResource {
             description = "An identical live job of this caller answers for it (deduplicated: true)",
             content = @Content(schema = @Schema(implementation = JobViews.Accepted.class)))
     @APIResponse(responseCode = "403", ref = "TierForbids")
-    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "409", ref = "SubmitConflict")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
@@ -108,7 +112,9 @@ public class JobResource {
                 IdempotentSubmits.Caller.of(context),
                 "v1",
                 IdempotentSubmits.fingerprint(spec, dedupe) + when.asked(),
-                () -> rules.roomFor(caller, 1)
+                () -> webhookSecrets
+                        .requireFor(caller.id(), spec.webhook() != null)
+                        .chain(() -> rules.roomFor(caller, 1))
                         .chain(() -> submitter.submit(new JobSubmitter.Submission(
                                 spec,
                                 dedupe,
@@ -137,7 +143,7 @@ public class JobResource {
             responseCode = "202",
             description = "One item per job, in order, and the counts accepted and refused",
             content = @Content(schema = @Schema(implementation = JobBatches.Answer.class)))
-    @APIResponse(responseCode = "409", ref = "IdempotencyKeyInFlight")
+    @APIResponse(responseCode = "409", ref = "SubmitConflict")
     @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
     @APIResponse(responseCode = "429", ref = "SubmitRefused")
     @APIResponse(responseCode = "503", ref = "QueueUnavailable")
@@ -274,7 +280,8 @@ public class JobResource {
     @Operation(summary = "The effects recorded once for a job (operation ledger), oldest first")
     @APIResponse(
             responseCode = "200",
-            description = "One page-stored entry per stored page",
+            description =
+                    "One page-stored entry per stored page; webhook-attempt, webhook-delivered and webhook-dead entries of the job's webhook",
             content = @Content(schema = @Schema(implementation = JobViews.Ops.class)))
     @APIResponse(responseCode = "404", ref = "JobNotFound")
     public Uni<JobViews.Ops> ops(@RestPath String id, @Context RoutingContext context) {

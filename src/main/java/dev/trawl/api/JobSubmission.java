@@ -55,7 +55,25 @@ public record JobSubmission(
         String runAt,
 
         @Schema(description = "Run the job this many seconds from now (not with runAt)")
-        @Min(value = 0, message = "must be 0 or more") Long delaySeconds) {
+        @Min(value = 0, message = "must be 0 or more") Long delaySeconds,
+
+        @Valid WebhookOptions webhook) {
+
+    /**
+     * {@code webhook}: where the job's chosen events are POSTed, signed with the caller's webhook
+     * secret (docs/webhooks.md); {@code events} defaults to the terminal ones.
+     */
+    @Schema(
+            description = "POSTs the chosen events of the job to url, signed per Standard Webhooks (docs/webhooks.md)",
+            example = """
+                    {"url": "https://hooks.example.com/trawl", "events": ["succeeded", "failed"],
+                     "headers": {"X-Team": "crawl"}}""")
+    public record WebhookOptions(
+            @NotBlank(message = "is required") @Size(max = 2048, message = "must be at most 2048 characters") String url,
+
+            @Size(max = 9, message = "lists at most 9 events") List<@NotNull(message = "must not be null") String> events,
+
+            @Size(max = 10, message = "has at most 10 headers") Map<String, String> headers) {}
 
     /** {@code crawl}: absent members take the single-page defaults. */
     public record CrawlOptions(
@@ -95,7 +113,8 @@ public record JobSubmission(
                         dedupe,
                         maxAttempts,
                         runAt,
-                        delaySeconds);
+                        delaySeconds,
+                        webhook);
     }
 
     /** Whether the client asked for the job to run later. */
@@ -110,6 +129,6 @@ public record JobSubmission(
 
     /** A submission with just a URL, as the original API's clients send. */
     public JobSubmission(String url) {
-        this(url, null, null, null, null, null, null, null, null, null, null, null, null);
+        this(url, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -89,6 +89,10 @@ public class LegacyScrapeResource {
             @Valid @NotNull(message = "a JSON body is required") JobSubmission body, @Context RoutingContext context) {
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
+        if (spec.webhook() != null) {
+            throw ProblemException.badRequest(
+                    "webhook", "webhook: the original API has no webhooks; use POST /v1/jobs");
+        }
         boolean dedupe = body.deduplicates();
         return idempotent.answer(
                 IdempotentSubmits.Caller.of(context),
@@ -127,6 +131,10 @@ public class LegacyScrapeResource {
         io.vertx.core.Context request = Vertx.currentContext();
         Tenant caller = Tenant.of(context);
         JobSpec spec = rules.allowed(caller, options.toSpec(body.withDefaultFormats(LEGACY_FORMATS)));
+        if (spec.webhook() != null) {
+            throw ProblemException.badRequest(
+                    "webhook", "webhook: the original API has no webhooks; use POST /v1/jobs");
+        }
         return rules.roomFor(caller, 1)
                 .chain(() -> submitter.submit(new JobSubmitter.Submission(
                         spec,

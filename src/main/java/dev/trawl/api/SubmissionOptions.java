@@ -56,16 +56,17 @@ public class SubmissionOptions {
                 ? DEFAULT_FORMATS
                 : s.formats().stream().distinct().toList();
         return new JobSpec(
-                url,
-                formats,
-                s.priority() == null ? Priority.NORMAL : Priority.fromWire(s.priority()),
-                selectors(s.selectors()),
-                crawl(s.crawl()),
-                headers(s.headers()),
-                s.timeoutSeconds(),
-                s.respectRobots() == null || s.respectRobots(),
-                Boolean.TRUE.equals(s.render()),
-                s.maxAttempts());
+                        url,
+                        formats,
+                        s.priority() == null ? Priority.NORMAL : Priority.fromWire(s.priority()),
+                        selectors(s.selectors()),
+                        crawl(s.crawl()),
+                        headers(s.headers()),
+                        s.timeoutSeconds(),
+                        s.respectRobots() == null || s.respectRobots(),
+                        Boolean.TRUE.equals(s.render()),
+                        s.maxAttempts())
+                .withWebhook(s.webhook() == null ? null : WebhookOptionsCheck.toSpec(s.webhook()));
     }
 
     private static Map<String, FieldSelector> selectors(Map<String, JsonNode> requested) {

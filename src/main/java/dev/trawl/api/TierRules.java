@@ -6,6 +6,7 @@ import dev.trawl.job.JobSpec;
 import dev.trawl.tenancy.Tenant;
 import dev.trawl.tenancy.TierPolicies;
 import dev.trawl.tenancy.TierPolicy;
+import dev.trawl.webhook.WebhookSecretResource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,6 +43,9 @@ public class TierRules {
         }
         if (spec.render() && !policy.render()) {
             throw forbidden("render", "render: the " + tier + " tier may not render pages in a browser");
+        }
+        if (spec.webhook() != null && caller.keyId().isEmpty() && !caller.isAdmin()) {
+            throw WebhookSecretResource.needsKey("webhook");
         }
         return policy.profiles().map(spec::withAllowedProfiles).orElse(spec);
     }

@@ -97,6 +97,7 @@ public class EventLog {
                 args.add(event.json());
             }
         }
+        args.add(keys.webhookDeliveries());
         return APPEND.run(redis, streams, args).map(reply -> {
             List<List<String>> ids = new ArrayList<>(groups.size());
             int next = 0;

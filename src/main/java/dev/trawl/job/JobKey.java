@@ -25,7 +25,14 @@ public final class JobKey {
     }
 
     private static String canonical(JobSpec spec) {
-        return spec.url() + "\n" + String.join(",", new TreeSet<>(spec.formats())) + "\n" + spec.selectors() + "\n"
-                + spec.crawl() + "\n" + spec.headers() + "\n" + spec.respectRobots() + "\n" + spec.render();
+        String canonical = spec.url() + "\n" + String.join(",", new TreeSet<>(spec.formats())) + "\n"
+                + spec.selectors() + "\n" + spec.crawl() + "\n" + spec.headers() + "\n" + spec.respectRobots()
+                + "\n" + spec.render();
+        // only when present, so the keys of jobs without a webhook stay what they were: a request
+        // with another receiver is another job, not a duplicate whose events go elsewhere
+        WebhookSpec hook = spec.webhook();
+        return hook == null
+                ? canonical
+                : canonical + "\nwebhook " + hook.url() + " " + new TreeSet<>(hook.events()) + " " + hook.headers();
     }
 }

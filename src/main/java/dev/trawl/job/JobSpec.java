@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * @param maxAttempts    attempts before a transiently failing job fails; null for the default (3)
  * @param allowedProfiles site profiles whose session and headers the job may use (its caller's
  *                       tier decides); null for all
+ * @param webhook         where the job's chosen events are POSTed; null for none
  */
 public record JobSpec(
         String url,
@@ -27,7 +28,10 @@ public record JobSpec(
         Integer maxAttempts,
 
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        List<String> allowedProfiles) {
+        List<String> allowedProfiles,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        WebhookSpec webhook) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public JobSpec {
@@ -36,6 +40,33 @@ public record JobSpec(
         crawl = crawl == null ? CrawlSpec.SINGLE_PAGE : crawl;
         headers = headers == null ? Map.of() : new TreeMap<>(headers);
         allowedProfiles = allowedProfiles == null ? null : List.copyOf(allowedProfiles);
+    }
+
+    public JobSpec(
+            String url,
+            List<String> formats,
+            Priority priority,
+            Map<String, FieldSelector> selectors,
+            CrawlSpec crawl,
+            Map<String, String> headers,
+            Integer timeoutSeconds,
+            boolean respectRobots,
+            boolean render,
+            Integer maxAttempts,
+            List<String> allowedProfiles) {
+        this(
+                url,
+                formats,
+                priority,
+                selectors,
+                crawl,
+                headers,
+                timeoutSeconds,
+                respectRobots,
+                render,
+                maxAttempts,
+                allowedProfiles,
+                null);
     }
 
     public JobSpec(
@@ -60,12 +91,13 @@ public record JobSpec(
                 respectRobots,
                 render,
                 maxAttempts,
+                null,
                 null);
     }
 
     /** A single page with default options. */
     public JobSpec(String url, List<String> formats, Priority priority) {
-        this(url, formats, priority, Map.of(), CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false, null, null);
+        this(url, formats, priority, Map.of(), CrawlSpec.SINGLE_PAGE, Map.of(), null, true, false, null, null, null);
     }
 
     /** This spec, its jobs allowed only the named site profiles (none if empty). */
@@ -81,7 +113,25 @@ public record JobSpec(
                 respectRobots,
                 render,
                 maxAttempts,
-                names);
+                names,
+                webhook);
+    }
+
+    /** This spec, its chosen events POSTed to {@code hook} (none if null). */
+    public JobSpec withWebhook(WebhookSpec hook) {
+        return new JobSpec(
+                url,
+                formats,
+                priority,
+                selectors,
+                crawl,
+                headers,
+                timeoutSeconds,
+                respectRobots,
+                render,
+                maxAttempts,
+                allowedProfiles,
+                hook);
     }
 
     /** Whether the job may use the session and headers of the named site profile. */

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.events.WebhookSubscriptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -39,12 +40,15 @@ public class JobSubmitter {
 
     private final JobStore store;
     private final JobTransitions transitions;
+    private final WebhookSubscriptions webhooks;
     private final Counter submitted;
     private final Counter deduplicated;
 
-    public JobSubmitter(JobStore store, JobTransitions transitions, MeterRegistry registry) {
+    public JobSubmitter(
+            JobStore store, JobTransitions transitions, WebhookSubscriptions webhooks, MeterRegistry registry) {
         this.store = store;
         this.transitions = transitions;
+        this.webhooks = webhooks;
         this.submitted = Counter.builder("trawl.jobs.submitted")
                 .description("Jobs accepted and queued (a deduplicated request is not one)")
                 .register(registry);
@@ -85,12 +89,17 @@ public class JobSubmitter {
         return store.insertAll(jobs)
                 .call(recorded -> {
                     List<Transition> queued = new ArrayList<>();
+                    List<WebhookSubscriptions.Subscription> hooks = new ArrayList<>();
                     for (int i = 0; i < recorded.size(); i++) {
                         SubmittedJob job = recorded.get(i);
                         if (job.deduplicated()) {
                             continue;
                         }
                         JobSpec spec = jobs.get(i).spec();
+                        if (spec.webhook() != null) {
+                            hooks.add(new WebhookSubscriptions.Subscription(
+                                    job.id(), spec.webhook().events()));
+                        }
                         Map<String, Object> data = new LinkedHashMap<>();
                         data.put("url", spec.url());
                         data.put("priority", spec.priority().wireName());
@@ -105,7 +114,11 @@ public class JobSubmitter {
                                     submissions.get(i).caller()));
                         }
                     }
-                    return transitions.announce(queued).onFailure().recoverWithUni(failure -> giveUp(queued, failure));
+                    // the subscriptions first: the queued event a webhook wants is queued for delivery with it
+                    return webhooks.subscribe(hooks)
+                            .chain(() -> transitions.announce(queued))
+                            .onFailure()
+                            .recoverWithUni(failure -> giveUp(queued, failure));
                 })
                 .invoke(recorded ->
                         recorded.forEach(job -> (job.deduplicated() ? deduplicated : submitted).increment()));

@@ -1,5 +1,6 @@
 package dev.trawl.maintenance;
 
+import dev.trawl.events.WebhookSubscriptions;
 import dev.trawl.job.FairShare;
 import dev.trawl.job.FairShares;
 import dev.trawl.job.JobIds;
@@ -65,6 +66,7 @@ public class ScheduleTicker {
     private final FairShares shares;
     private final TierPolicies policies;
     private final RolesConfig roles;
+    private final WebhookSubscriptions webhooks;
     private final PeriodicTask<Integer> task;
     private final Map<TickOutcome, Counter> ticks = new LinkedHashMap<>();
 
@@ -75,8 +77,10 @@ public class ScheduleTicker {
             FairShares shares,
             TierPolicies policies,
             RolesConfig roles,
+            WebhookSubscriptions webhooks,
             Vertx vertx,
             MeterRegistry registry) {
+        this.webhooks = webhooks;
         this.store = store;
         this.config = config;
         this.transitions = transitions;
@@ -172,8 +176,12 @@ public class ScheduleTicker {
             data.put("scheduleId", schedule.id().toString());
             data.put("scheduleTick", tick.toString());
             // recorded: if this announce is lost, the stranded-job sweep queues the job later
-            return transitions
-                    .announce(Transition.submitted(jobId, job.priority(), data, share))
+            Uni<Void> subscribed = job.webhook() == null
+                    ? Uni.createFrom().voidItem()
+                    : webhooks.subscribe(List.of(new WebhookSubscriptions.Subscription(
+                            jobId, job.webhook().events())));
+            return subscribed
+                    .chain(() -> transitions.announce(Transition.submitted(jobId, job.priority(), data, share)))
                     .onFailure()
                     .invoke(failure -> LOG.warnf(
                             "Job %s of schedule %s was recorded but not yet queued; the stranded-job sweep will: %s",

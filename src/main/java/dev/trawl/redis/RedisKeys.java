@@ -127,4 +127,26 @@ public class RedisKeys {
     public String robots(String origin) {
         return prefix + "robots:" + origin;
     }
+
+    /**
+     * The event types a job's webhook wants, as {@code ,type,type,}: next to the job's event stream
+     * (append_events.lua finds it by replacing the stream's {@code events} suffix), with its TTL.
+     */
+    public String jobWebhook(UUID jobId) {
+        return prefix + "job:" + jobId + ":webhook";
+    }
+
+    /**
+     * Webhook deliveries to make: a sorted set of {@code <event entry id>\n<event JSON>} scored by
+     * when (ms) a sender may next take it; a sender that takes one pushes its score a claim period
+     * ahead, so a delivery whose sender died comes due again.
+     */
+    public String webhookDeliveries() {
+        return prefix + "webhooks:due";
+    }
+
+    /** How many times each delivery was taken: a hash of {@code <job id>:<event entry id>} → count. */
+    public String webhookAttempts() {
+        return prefix + "webhooks:attempts";
+    }
 }

@@ -3,6 +3,7 @@ package dev.trawl.worker;
 import dev.trawl.events.EventLog;
 import dev.trawl.events.EventType;
 import dev.trawl.events.NewEvent;
+import dev.trawl.events.WebhookSubscriptions;
 import dev.trawl.job.Backoff;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlLimits;
@@ -13,6 +14,7 @@ import dev.trawl.job.JobStore;
 import dev.trawl.job.JobTransitions;
 import dev.trawl.job.StoredPage;
 import dev.trawl.job.Transition;
+import dev.trawl.job.WebhookSpec;
 import dev.trawl.queue.RedisStreamsIncomingMetadata;
 import dev.trawl.scrape.AbortConfig;
 import dev.trawl.scrape.FailureWindow;
@@ -66,6 +68,7 @@ public class JobRunner {
     private final TerminalEventRepair terminalEvents;
     private final LeaseKeeper leases;
     private final SitemapDiscovery sitemaps;
+    private final WebhookSubscriptions webhooks;
     /** Every job arms a timeout and nearly every one disarms it: an event loop's timer is the cheapest. */
     private final ScheduledExecutorService timers;
 
@@ -92,8 +95,10 @@ public class JobRunner {
             TerminalEventRepair terminalEvents,
             LeaseKeeper leases,
             SitemapDiscovery sitemaps,
+            WebhookSubscriptions webhooks,
             Vertx vertx) {
         this.sitemaps = sitemaps;
+        this.webhooks = webhooks;
         this.timers = vertx.getDelegate().nettyEventLoopGroup();
         this.terminalEvents = terminalEvents;
         this.checkpoints = checkpoints;
@@ -143,7 +148,28 @@ public class JobRunner {
                 });
     }
 
+    /**
+     * A job with a webhook tells the event log again which events it wants before its first event
+     * of this attempt: the submit's subscription expires with the event stream (a job delayed past
+     * that), is lost with Redis, and a schedule's tick writes none.
+     */
     private Uni<Void> execute(ClaimedJob job) {
+        WebhookSpec webhook = job.spec().webhook();
+        if (webhook == null) {
+            return run(job);
+        }
+        return webhooks.subscribe(List.of(new WebhookSubscriptions.Subscription(job.id(), webhook.events())))
+                .onFailure()
+                .invoke(failure -> LOG.warnf(
+                        "Job %s: renewing its webhook subscription failed; its events of this attempt may go"
+                                + " unsent: %s",
+                        job.id(), failure.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .chain(() -> run(job));
+    }
+
+    private Uni<Void> run(ClaimedJob job) {
         JobLogContext.addTraceId(job.traceId());
         Timer.Sample timing = Timer.start(registry);
         Runnable release = leases.hold(job);

@@ -26,6 +26,21 @@ class JobKeyAndIdsTest {
     }
 
     @Test
+    void aWebhookIsPartOfTheRequestButTheOrderOfItsEventsIsNot() {
+        var base = new JobSpec("http://example.org/", List.of("text"), Priority.NORMAL);
+        var hooked = base.withWebhook(
+                new WebhookSpec("https://hooks.example.org/a", List.of("queued", "succeeded"), java.util.Map.of()));
+        assertThat(JobKey.of(base)).isNotEqualTo(JobKey.of(hooked));
+        assertThat(JobKey.of(hooked))
+                .isEqualTo(JobKey.of(base.withWebhook(new WebhookSpec(
+                        "https://hooks.example.org/a", List.of("succeeded", "queued"), java.util.Map.of()))))
+                .isNotEqualTo(JobKey.of(base.withWebhook(new WebhookSpec(
+                        "https://hooks.example.org/b", List.of("queued", "succeeded"), java.util.Map.of()))));
+        // the keys of jobs without a webhook are the ones stored before webhooks existed
+        assertThat(JobKey.of(base)).isEqualTo(JobKey.of(base.withWebhook(null)));
+    }
+
+    @Test
     void aJobsKeyBelongsToItsOwner() {
         var spec = new JobSpec("http://example.org/", List.of("text"), Priority.NORMAL);
         assertThat(JobKey.ownedBy("key:a", spec))
