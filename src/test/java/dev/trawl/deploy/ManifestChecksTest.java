@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deploy files as shipped: the alert rules load and pass their unit tests under promtool, and
- * every Kubernetes manifest matches the schema of its kind (deploy/validate, whose packages
- * deploy/local/ensure-services.sh installs with promtool). A missing tool fails the test: these
+ * every Kubernetes manifest matches the schema of its kind, and the compose file matches the Compose
+ * Specification's schema after Compose's own merging and interpolation (deploy/validate, whose
+ * packages deploy/local/ensure-services.sh installs with promtool). A missing tool fails the test: these
  * checks are part of the suite, never skipped.
  */
 class ManifestChecksTest {
@@ -24,6 +25,7 @@ class ManifestChecksTest {
     private static final Path PROMETHEUS = Path.of("deploy/prometheus");
     private static final Path K8S = Path.of("deploy/k8s");
     private static final Path VALIDATE = Path.of("deploy/validate");
+    private static final Path COMPOSE = Path.of("deploy/compose.yml");
 
     @Test
     void alertRulesAreValid() throws Exception {
@@ -79,6 +81,44 @@ class ManifestChecksTest {
         Run run = run(List.of("node", VALIDATE.resolve("validate.mjs").toString(), broken.toString()));
         assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
         assertThat(run.output()).contains("INVALID", "containerPort must be integer");
+    }
+
+    @Test
+    void theComposeFileMatchesTheComposeSpecification() throws Exception {
+        Run run = run(List.of("node", VALIDATE.resolve("validate-compose.mjs").toString(), COMPOSE.toString()));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("valid   " + COMPOSE + ": services redis, postgres, api, worker");
+    }
+
+    @Test
+    void theComposeSchemaCheckRejectsABrokenComposeFile(@TempDir Path dir) throws Exception {
+        String compose = Files.readString(COMPOSE, StandardCharsets.UTF_8);
+        Path broken = dir.resolve("compose.yml");
+        Files.writeString(
+                broken,
+                compose.replace("stop_grace_period: 60s", "stop_grace_periods: 60s")
+                        .replace("interval: 10s", "interval: ten seconds")
+                        .replace("name: trawl", "name: Trawl"));
+        Run run = run(List.of("node", VALIDATE.resolve("validate-compose.mjs").toString(), broken.toString()));
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .contains(
+                        "INVALID",
+                        "/services/worker must NOT have additional properties (stop_grace_periods)",
+                        "/services/api/healthcheck/interval must match format \"duration\"",
+                        "/name must be a project name");
+    }
+
+    @Test
+    void theComposeCheckRefusesAVariableWithoutDefault(@TempDir Path dir) throws Exception {
+        String compose = Files.readString(COMPOSE, StandardCharsets.UTF_8);
+        Path broken = dir.resolve("compose.yml");
+        Files.writeString(
+                broken,
+                compose.replace("${TRAWL_ADMIN_TOKEN:-local-admin-token-change-me}", "${TRAWL_TEST_UNSET_TOKEN}"));
+        Run run = run(List.of("node", VALIDATE.resolve("validate-compose.mjs").toString(), broken.toString()));
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("variable TRAWL_TEST_UNSET_TOKEN has no default and is not set");
     }
 
     private record Run(int exitCode, String output) {}
