@@ -11,8 +11,13 @@
 // and then removed before the schema check. Formats the schema names are checked as Compose
 // reads them: `duration` is a Go duration (`10s`, `1m30s`), not ISO 8601.
 //
+// Paths the schema cannot judge are checked against the checkout, relative to the file's folder as
+// Compose resolves them: each build context is a folder holding its Dockerfile, and each bind-mount
+// source (`./x:/y`) exists (Compose would otherwise create an empty folder in its place).
+//
 // Prints one line per file and exits 1 if any file is invalid.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import Ajv2019 from "ajv/dist/2019.js";
 import { parse } from "yaml";
 
@@ -52,6 +57,30 @@ function interpolate(value, unset) {
   return value;
 }
 
+function missingPaths(model, base) {
+  const problems = [];
+  for (const [name, service] of Object.entries(model.services ?? {})) {
+    const build = typeof service.build === "string" ? { context: service.build } : service.build;
+    if (build !== undefined) {
+      const context = resolve(base, build.context ?? ".");
+      const dockerfile = resolve(context, build.dockerfile ?? "Dockerfile");
+      if (!existsSync(context) || !statSync(context).isDirectory()) {
+        problems.push(`/services/${name}/build/context ${build.context} is not a folder`);
+      } else if (!existsSync(dockerfile)) {
+        problems.push(`/services/${name}/build/dockerfile ${build.dockerfile} is not in the context`);
+      }
+    }
+    for (const volume of service.volumes ?? []) {
+      const source = typeof volume === "string" ? volume.split(":")[0] : volume.type === "bind" ? volume.source : undefined;
+      const bind = source !== undefined && (source.startsWith(".") || isAbsolute(source) || source.startsWith("~"));
+      if (bind && !existsSync(resolve(base, source))) {
+        problems.push(`/services/${name}/volumes bind-mount source ${source} does not exist`);
+      }
+    }
+  }
+  return problems;
+}
+
 let failures = 0;
 for (const file of process.argv.slice(2)) {
   try {
@@ -72,6 +101,7 @@ for (const file of process.argv.slice(2)) {
         problems.push(`${e.instancePath || "/"} ${e.message}${extra}`);
       }
     }
+    problems.push(...missingPaths(resolved, dirname(file)));
     if (problems.length > 0) throw new Error(problems.join("; "));
     console.log(`valid   ${file}: services ${Object.keys(resolved.services ?? {}).join(", ")}`);
   } catch (e) {

@@ -110,6 +110,30 @@ class ManifestChecksTest {
     }
 
     @Test
+    void theComposeCheckFindsPathsThatAreNotInTheCheckout() throws Exception {
+        // written beside the real one, as the paths are relative to the compose file's folder
+        Path broken = COMPOSE.resolveSibling("compose-broken-paths.test.yml");
+        String compose = Files.readString(COMPOSE, StandardCharsets.UTF_8);
+        try {
+            Files.writeString(
+                    broken,
+                    compose.replace(
+                                    "dockerfile: src/main/docker/Dockerfile",
+                                    "dockerfile: src/main/docker/Dockerfile.gone")
+                            .replace("./grafana/trawl-dashboard.json:", "./grafana/gone.json:"));
+            Run run =
+                    run(List.of("node", VALIDATE.resolve("validate-compose.mjs").toString(), broken.toString()));
+            assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+            assertThat(run.output())
+                    .contains(
+                            "/services/api/build/dockerfile src/main/docker/Dockerfile.gone is not in the context",
+                            "/services/grafana/volumes bind-mount source ./grafana/gone.json does not exist");
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+
+    @Test
     void theComposeCheckRefusesAVariableWithoutDefault(@TempDir Path dir) throws Exception {
         String compose = Files.readString(COMPOSE, StandardCharsets.UTF_8);
         Path broken = dir.resolve("compose.yml");
