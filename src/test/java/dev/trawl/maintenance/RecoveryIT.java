@@ -24,6 +24,7 @@ import dev.trawl.support.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
@@ -212,14 +213,7 @@ class RecoveryIT {
 
     @Test
     void aDeadLetterListRedisLostIsRestoredFromTheFailedJobs() {
-        UUID id = insert(SITE.url("/failed-before-the-flush"));
-        ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1))
-                .await()
-                .atMost(WAIT)
-                .orElseThrow();
-        store.fail(worker, Map.of("code", "http-410", "message", "Gone"), null)
-                .await()
-                .atMost(WAIT);
+        UUID id = failedJob("/failed-before-the-flush", "http-410");
         Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
 
         try (RedisCli redis = new RedisCli()) {
@@ -227,39 +221,16 @@ class RecoveryIT {
         }
 
         // a rebuild that was under way when Redis lost the list may end first and find it still there
-        await().atMost(WAIT)
-                .until(() -> reconciler
-                        .lastRebuild()
-                        .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1)
-                        .isPresent());
-        given().header(AdminToken.HEADER, "test-admin-token")
-                .queryParam("limit", 500)
-                .when()
-                .get("/v1/dead-letters")
-                .then()
-                .statusCode(200)
+        awaitRebuildRestoringDeadLetters(before);
+        deadLetters()
                 .body("items.findAll { it.jobId == '" + id + "' }.size()", equalTo(1))
                 .body("items.find { it.jobId == '" + id + "' }.errorCode", equalTo("http-410"));
     }
 
     @Test
     void aDeadLetterWrittenBeforeTheRebuildDoesNotKeepTheLostOnesFromComingBack() {
-        UUID lost = insert(SITE.url("/failed-and-lost"));
-        ClaimedJob first = store.claim(lost, "some-worker", Duration.ofMinutes(1))
-                .await()
-                .atMost(WAIT)
-                .orElseThrow();
-        store.fail(first, Map.of("code", "http-404", "message", "Not Found"), null)
-                .await()
-                .atMost(WAIT);
-        UUID later = insert(SITE.url("/failed-after-the-loss"));
-        ClaimedJob second = store.claim(later, "some-worker", Duration.ofMinutes(1))
-                .await()
-                .atMost(WAIT)
-                .orElseThrow();
-        store.fail(second, Map.of("code", "http-410", "message", "Gone"), null)
-                .await()
-                .atMost(WAIT);
+        UUID lost = failedJob("/failed-and-lost", "http-404");
+        UUID later = failedJob("/failed-after-the-loss", "http-410");
         Optional<QueueReconciler.Rebuild> before = reconciler.lastRebuild();
 
         try (RedisCli redis = new RedisCli()) {
@@ -281,19 +252,38 @@ class RecoveryIT {
                     Instant.now().toString());
         }
 
+        awaitRebuildRestoringDeadLetters(before);
+        deadLetters()
+                .body("items.findAll { it.jobId == '" + lost + "' }.size()", equalTo(1))
+                .body("items.findAll { it.jobId == '" + later + "' }.size()", equalTo(1));
+    }
+
+    /** A job that failed with {@code code}, as PostgreSQL records it. */
+    private UUID failedJob(String path, String code) {
+        UUID id = insert(SITE.url(path));
+        ClaimedJob worker = store.claim(id, "some-worker", Duration.ofMinutes(1))
+                .await()
+                .atMost(WAIT)
+                .orElseThrow();
+        store.fail(worker, Map.of("code", code, "message", code), null).await().atMost(WAIT);
+        return id;
+    }
+
+    private void awaitRebuildRestoringDeadLetters(Optional<QueueReconciler.Rebuild> before) {
         await().atMost(WAIT)
                 .until(() -> reconciler
                         .lastRebuild()
                         .filter(r -> !r.equals(before.orElse(null)) && r.deadLettersRestored() >= 1)
                         .isPresent());
-        given().header(AdminToken.HEADER, "test-admin-token")
+    }
+
+    private static ValidatableResponse deadLetters() {
+        return given().header(AdminToken.HEADER, "test-admin-token")
                 .queryParam("limit", 500)
                 .when()
                 .get("/v1/dead-letters")
                 .then()
-                .statusCode(200)
-                .body("items.findAll { it.jobId == '" + lost + "' }.size()", equalTo(1))
-                .body("items.findAll { it.jobId == '" + later + "' }.size()", equalTo(1));
+                .statusCode(200);
     }
 
     private UUID insert(String url) {
