@@ -52,33 +52,6 @@ public record JobSpec(
             Integer timeoutSeconds,
             boolean respectRobots,
             boolean render,
-            Integer maxAttempts,
-            List<String> allowedProfiles) {
-        this(
-                url,
-                formats,
-                priority,
-                selectors,
-                crawl,
-                headers,
-                timeoutSeconds,
-                respectRobots,
-                render,
-                maxAttempts,
-                allowedProfiles,
-                null);
-    }
-
-    public JobSpec(
-            String url,
-            List<String> formats,
-            Priority priority,
-            Map<String, FieldSelector> selectors,
-            CrawlSpec crawl,
-            Map<String, String> headers,
-            Integer timeoutSeconds,
-            boolean respectRobots,
-            boolean render,
             Integer maxAttempts) {
         this(
                 url,
