@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two worker processes fire the same schedule, a tick every second: each tick that was fired
- * submitted exactly one job, the pods really raced for the ticks, and every job ran once.
+ * submitted exactly one job, and every job ran once. Which pod wins a tick depends on when each
+ * polls, so one may win them all; the pod that fired is then SIGKILLed and the other must go on
+ * firing the ticks alone, none twice.
  */
 class SchedulesChaosIT {
 
@@ -74,7 +76,14 @@ class SchedulesChaosIT {
             String ofSchedule = " FROM jobs WHERE schedule_id = '" + id + "'";
 
             await().atMost(Duration.ofSeconds(60)).until(() -> db.number("SELECT count(*)" + ofSchedule) >= TICKS);
-            send(second, "POST", "/v1/schedules/" + id + "/pause", null);
+            boolean firstFired = tickCounts(first).getOrDefault("submitted", 0.0) > 0;
+            PlatformProcess killed = firstFired ? first : second;
+            PlatformProcess survivor = firstFired ? second : first;
+            killed.kill();
+            long beforeKill = db.number("SELECT count(*)" + ofSchedule);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> db.number("SELECT count(*)" + ofSchedule) >= beforeKill + TICKS);
+            send(survivor, "POST", "/v1/schedules/" + id + "/pause", null);
 
             long jobs = db.number("SELECT count(*)" + ofSchedule);
             long ticks = db.number("SELECT count(DISTINCT schedule_tick)" + ofSchedule);
@@ -93,23 +102,21 @@ class SchedulesChaosIT {
             long seconds = Duration.between(firstTick, lastTick).toSeconds() + 1;
             assertThat(ticks).isLessThanOrEqualTo(seconds).isGreaterThanOrEqualTo(seconds / 2);
 
-            // every job runs once, as an ordinary job
+            // every job runs once, as an ordinary job, those the killed pod had in hand included
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> db.number("SELECT count(*)" + ofSchedule + " AND state = 'succeeded'") == jobs);
             assertThat(db.number("SELECT count(*) FROM pages p JOIN jobs j ON j.id = p.job_id"
                             + " WHERE j.schedule_id = '" + id + "'"))
                     .isEqualTo(jobs);
 
-            // both pods took part: each fired ticks, and at least one found a tick the other had fired
-            Map<String, Double> one = tickCounts(first);
-            Map<String, Double> two = tickCounts(second);
-            assertThat(one.getOrDefault("submitted", 0.0) + two.getOrDefault("submitted", 0.0))
-                    .isEqualTo((double) jobs);
-            assertThat(one.getOrDefault("submitted", 0.0)).isPositive();
-            assertThat(two.getOrDefault("submitted", 0.0)).isPositive();
+            // the survivor fired the ticks after the kill (one statement the killed pod had sent may
+            // still have committed after beforeKill was read)
+            Map<String, Double> survived = tickCounts(survivor);
+            assertThat(survived.getOrDefault("submitted", 0.0))
+                    .isGreaterThanOrEqualTo((double) (jobs - beforeKill - 1));
             System.out.printf(
-                    "[chaos] schedules: %d ticks in %d s, one job each; pod-1 %s, pod-2 %s%n",
-                    ticks, seconds, one, two);
+                    "[chaos] schedules: %d ticks in %d s, one job each; %s killed after %d, %s then fired %s%n",
+                    ticks, seconds, killed.name(), beforeKill, survivor.name(), survived);
         }
     }
 
