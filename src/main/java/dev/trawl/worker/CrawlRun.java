@@ -139,7 +139,11 @@ final class CrawlRun {
             discovering = true;
         }
         Cancellable subscription = reading.onFailure()
-                .recoverWithItem(failure -> SitemapSeeds.failed(String.valueOf(failure.getMessage())))
+                .recoverWithItem(failure -> {
+                    // the client reads the event: the cause goes to the log, not to it
+                    LOG.warnf(failure, "Job %s: reading its sitemaps failed", job.id());
+                    return SitemapSeeds.failed("Reading the sitemaps failed; the crawl goes on with its links");
+                })
                 .subscribe()
                 .with(this::seeded);
         synchronized (this) {

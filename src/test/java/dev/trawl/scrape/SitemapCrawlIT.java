@@ -73,7 +73,8 @@ class SitemapCrawlIT {
                 .get("/v1/jobs/" + id + "/result")
                 .then()
                 .body("total", equalTo(4))
-                .body("pages.depth", equalTo(List.of(0, 1, 1, 1)));
+                // pages come in the order they were stored: a sitemap's may end before the start page
+                .body("pages.depth.sort()", equalTo(List.of(0, 1, 1, 1)));
         JsonNode event = sitemapsEvent(id);
         assertThat(event.path("sitemapsRead").asInt()).isEqualTo(1);
         assertThat(event.path("urls").asInt()).isEqualTo(3);
