@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +40,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, ConcurrentLinkedQueue<Integer>> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> lastStatus = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger delayMillis = new AtomicInteger();
+    private final ScheduledExecutorService answering = Executors.newSingleThreadScheduledExecutor();
 
     public WebhookReceiver() {
         this("127.0.0.1");
@@ -86,36 +89,42 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        Map<String, String> headers = new TreeMap<>();
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Received request = new Received(path, headers, body);
+        int delay = delayMillis.get();
+        if (delay > 0) {
+            // a slow receiver, what the platform must not wait on: the answer is scheduled, no thread waits
+            answering.schedule(() -> answer(exchange, request), delay, TimeUnit.MILLISECONDS);
+        } else {
+            answer(exchange, request);
+        }
+    }
+
+    private void answer(HttpExchange exchange, Received request) {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders()
-                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int delay = delayMillis.get();
-            if (delay > 0) {
-                try {
-                    Thread.sleep(delay); // the receiver is slow: what the platform must not wait on
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            received.add(new Received(path, headers, body));
-            ConcurrentLinkedQueue<Integer> queue = statuses.get(path);
+            received.add(request);
+            ConcurrentLinkedQueue<Integer> queue = statuses.get(request.path());
             int status;
             synchronized (this) {
                 Integer next = queue == null ? null : queue.poll();
                 if (next != null) {
-                    lastStatus.put(path, next);
+                    lastStatus.put(request.path(), next);
                 }
-                status = next != null ? next : lastStatus.getOrDefault(path, 200);
+                status = next != null ? next : lastStatus.getOrDefault(request.path(), 200);
             }
             exchange.sendResponseHeaders(status, -1);
+        } catch (IOException e) {
+            // the sender gave up waiting (its timeout): nothing to answer
         }
     }
 
     @Override
     public void close() {
+        answering.shutdownNow();
         server.stop(0);
     }
 }
