@@ -170,8 +170,9 @@ public class BulkActionsResource {
     @Path("jobs/cancel")
     @Operation(
             summary = "Cancel the unfinished jobs a filter matches (admin)",
-            description = "Every tenant's queued, retrying and running jobs that match state, priority, "
-                    + "since and until (all optional), newest first, at most limit (default 1000) per call.")
+            description =
+                    "Every tenant's unfinished (queued, scheduled, retrying, running) jobs that match state, priority, "
+                            + "since and until (all optional), newest first, at most limit (default 1000) per call.")
     @APIResponse(
             responseCode = "200",
             description = "How many jobs matched and what became of them",
@@ -187,7 +188,8 @@ public class BulkActionsResource {
         JobFilter filter =
                 JobFilters.of(Optional.empty(), body.state(), body.priority(), body.since(), body.until(), null);
         if (filter.state().filter(JobState::terminal).isPresent()) {
-            throw ProblemException.badRequest("state", "only queued, running and retrying jobs can be cancelled");
+            throw ProblemException.badRequest(
+                    "state", "only queued, scheduled, running and retrying jobs can be cancelled");
         }
         int limit = body.limit() == null ? 1000 : body.limit();
         return listing.liveIds(filter, limit)

@@ -7,10 +7,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Lists and counts jobs for the console and {@code GET /v1/jobs}. Paging is a keyset on the job
@@ -35,9 +37,13 @@ public class JobListing {
                    error ->> 'code'
               FROM jobs""" + WHERE + " ORDER BY id DESC LIMIT $7";
 
-    /** Jobs a cancel can still act on. */
-    private static final String LIVE_IDS =
-            "SELECT id FROM jobs" + WHERE + " AND state IN ('queued', 'running', 'retrying') ORDER BY id DESC LIMIT $7";
+    /** Jobs a cancel can still act on: those in a state that is not terminal. */
+    private static final String LIVE_IDS = "SELECT id FROM jobs" + WHERE + " AND state IN ("
+            + Arrays.stream(JobState.values())
+                    .filter(state -> !state.terminal())
+                    .map(state -> "'" + state.wireName() + "'")
+                    .collect(Collectors.joining(", "))
+            + ") ORDER BY id DESC LIMIT $7";
 
     private static final String COUNTS =
             "SELECT state, count(*) FROM jobs WHERE ($1::text IS NULL OR owner = $1)" + " GROUP BY state";

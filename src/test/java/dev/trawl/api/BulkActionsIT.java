@@ -17,6 +17,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -137,6 +138,21 @@ class BulkActionsIT {
             as(Keys.ADMIN_TOKEN).delete("/v1/admin/queues/low/pause").then().statusCode(200);
         }
         assertThat(SITE.hits("/bulk-wait")).isZero();
+    }
+
+    @Test
+    void cancellingByFilterCancelsAJobWaitingForItsStartTimeToo() {
+        SITE.html("/bulk-later", "<html><head><title>later</title></head></html>");
+        String key = Keys.issue("jill", "api-key");
+        String later = submit(key, Map.of("url", SITE.url("/bulk-later"), "delaySeconds", 3600));
+        awaitStatus(key, later, "scheduled");
+
+        JsonPath answer = admin(
+                "/v1/admin/jobs/cancel",
+                Map.of("since", Instant.now().minusSeconds(60).toString(), "limit", 1000));
+        assertThat(answer.getInt("cancelled")).isGreaterThanOrEqualTo(1);
+        awaitStatus(key, later, "cancelled");
+        assertThat(SITE.hits("/bulk-later")).isZero();
     }
 
     @Test
