@@ -1,7 +1,7 @@
 import {get, post, query} from '../api.js';
 import {h, replace, statusBadge, time} from '../dom.js';
 
-const STATES = ['', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled', 'aborted', 'duplicate'];
+const STATES = ['', 'queued', 'scheduled', 'running', 'retrying', 'succeeded', 'failed', 'cancelled', 'aborted', 'duplicate'];
 const PRIORITIES = ['', 'high', 'normal', 'low'];
 const FORMATS = ['metadata', 'text', 'markdown', 'links', 'html'];
 
