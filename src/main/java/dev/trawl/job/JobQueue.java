@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.queue.OutgoingEntry;
 import dev.trawl.queue.RedisStreamsOutgoingMetadata;
 import dev.trawl.redis.RedisKeys;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Puts job ids on the work streams of their priorities (or, for a caller taking turns, in its
- * line); the item arrives once Redis has them. Many jobs go as one message per priority, whose entries the connector appends in one
+ * line), with the request of those a worker may run before claiming them; the item arrives once
+ * Redis has them. Many jobs go as one message per priority, whose entries the connector appends in one
  * round trip.
  */
 @ApplicationScoped
@@ -45,15 +47,19 @@ public class JobQueue {
      * job whose caller takes turns ({@link FairShares}) goes on when its caller has a place free.
      */
     public Uni<Void> enqueueAll(List<QueuedJob> jobs) {
-        Map<Priority, List<String>> byPriority = new EnumMap<>(Priority.class);
+        Map<Priority, List<Object>> byPriority = new EnumMap<>(Priority.class);
         List<QueuedJob> byTurns = new ArrayList<>();
         for (QueuedJob job : jobs) {
             if (job.takesTurns()) {
                 byTurns.add(job);
             } else {
+                String id = job.id().toString();
                 byPriority
                         .computeIfAbsent(job.priority(), p -> new ArrayList<>())
-                        .add(job.id().toString());
+                        .add(
+                                job.request() == null
+                                        ? id
+                                        : new OutgoingEntry(id, job.request().fields()));
             }
         }
         List<Uni<Void>> sends = new ArrayList<>(byPriority.size() + 1);

@@ -138,20 +138,26 @@ public class JobStore {
     /**
      * The single-page path: for each job of the batch, store its page (through the ledger) and end
      * the job, in one statement. Each row is fenced like any write of a worker (state, owner and
-     * attempt); a job the worker no longer holds is left out of the result. A page is a JSON
-     * object ({@link #pageJson}); absent members are SQL nulls.
+     * attempt); a job the worker no longer holds is left out of the result. A row marked
+     * {@code unclaimed} is a job run before its claim: it is claimed for its first attempt in the
+     * same update, only if it is still queued, never claimed and not asked to cancel. A page is a
+     * JSON object ({@link #pageJson}); absent members are SQL nulls.
      */
     private static final String SUCCEED = PerCallPlans.MARK + """
             WITH input AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])
-                    AS i(id, owner, attempt, op_key, page)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bool[])
+                    AS i(id, owner, attempt, op_key, page, unclaimed)
             ), done AS (
                 UPDATE jobs j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'succeeded' END,
                        page_count = j.page_count + CASE WHEN j.cancel_requested THEN 0 ELSE 1 END,
+                       attempt = i.attempt, started_at = coalesce(j.started_at, now()),
                        error = NULL, next_attempt_at = NULL,
                        finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
                   FROM input i
-                 WHERE j.id = i.id AND j.state = 'running' AND j.lease_owner = i.owner AND j.attempt = i.attempt
+                 WHERE j.id = i.id
+                   AND CASE WHEN i.unclaimed
+                            THEN j.state = 'queued' AND j.attempt = 0 AND i.attempt = 1 AND NOT j.cancel_requested
+                            ELSE j.state = 'running' AND j.lease_owner = i.owner AND j.attempt = i.attempt END
                 RETURNING j.id, j.state
             ), ledger AS (
                 INSERT INTO op_ledger (op_key, job_id, kind, context, outcome)
@@ -437,12 +443,24 @@ public class JobStore {
      * transaction, retried job by job if the database refuses it.
      */
     public Uni<Optional<JobState>> succeed(ClaimedJob job, StoredPage page) {
-        return completions.submit(new Completion(job, page));
+        return completions.submit(new Completion(job, page, false));
+    }
+
+    /**
+     * Claims a job that was run before its claim, for attempt 1 by {@code job.owner()}, stores its
+     * page and ends it {@code succeeded}, all in one update shared with {@link #succeed}'s: empty
+     * if the job was claimed, cancelled or ended meanwhile, in which case nothing is written.
+     */
+    public Uni<Optional<JobState>> claimAndSucceed(ClaimedJob job, StoredPage page) {
+        if (job.attempt() != 1) {
+            throw new IllegalArgumentException("A job run before its claim is on its first attempt");
+        }
+        return completions.submit(new Completion(job, page, true));
     }
 
     private record ClaimRequest(UUID id, String owner, Duration lease) {}
 
-    private record Completion(ClaimedJob job, StoredPage page) {}
+    private record Completion(ClaimedJob job, StoredPage page, boolean unclaimed) {}
 
     /**
      * One statement for the batch. A job key that two deduplicating jobs of the batch share is
@@ -464,7 +482,7 @@ public class JobStore {
         Tuple args = Tuple.from(new Object[] {
             rows.stream().map(NewJob::id).toArray(UUID[]::new),
             rows.stream().map(job -> job.spec().priority().wireName()).toArray(String[]::new),
-            rows.stream().map(job -> toJson(job.spec())).toArray(String[]::new),
+            rows.stream().map(NewJob::request).toArray(String[]::new),
             rows.stream().map(NewJob::jobKey).toArray(String[]::new),
             rows.stream().map(NewJob::dedupe).toArray(Boolean[]::new),
             submit.dedupeWindow().toMillis() / 1000.0,
@@ -577,7 +595,8 @@ public class JobStore {
                         .map(c -> OpKeys.of(
                                 OpKeys.PAGE_STORED, c.job().id(), c.page().url()))
                         .toArray(String[]::new),
-                completions.stream().map(c -> pageJson(c.page())).toArray(JsonObject[]::new));
+                completions.stream().map(c -> pageJson(c.page())).toArray(JsonObject[]::new),
+                completions.stream().map(Completion::unclaimed).toArray(Boolean[]::new));
         return pool.preparedQuery(SUCCEED).execute(args).map(rows -> {
             Map<UUID, JobState> ended = new HashMap<>();
             rows.forEach(row -> ended.put(row.getUUID("id"), JobState.fromWire(row.getString("state"))));

@@ -111,7 +111,8 @@ public class JobSubmitter {
                                     job.id(),
                                     spec.priority(),
                                     data,
-                                    submissions.get(i).caller()));
+                                    submissions.get(i).caller(),
+                                    jobs.get(i).entryRequest()));
                         }
                     }
                     // the subscriptions first: the queued event a webhook wants is queued for delivery with it

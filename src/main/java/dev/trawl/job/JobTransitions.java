@@ -74,7 +74,7 @@ public class JobTransitions {
             }
             Transition.Effect effect = transition.effect();
             if (effect instanceof Transition.Enqueue e) {
-                enqueue.add(new QueuedJob(transition.jobId(), e.priority(), e.share()));
+                enqueue.add(new QueuedJob(transition.jobId(), e.priority(), e.share(), e.request()));
             } else if (effect instanceof Transition.DeadLetter d) {
                 dead.add(new DeadLetter(null, transition.jobId(), d.url(), d.errorCode(), d.attempts(), now));
             } else if (effect instanceof Transition.Retry r) {

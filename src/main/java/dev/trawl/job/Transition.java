@@ -28,9 +28,10 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
 
     /**
      * XADD to the work stream of the job's priority, after the event; by turns when {@code share}
-     * says so (a new job of a capped caller), straight on when it is null.
+     * says so (a new job of a capped caller), straight on when it is null. The entry carries
+     * {@code request} when it is not null.
      */
-    public record Enqueue(Priority priority, FairShare share) implements Effect {}
+    public record Enqueue(Priority priority, FairShare share, JobRequest request) implements Effect {}
 
     /** XADD to the dead-letter stream, after the event. */
     public record DeadLetter(String url, String errorCode, int attempts) implements Effect {}
@@ -54,8 +55,17 @@ public record Transition(UUID jobId, JobState state, List<NewEvent> events, Effe
 
     /** Queued for the first time, taking turns with the caller's other jobs if {@code share} caps them. */
     public static Transition submitted(UUID id, Priority priority, Map<String, Object> data, FairShare share) {
+        return submitted(id, priority, data, share, null);
+    }
+
+    /** Queued for the first time, its entry carrying {@code request} (null for none). */
+    public static Transition submitted(
+            UUID id, Priority priority, Map<String, Object> data, FairShare share, JobRequest request) {
         return new Transition(
-                id, JobState.QUEUED, List.of(new NewEvent(id, EventType.QUEUED, data)), new Enqueue(priority, share));
+                id,
+                JobState.QUEUED,
+                List.of(new NewEvent(id, EventType.QUEUED, data)),
+                new Enqueue(priority, share, request));
     }
 
     /**

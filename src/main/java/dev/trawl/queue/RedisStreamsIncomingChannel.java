@@ -126,7 +126,8 @@ public final class RedisStreamsIncomingChannel {
     }
 
     private Message<String> toMessage(StreamEntry entry) {
-        var metadata = new RedisStreamsIncomingMetadata(entry.stream(), entry.id(), group, consumer, entry.claimed());
+        var metadata = new RedisStreamsIncomingMetadata(
+                entry.stream(), entry.id(), group, consumer, entry.claimed(), entry.fields());
         return Message.of(
                 entry.payload(),
                 Metadata.of(metadata),

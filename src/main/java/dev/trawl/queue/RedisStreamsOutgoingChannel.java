@@ -14,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Appends each message's payload to a stream with XADD; the message is acked once Redis has it. A
  * message whose payload is a {@link List} appends one entry per element, in order, in one round
- * trip (pipelined), and is acked once Redis has them all.
+ * trip (pipelined), and is acked once Redis has them all. An {@link OutgoingEntry} adds its fields
+ * to its entry.
  */
 final class RedisStreamsOutgoingChannel {
 
@@ -56,14 +57,19 @@ final class RedisStreamsOutgoingChannel {
     }
 
     private Request xadd(String stream, Object payload) {
-        return Request.cmd(Command.XADD)
+        Request xadd = Request.cmd(Command.XADD)
                 .arg(stream)
                 .arg("MAXLEN")
                 .arg("~")
                 .arg(maxLength)
                 .arg("*")
-                .arg(StreamEntry.PAYLOAD_FIELD)
-                .arg(String.valueOf(payload));
+                .arg(StreamEntry.PAYLOAD_FIELD);
+        if (payload instanceof OutgoingEntry entry) {
+            xadd.arg(entry.payload());
+            entry.fields().forEach((field, value) -> xadd.arg(field).arg(value));
+            return xadd;
+        }
+        return xadd.arg(String.valueOf(payload));
     }
 
     void close() {

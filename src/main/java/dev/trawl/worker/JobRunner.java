@@ -8,6 +8,7 @@ import dev.trawl.job.Backoff;
 import dev.trawl.job.ClaimedJob;
 import dev.trawl.job.CrawlLimits;
 import dev.trawl.job.JobIds;
+import dev.trawl.job.JobRequest;
 import dev.trawl.job.JobSpec;
 import dev.trawl.job.JobState;
 import dev.trawl.job.JobStore;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -121,20 +123,15 @@ public class JobRunner {
     }
 
     public Uni<Void> run(Message<String> message) {
-        message.getMetadata(RedisStreamsIncomingMetadata.class).ifPresent(entry -> queueWait.record(entry));
+        Optional<RedisStreamsIncomingMetadata> entry = message.getMetadata(RedisStreamsIncomingMetadata.class);
+        entry.ifPresent(queueWait::record);
         Optional<UUID> id = JobIds.parse(message.getPayload());
         if (id.isEmpty()) {
             LOG.warnf("Dropping a queue entry that names no job: %s", message.getPayload());
             return Uni.createFrom().completionStage(message.ack());
         }
-        return store.claim(id.get(), identity.name(), config.lease())
-                .chain(claimed -> claimed.map(job -> execute(job).replaceWith(TerminalEventRepair.Verdict.ACK))
-                        .orElseGet(() -> {
-                            LOG.debugf(
-                                    "Job %s is not claimable (finished, cancelled or owned by a live worker)",
-                                    id.get());
-                            return terminalEvents.check(id.get());
-                        }))
+        Optional<ClaimedJob> unclaimed = entry.flatMap(e -> runnableBeforeClaim(id.get(), e));
+        return (unclaimed.isPresent() ? fetchThenClaim(unclaimed.get()) : claimThenRun(id.get(), null))
                 .chain(verdict -> verdict == TerminalEventRepair.Verdict.ACK
                         ? Uni.createFrom().completionStage(message.ack())
                         // left pending: the queue's take-over brings the entry back for another look
@@ -148,15 +145,108 @@ public class JobRunner {
                 });
     }
 
+    private Uni<TerminalEventRepair.Verdict> claimThenRun(UUID id, Uni<StoredPage> fetching) {
+        return store.claim(id, identity.name(), config.lease())
+                .chain(claimed -> claimed.map(
+                                job -> execute(job, fetching).replaceWith(TerminalEventRepair.Verdict.ACK))
+                        .orElseGet(() -> {
+                            LOG.debugf("Job %s is not claimable (finished, cancelled or owned by a live worker)", id);
+                            return terminalEvents.check(id);
+                        }));
+    }
+
+    /**
+     * The job of an entry delivered for the first time that carries its request, if it may run
+     * before its claim ({@link JobRequest}), as it will be claimed: attempt 1, by this worker.
+     */
+    private Optional<ClaimedJob> runnableBeforeClaim(UUID id, RedisStreamsIncomingMetadata entry) {
+        if (entry.claimed() || config.claimAfter().isZero()) {
+            return Optional.empty();
+        }
+        return JobRequest.of(entry.fields()).flatMap(request -> {
+            try {
+                return Optional.of(new ClaimedJob(id, request.spec(), 1, identity.name(), request.traceId()));
+            } catch (RuntimeException unreadable) {
+                LOG.debugf("Job %s: its entry's request cannot be read here (%s); claiming it first", id, unreadable);
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * A single page fetched before its job is claimed: if it is there within
+     * {@code trawl.worker.claim-after}, one statement claims the job, stores the page and ends the
+     * job, and its {@code started}, {@code page} and {@code succeeded} events go together. A job
+     * claimed, cancelled or ended meanwhile gets nothing written. Any other outcome (a failure, a
+     * page robots.txt forbids, a slow page) claims the job first and goes on as a claimed job
+     * would, with the same fetch.
+     */
+    private Uni<TerminalEventRepair.Verdict> fetchThenClaim(ClaimedJob job) {
+        JobLogContext.addTraceId(job.traceId());
+        Timer.Sample timing = Timer.start(registry);
+        FetchClients.Lease lease = scraper.lease();
+        CompletableFuture<StoredPage> fetch =
+                scraper.scrape(lease, job.spec().url(), 0, job.spec()).subscribeAsCompletionStage();
+        fetch.whenComplete((page, failure) -> lease.close());
+        // Giving up waiting on the fetch must not cancel it: the claimed path goes on with it.
+        Uni<StoredPage> fetching = Uni.createFrom()
+                .emitter(emitter -> fetch.whenComplete((page, failure) -> {
+                    if (failure == null) {
+                        emitter.complete(page);
+                    } else {
+                        emitter.fail(failure);
+                    }
+                }));
+        return fetching.ifNoItem()
+                .after(config.claimAfter())
+                .on(timers)
+                .recoverWithItem(() -> null)
+                .onFailure()
+                .recoverWithNull()
+                .chain(page -> page == null || page.skipReason() != null
+                        ? claimThenRun(job.id(), fetching)
+                        : claimAndSucceed(job, page, fetching, timing));
+    }
+
+    private Uni<TerminalEventRepair.Verdict> claimAndSucceed(
+            ClaimedJob job, StoredPage page, Uni<StoredPage> fetched, Timer.Sample timing) {
+        return store.claimAndSucceed(job, page)
+                .onFailure(JobStore::refusedValues)
+                .recoverWithItem(Optional.<JobState>empty())
+                .chain(state -> {
+                    if (state.isEmpty()) {
+                        // refused values fail the job on the claimed path; any other job is not ours
+                        return claimThenRun(job.id(), fetched);
+                    }
+                    List<NewEvent> before = List.of(
+                            startedEvent(job), new NewEvent(job.id(), EventType.PAGE, pageEvent(page, job.spec())));
+                    return transitions
+                            .announce(Transition.succeeded(job.id(), 1, before))
+                            .invoke(() -> {
+                                String outcome = outcome(JobState.SUCCEEDED);
+                                LOG.debugf("Job %s ended: %s", job.id(), outcome);
+                                timing.stop(duration(outcome));
+                            })
+                            .replaceWith(TerminalEventRepair.Verdict.ACK);
+                });
+    }
+
+    private static NewEvent startedEvent(ClaimedJob job) {
+        return new NewEvent(
+                job.id(),
+                EventType.STARTED,
+                Map.of("attempt", job.attempt(), "url", job.spec().url()));
+    }
+
     /**
      * A job with a webhook tells the event log again which events it wants before its first event
      * of this attempt: the submit's subscription expires with the event stream (a job delayed past
      * that), is lost with Redis, and a schedule's tick writes none.
      */
-    private Uni<Void> execute(ClaimedJob job) {
+    private Uni<Void> execute(ClaimedJob job, Uni<StoredPage> fetching) {
         WebhookSpec webhook = job.spec().webhook();
         if (webhook == null) {
-            return run(job);
+            return run(job, fetching);
         }
         return webhooks.subscribe(List.of(new WebhookSubscriptions.Subscription(job.id(), webhook.events())))
                 .onFailure()
@@ -166,19 +256,17 @@ public class JobRunner {
                         job.id(), failure.getMessage()))
                 .onFailure()
                 .recoverWithNull()
-                .chain(() -> run(job));
+                .chain(() -> run(job, fetching));
     }
 
-    private Uni<Void> run(ClaimedJob job) {
+    /** Runs a claimed job; {@code fetching}, if not null, is its page's fetch, already under way. */
+    private Uni<Void> run(ClaimedJob job, Uni<StoredPage> fetching) {
         JobLogContext.addTraceId(job.traceId());
         Timer.Sample timing = Timer.start(registry);
         Runnable release = leases.hold(job);
         // Not waited for: the event log writes appends in the order they are made, so this one
         // still comes before the job's later events, and the fetch need not wait a round trip.
-        events.append(
-                        job.id(),
-                        EventType.STARTED,
-                        Map.of("attempt", job.attempt(), "url", job.spec().url()))
+        events.appendAll(List.of(startedEvent(job)))
                 .subscribe()
                 .with(
                         id -> {},
@@ -186,30 +274,41 @@ public class JobRunner {
                                 "Job %s: writing its started event failed: %s", job.id(), failure.getMessage()));
         return Uni.createFrom()
                 .deferred(() -> {
+                    if (fetching != null) {
+                        return singlePageWithinTimeout(job, fetching);
+                    }
                     FetchClients.Lease lease = scraper.lease();
-                    return (job.spec().crawl().singlePage() ? singlePageWithinTimeout(job, lease) : crawl(job, lease))
+                    return (job.spec().crawl().singlePage()
+                                    ? singlePageWithinTimeout(
+                                            job,
+                                            scraper.scrape(lease, job.spec().url(), 0, job.spec()))
+                                    : crawl(job, lease))
                             .eventually(lease::close);
                 })
                 .invoke(outcome -> LOG.debugf("Job %s ended: %s", job.id(), outcome))
-                .invoke(outcome -> timing.stop(durations.computeIfAbsent(
-                        outcome,
-                        name -> Timer.builder("trawl.jobs.duration")
-                                .tag("outcome", name)
-                                .description("Time from a worker's claim to the end of the attempt")
-                                .publishPercentileHistogram()
-                                .minimumExpectedValue(QueueWait.SHORTEST)
-                                .maximumExpectedValue(timeout.timeout())
-                                .register(registry))))
+                .invoke(outcome -> timing.stop(duration(outcome)))
                 .replaceWithVoid()
                 .eventually(release);
+    }
+
+    private Timer duration(String outcome) {
+        return durations.computeIfAbsent(
+                outcome,
+                name -> Timer.builder("trawl.jobs.duration")
+                        .tag("outcome", name)
+                        .description("Time from a worker's claim (or first fetch) to the end of the attempt")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(QueueWait.SHORTEST)
+                        .maximumExpectedValue(timeout.timeout())
+                        .register(registry));
     }
 
     /**
      * A single page may take {@code trawl.jobs.timeout} in all. The timeout cancels the run; the
      * conditional UPDATE of recordFailure then ends the job unless it ended meanwhile.
      */
-    private Uni<String> singlePageWithinTimeout(ClaimedJob job, FetchClients.Lease lease) {
-        return singlePage(job, lease)
+    private Uni<String> singlePageWithinTimeout(ClaimedJob job, Uni<StoredPage> fetching) {
+        return singlePage(job, fetching)
                 .ifNoItem()
                 .after(timeout.timeout())
                 .on(timers)
@@ -217,9 +316,8 @@ public class JobRunner {
     }
 
     /** One page: the page is stored and the job ended in a single statement. */
-    private Uni<String> singlePage(ClaimedJob job, FetchClients.Lease lease) {
-        return scraper.scrape(lease, job.spec().url(), 0, job.spec())
-                .invoke(page -> {
+    private Uni<String> singlePage(ClaimedJob job, Uni<StoredPage> fetching) {
+        return fetching.invoke(page -> {
                     if (page.skipReason() != null) {
                         throw disallowed(page);
                     }

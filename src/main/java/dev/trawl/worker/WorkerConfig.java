@@ -25,4 +25,13 @@ public interface WorkerConfig {
      */
     @WithDefault("25S")
     Duration shutdownGrace();
+
+    /**
+     * A new single-page job's page is fetched as soon as its entry arrives, and the job is claimed
+     * in the statement that stores the page; one still running after this long is claimed then,
+     * and shows {@code running} with its {@code started} event from that moment. {@code 0S}
+     * claims every job before its fetch.
+     */
+    @WithDefault("250MS")
+    Duration claimAfter();
 }
