@@ -75,6 +75,9 @@ public class JobRunner {
     private final ScheduledExecutorService timers;
 
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    /** The fetches this worker started before claiming their jobs, until those jobs are handled. */
+    private final Map<UUID, Uni<StoredPage>> unclaimedFetches = new ConcurrentHashMap<>();
+
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final QueueWait queueWait;
 
@@ -131,7 +134,10 @@ public class JobRunner {
             return Uni.createFrom().completionStage(message.ack());
         }
         Optional<ClaimedJob> unclaimed = entry.flatMap(e -> runnableBeforeClaim(id.get(), e));
-        return (unclaimed.isPresent() ? fetchThenClaim(unclaimed.get()) : claimThenRun(id.get(), null))
+        return (unclaimed.isPresent()
+                        ? fetchThenClaim(unclaimed.get())
+                        // a second entry of a job this worker is fetching unclaimed reuses that fetch
+                        : claimThenRun(id.get(), unclaimedFetches.get(id.get())))
                 .chain(verdict -> verdict == TerminalEventRepair.Verdict.ACK
                         ? Uni.createFrom().completionStage(message.ack())
                         // left pending: the queue's take-over brings the entry back for another look
@@ -197,6 +203,7 @@ public class JobRunner {
                         emitter.fail(failure);
                     }
                 }));
+        unclaimedFetches.put(job.id(), fetching);
         return fetching.ifNoItem()
                 .after(config.claimAfter())
                 .on(timers)
@@ -205,7 +212,8 @@ public class JobRunner {
                 .recoverWithNull()
                 .chain(page -> page == null || page.skipReason() != null
                         ? claimThenRun(job.id(), fetching)
-                        : claimAndSucceed(job, page, fetching, timing));
+                        : claimAndSucceed(job, page, fetching, timing))
+                .eventually(() -> unclaimedFetches.remove(job.id(), fetching));
     }
 
     private Uni<TerminalEventRepair.Verdict> claimAndSucceed(

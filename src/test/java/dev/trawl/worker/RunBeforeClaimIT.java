@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.trawl.job.JobQueue;
+import dev.trawl.job.Priority;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.RedisCli;
 import dev.trawl.support.SseClient;
@@ -18,10 +20,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,9 @@ class RunBeforeClaimIT {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    JobQueue queue;
 
     @AfterAll
     static void stopSite() {
@@ -105,6 +112,25 @@ class RunBeforeClaimIT {
                 .isEqualTo("0");
         assertThat(Submits.sql("SELECT attempt FROM jobs WHERE id = ?::uuid", id))
                 .isEqualTo("0");
+    }
+
+    @Test
+    void aSecondEntryOfAJobBeingFetchedBeforeItsClaimTakesThatFetchInsteadOfFetchingAgain() {
+        CountDownLatch gate = SITE.gatedHtml("/twice-queued", "<title>once</title>");
+        String id = Jobs.submit(SITE.url("/twice-queued"));
+        await().atMost(WAIT).until(() -> SITE.hits("/twice-queued") == 1);
+        // as a recovery pass that found the job without its entry would put it on again
+        queue.enqueue(UUID.fromString(id), Priority.NORMAL).await().atMost(WAIT);
+        Jobs.awaitStatus(id, "running");
+        gate.countDown();
+        Jobs.awaitStatus(id, "succeeded");
+
+        assertThat(SITE.hits("/twice-queued")).isEqualTo(1);
+        assertThat(events(id))
+                .extracting(SseClient.Event::type)
+                .containsExactly("queued", "started", "page", "succeeded");
+        assertThat(Submits.sql("SELECT count(*) FROM pages WHERE job_id = ?::uuid", id))
+                .isEqualTo("1");
     }
 
     @Test
