@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -71,6 +72,7 @@ public class JobRunner {
     private final LeaseKeeper leases;
     private final SitemapDiscovery sitemaps;
     private final WebhookSubscriptions webhooks;
+    private final FetchSlots slots;
     /** Every job arms a timeout and nearly every one disarms it: an event loop's timer is the cheapest. */
     private final ScheduledExecutorService timers;
 
@@ -101,7 +103,9 @@ public class JobRunner {
             LeaseKeeper leases,
             SitemapDiscovery sitemaps,
             WebhookSubscriptions webhooks,
+            FetchSlots slots,
             Vertx vertx) {
+        this.slots = slots;
         this.sitemaps = sitemaps;
         this.webhooks = webhooks;
         this.timers = vertx.getDelegate().nettyEventLoopGroup();
@@ -188,12 +192,19 @@ public class JobRunner {
      * would, with the same fetch.
      */
     private Uni<TerminalEventRepair.Verdict> fetchThenClaim(ClaimedJob job) {
+        return slots.take().chain(slot -> fetchThenClaim(job, slot));
+    }
+
+    private Uni<TerminalEventRepair.Verdict> fetchThenClaim(ClaimedJob job, FetchSlots.Slot slot) {
         JobLogContext.addTraceId(job.traceId());
         Timer.Sample timing = Timer.start(registry);
         FetchClients.Lease lease = scraper.lease();
         CompletableFuture<StoredPage> fetch =
                 scraper.scrape(lease, job.spec().url(), 0, job.spec()).subscribeAsCompletionStage();
-        fetch.whenComplete((page, failure) -> lease.close());
+        fetch.whenComplete((page, failure) -> {
+            lease.close();
+            slot.release();
+        });
         // Giving up waiting on the fetch must not cancel it: the claimed path goes on with it.
         Uni<StoredPage> fetching = Uni.createFrom()
                 .emitter(emitter -> fetch.whenComplete((page, failure) -> {
@@ -289,14 +300,20 @@ public class JobRunner {
                     return (job.spec().crawl().singlePage()
                                     ? singlePageWithinTimeout(
                                             job,
-                                            scraper.scrape(lease, job.spec().url(), 0, job.spec()))
-                                    : crawl(job, lease))
+                                            inSlot(() -> scraper.scrape(
+                                                    lease, job.spec().url(), 0, job.spec())))
+                                    : inSlot(() -> crawl(job, lease)))
                             .eventually(lease::close);
                 })
                 .invoke(outcome -> LOG.debugf("Job %s ended: %s", job.id(), outcome))
                 .invoke(outcome -> timing.stop(duration(outcome)))
                 .replaceWithVoid()
                 .eventually(release);
+    }
+
+    /** {@code work} run in a fetch slot, given back when it ends. */
+    private <T> Uni<T> inSlot(Supplier<Uni<T>> work) {
+        return slots.take().chain(slot -> work.get().onTermination().invoke(slot::release));
     }
 
     private Timer duration(String outcome) {

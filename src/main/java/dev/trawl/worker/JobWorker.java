@@ -53,7 +53,8 @@ public class JobWorker {
             WorkerConfig config,
             MemoryPressure memory,
             MeterRegistry registry,
-            JobLogContext logContext) {
+            JobLogContext logContext,
+            FetchSlots slots) {
         this.logContext = logContext;
         this.jobs = jobs;
         this.runner = runner;
@@ -63,6 +64,10 @@ public class JobWorker {
         Gauge.builder("trawl.worker.paused", paused, p -> p.get() ? 1 : 0)
                 .description("1 while the worker starts no new job because the heap is high")
                 .register(registry);
+        Gauge.builder("trawl.worker.fetching", slots, FetchSlots::inUse)
+                .description("Fetch slots in use: single pages being fetched and crawls running (at most"
+                        + " trawl.worker.concurrency)")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -70,7 +75,9 @@ public class JobWorker {
             LOG.info("Worker role off: not consuming jobs");
             return;
         }
-        LOG.infof("Worker consuming jobs, %d at a time", config.concurrency());
+        LOG.infof(
+                "Worker consuming jobs: %d fetching at a time, %d more finishing",
+                config.concurrency(), config.maxFinishing());
         // Entries already asked for when intake stops are buffered, unclaimed, until it resumes.
         subscription = jobs.pauseDemand()
                 .bufferUnconditionally()
@@ -84,7 +91,7 @@ public class JobWorker {
                                     .orElseGet(() -> runner.run(message));
                             return run.eventually(inHand::decrementAndGet);
                         })))
-                .merge(config.concurrency())
+                .merge(config.concurrency() + config.maxFinishing())
                 .subscribe()
                 .with(
                         done -> {},

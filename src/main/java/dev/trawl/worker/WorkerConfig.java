@@ -7,9 +7,20 @@ import java.time.Duration;
 @ConfigMapping(prefix = "trawl.worker")
 public interface WorkerConfig {
 
-    /** Jobs one worker process runs at once. */
+    /**
+     * Jobs one worker process fetches at once (a crawl counts as one): a job's place is given back
+     * once its page is in hand ({@link FetchSlots}), while its result is written.
+     */
     @WithDefault("50")
     int concurrency();
+
+    /**
+     * Jobs whose page is in hand and whose result is still being written (PostgreSQL, events,
+     * acknowledgement), on top of {@link #concurrency()}: a worker holds at most the sum of the
+     * two entries. The writes are batched, so this keeps the fetches going while they are out.
+     */
+    @WithDefault("50")
+    int maxFinishing();
 
     /**
      * How long a claimed job belongs to its worker before another may take it over; renewed every

@@ -161,6 +161,7 @@ class MetricsAfterRealJobsIT {
             "trawl_queue_pending{stream=",
             "trawl_render_breaker_open{",
             "trawl_worker_paused",
+            "trawl_worker_fetching",
             "trawl_sse_connections",
             "trawl_task_failures_total{task=\"lease-reaper\"}",
             "sql_pool_active",
