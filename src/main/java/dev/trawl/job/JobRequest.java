@@ -38,9 +38,12 @@ public record JobRequest(String json, String traceId) {
     /**
      * Whether a worker may run the job before claiming it: a single page without a webhook (a
      * webhook's subscription is renewed at the claim, and a crawl's pages are stored one by one
-     * under a lease).
+     * under a lease) and without {@code X-} headers, which may carry a key for the site and are
+     * not copied into Redis.
      */
     static boolean runsBeforeClaim(JobSpec spec) {
-        return spec.crawl().singlePage() && spec.webhook() == null;
+        return spec.crawl().singlePage()
+                && spec.webhook() == null
+                && spec.headers().keySet().stream().noneMatch(name -> name.regionMatches(true, 0, "X-", 0, 2));
     }
 }

@@ -134,6 +134,20 @@ class RunBeforeClaimIT {
     }
 
     @Test
+    void aJobWithItsOwnXHeaderIsClaimedBeforeItsFetchAndItsRequestStaysOutOfTheQueue() {
+        CountDownLatch gate = SITE.gatedHtml("/with-key", "<title>keyed</title>");
+        String id = Jobs.submit(Map.of("url", SITE.url("/with-key"), "headers", Map.of("X-Api-Key", "site-key-1234")));
+        // claimed before the fetch, so running while the page is held back, well inside claim-after
+        Jobs.awaitStatus(id, "running");
+        try (RedisCli redis = new RedisCli()) {
+            List<?> entries = (List<?>) redis.call("XRANGE", TestServices.KEY_PREFIX + "jobs:normal", "-", "+");
+            assertThat(entries.toString()).contains(id).doesNotContain("site-key-1234");
+        }
+        gate.countDown();
+        Jobs.awaitStatus(id, "succeeded");
+    }
+
+    @Test
     void aFetchThatFailsBeforeTheClaimIsRecordedAsTheFirstAttemptOfAClaimedJob() {
         String id = Jobs.submit(Map.of("url", SITE.url("/missing-early"), "dedupe", false));
         Jobs.awaitStatus(id, "failed");
