@@ -2,6 +2,8 @@ package dev.trawl.worker;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
@@ -12,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The {@code trawl.worker.concurrency} places in which a worker fetches: a single page's fetch, or
  * a whole crawl, holds one. A job gives its place back as soon as its page is in hand, so the
  * writing of its result (PostgreSQL, events, acknowledgement) goes on while the next job fetches.
- * Waiters are served in the order they asked.
+ * Waiters are served in the order they asked, each on the Vert.x context it asked from (a job's
+ * context carries its log context), not on the thread of the job that gave the place back.
  */
 @ApplicationScoped
 public class FetchSlots {
@@ -23,7 +26,10 @@ public class FetchSlots {
     }
 
     private final int capacity;
-    private final Queue<UniEmitter<? super Taken>> waiting = new ArrayDeque<>();
+
+    private record Waiter(UniEmitter<? super Taken> emitter, Context context) {}
+
+    private final Queue<Waiter> waiting = new ArrayDeque<>();
     private int taken;
 
     @Inject
@@ -42,13 +48,14 @@ public class FetchSlots {
     public Uni<Slot> take() {
         return Uni.createFrom()
                 .<Taken>emitter(emitter -> {
+                    Waiter waiter = new Waiter(emitter, Vertx.currentContext());
                     boolean free;
                     synchronized (this) {
                         free = taken < capacity;
                         if (free) {
                             taken++;
                         } else {
-                            waiting.add(emitter);
+                            waiting.add(waiter);
                         }
                     }
                     if (free) {
@@ -56,7 +63,7 @@ public class FetchSlots {
                     } else {
                         emitter.onTermination(() -> {
                             synchronized (this) {
-                                waiting.remove(emitter);
+                                waiting.remove(waiter);
                             }
                         });
                     }
@@ -81,7 +88,7 @@ public class FetchSlots {
     }
 
     private void handOn() {
-        UniEmitter<? super Taken> next;
+        Waiter next;
         synchronized (this) {
             next = waiting.poll();
             if (next == null) {
@@ -90,7 +97,11 @@ public class FetchSlots {
             }
         }
         // the place goes straight to the next waiter: taken stays as it is
-        deliver(next);
+        if (next.context() == null || next.context() == Vertx.currentContext()) {
+            deliver(next.emitter());
+        } else {
+            next.context().runOnContext(ignored -> deliver(next.emitter()));
+        }
     }
 
     private final class Taken implements Slot {

@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -192,28 +193,27 @@ public class JobRunner {
      * would, with the same fetch.
      */
     private Uni<TerminalEventRepair.Verdict> fetchThenClaim(ClaimedJob job) {
-        return slots.take().chain(slot -> fetchThenClaim(job, slot));
-    }
-
-    private Uni<TerminalEventRepair.Verdict> fetchThenClaim(ClaimedJob job, FetchSlots.Slot slot) {
         JobLogContext.addTraceId(job.traceId());
         Timer.Sample timing = Timer.start(registry);
-        FetchClients.Lease lease = scraper.lease();
-        CompletableFuture<StoredPage> fetch =
-                scraper.scrape(lease, job.spec().url(), 0, job.spec()).subscribeAsCompletionStage();
-        fetch.whenComplete((page, failure) -> {
-            lease.close();
-            slot.release();
-        });
-        // Giving up waiting on the fetch must not cancel it: the claimed path goes on with it.
+        // claim-after counts the wait for a fetch slot too: a job waiting long is claimed, so it
+        // shows running and holds a lease instead of looking stranded in the queue
+        CompletableFuture<StoredPage> fetch = inSlot(() -> {
+                    FetchClients.Lease lease = scraper.lease();
+                    return scraper.scrape(lease, job.spec().url(), 0, job.spec())
+                            .eventually(lease::close);
+                })
+                .subscribeAsCompletionStage();
+        // Giving up waiting on the fetch must not cancel it: the claimed path goes on with it, on the
+        // job's context (it carries the job's log context) whatever thread the fetch ended on.
+        Context jobContext = io.vertx.core.Vertx.currentContext();
         Uni<StoredPage> fetching = Uni.createFrom()
-                .emitter(emitter -> fetch.whenComplete((page, failure) -> {
+                .emitter(emitter -> fetch.whenComplete((page, failure) -> onContext(jobContext, () -> {
                     if (failure == null) {
                         emitter.complete(page);
                     } else {
                         emitter.fail(failure);
                     }
-                }));
+                })));
         unclaimedFetches.put(job.id(), fetching);
         return fetching.ifNoItem()
                 .after(config.claimAfter())
@@ -225,6 +225,14 @@ public class JobRunner {
                         ? claimThenRun(job.id(), fetching)
                         : claimAndSucceed(job, page, fetching, timing))
                 .eventually(() -> unclaimedFetches.remove(job.id(), fetching));
+    }
+
+    private static void onContext(Context context, Runnable task) {
+        if (context == null || context == io.vertx.core.Vertx.currentContext()) {
+            task.run();
+        } else {
+            context.runOnContext(ignored -> task.run());
+        }
     }
 
     private Uni<TerminalEventRepair.Verdict> claimAndSucceed(

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class FetchSlotsTest {
@@ -60,6 +65,28 @@ class FetchSlotsTest {
         held.get(0).release();
         assertThat(got).containsExactly("waited");
         assertThat(slots.inUse()).isEqualTo(1);
+    }
+
+    @Test
+    void aPlaceGivenBackOnOneContextReachesTheWaiterOnTheContextItAskedFrom() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            FetchSlots slots = new FetchSlots(1);
+            Context holder = vertx.getOrCreateContext();
+            Context waiter = ((VertxInternal) vertx).createEventLoopContext();
+            CompletableFuture<FetchSlots.Slot> held = new CompletableFuture<>();
+            holder.runOnContext(ignored -> slots.take().subscribe().with(held::complete));
+            FetchSlots.Slot slot = held.get(5, TimeUnit.SECONDS);
+
+            CompletableFuture<Context> reachedOn = new CompletableFuture<>();
+            waiter.runOnContext(
+                    ignored -> slots.take().subscribe().with(given -> reachedOn.complete(Vertx.currentContext())));
+            holder.runOnContext(ignored -> slot.release());
+
+            assertThat(reachedOn.get(5, TimeUnit.SECONDS)).isSameAs(waiter);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
