@@ -1,5 +1,6 @@
 package dev.trawl.batch;
 
+import dev.trawl.runtime.OnContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -195,20 +196,10 @@ public final class Batcher<I, O> {
     }
 
     private static <I, O> void complete(Pending<I, O> pending, O result) {
-        Context context = pending.context();
-        if (context == null || context == Vertx.currentContext()) {
-            pending.done().accept(result);
-        } else {
-            context.runOnContext(ignored -> pending.done().accept(result));
-        }
+        OnContext.run(pending.context(), () -> pending.done().accept(result));
     }
 
     private static <I, O> void fail(Pending<I, O> pending, Throwable failure) {
-        Context context = pending.context();
-        if (context == null || context == Vertx.currentContext()) {
-            pending.failed().accept(failure);
-        } else {
-            context.runOnContext(ignored -> pending.failed().accept(failure));
-        }
+        OnContext.run(pending.context(), () -> pending.failed().accept(failure));
     }
 }

@@ -1,6 +1,5 @@
 package dev.trawl.job;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,12 +15,7 @@ public record JobRequest(String json, String traceId) {
 
     /** The entry fields that carry it. */
     public Map<String, String> fields() {
-        Map<String, String> fields = new HashMap<>(2);
-        fields.put(REQUEST_FIELD, json);
-        if (traceId != null) {
-            fields.put(TRACE_FIELD, traceId);
-        }
-        return fields;
+        return traceId == null ? Map.of(REQUEST_FIELD, json) : Map.of(REQUEST_FIELD, json, TRACE_FIELD, traceId);
     }
 
     /** The request an entry's fields carry, if they carry one. */

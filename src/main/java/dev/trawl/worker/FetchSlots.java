@@ -1,5 +1,6 @@
 package dev.trawl.worker;
 
+import dev.trawl.runtime.OnContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -97,11 +98,7 @@ public class FetchSlots {
             }
         }
         // the place goes straight to the next waiter: taken stays as it is
-        if (next.context() == null || next.context() == Vertx.currentContext()) {
-            deliver(next.emitter());
-        } else {
-            next.context().runOnContext(ignored -> deliver(next.emitter()));
-        }
+        OnContext.run(next.context(), () -> deliver(next.emitter()));
     }
 
     private final class Taken implements Slot {

@@ -17,6 +17,7 @@ import dev.trawl.job.StoredPage;
 import dev.trawl.job.Transition;
 import dev.trawl.job.WebhookSpec;
 import dev.trawl.queue.RedisStreamsIncomingMetadata;
+import dev.trawl.runtime.OnContext;
 import dev.trawl.scrape.AbortConfig;
 import dev.trawl.scrape.FailureWindow;
 import dev.trawl.scrape.FetchClients;
@@ -207,7 +208,7 @@ public class JobRunner {
         // job's context (it carries the job's log context) whatever thread the fetch ended on.
         Context jobContext = io.vertx.core.Vertx.currentContext();
         Uni<StoredPage> fetching = Uni.createFrom()
-                .emitter(emitter -> fetch.whenComplete((page, failure) -> onContext(jobContext, () -> {
+                .emitter(emitter -> fetch.whenComplete((page, failure) -> OnContext.run(jobContext, () -> {
                     if (failure == null) {
                         emitter.complete(page);
                     } else {
@@ -225,14 +226,6 @@ public class JobRunner {
                         ? claimThenRun(job.id(), fetching)
                         : claimAndSucceed(job, page, fetching, timing))
                 .eventually(() -> unclaimedFetches.remove(job.id(), fetching));
-    }
-
-    private static void onContext(Context context, Runnable task) {
-        if (context == null || context == io.vertx.core.Vertx.currentContext()) {
-            task.run();
-        } else {
-            context.runOnContext(ignored -> task.run());
-        }
     }
 
     private Uni<TerminalEventRepair.Verdict> claimAndSucceed(
